@@ -1,0 +1,29 @@
+// app/gui.hpp — the ImGui application's entry point, shared by `vilab`, `vilab shot` and the GUI
+// tests.
+#pragma once
+
+#include "vi/scene.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace vilab {
+
+struct GuiOptions {
+  vi::Scene scene;              // the scene the app opens on
+  int width = 1600;             // window size in pixels
+  int height = 1000;
+  bool play = false;            // start playing at once
+  double steps_per_s = 100;     // the engine's speed limit at start (0 = as fast as possible)
+  // Shot mode (`vilab shot`): run `shot_steps` steps, render a few frames, save the window to
+  // `shot_path` as PNG, and exit. Empty path = interactive.
+  std::string shot_path;
+  int64_t shot_steps = 0;
+};
+
+// Opens the window and runs until it is closed (or, in shot mode, until the PNG is saved).
+// Returns a process exit code. Without a display it prints one line saying so, with how to run
+// under xvfb-run or headless, and returns 1.
+int run_gui(const GuiOptions& options);
+
+}  // namespace vilab

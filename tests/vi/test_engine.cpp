@@ -1,0 +1,165 @@
+// The engine thread: commands in, immutable snapshots out, under load. Run these under the
+// sanitizer presets too (ASan+UBSan, and TSan for the threading).
+#include "vi/engine.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+using namespace vi;
+using namespace std::chrono_literals;
+
+namespace {
+Scene quick_scene() {
+  Scene s;
+  s.target = "banana";
+  s.family = "meanfield";
+  s.samples = 16;
+  s.grid = 64;  // the references are not under test here: keep construction cheap
+  return s;
+}
+}  // namespace
+
+TEST_CASE("Engine: step, pause, play, reset and apply do what they say", "[engine]") {
+  Engine engine(quick_scene());
+  auto s0 = engine.snapshot();
+  REQUIRE(s0);
+  CHECK(s0->state == EngineState::Paused);
+  CHECK(s0->step == 0);
+
+  engine.step(25);
+  engine.sync();
+  CHECK(engine.snapshot()->step == 25);
+  CHECK(engine.snapshot()->state == EngineState::Paused);
+
+  engine.play();
+  std::this_thread::sleep_for(50ms);
+  engine.sync();
+  CHECK(engine.snapshot()->state == EngineState::Playing);
+  engine.pause();
+  engine.sync();
+  const int64_t paused_at = engine.snapshot()->step;
+  CHECK(paused_at > 25);
+  std::this_thread::sleep_for(30ms);
+  engine.sync();
+  CHECK(engine.snapshot()->step == paused_at);  // paused means paused
+
+  engine.reset();
+  engine.sync();
+  CHECK(engine.snapshot()->step == 0);
+
+  // A learning-rate change continues the run; a target change starts afresh.
+  engine.step(10);
+  Scene s = quick_scene();
+  s.lr = 0.01;
+  engine.apply(s);
+  engine.sync();
+  CHECK(engine.snapshot()->step == 10);
+  CHECK(engine.snapshot()->scene.lr == 0.01);
+  s.target = "donut";
+  engine.apply(s);
+  engine.sync();
+  CHECK(engine.snapshot()->step == 0);
+  CHECK(engine.snapshot()->target->data->problem->name() == "donut");
+}
+
+TEST_CASE("Engine: a bad scene is rejected with its message and the previous fit stays", "[engine]") {
+  Engine engine(quick_scene());
+  engine.step(5);
+  Scene bad = quick_scene();
+  bad.target = "no-such-target";
+  engine.apply(bad);
+  engine.sync();
+  auto snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Error);
+  CHECK_THAT(snap->message, Catch::Contains("no-such-target") && Catch::Contains("allowed"));
+  CHECK(snap->scene.target == "banana");
+  CHECK(snap->step == 5);
+  // Play resumes the previous fit.
+  engine.step(3);
+  engine.sync();
+  CHECK(engine.snapshot()->step == 8);
+
+  CHECK_THROWS_WITH(Engine(bad), Catch::Contains("no-such-target"));
+}
+
+TEST_CASE("Engine: a learning rate that blows up pauses the fit as Diverged with finite φ", "[engine]") {
+  Scene s = quick_scene();
+  s.optimizer = "sgd";
+  s.lr = 1e6;
+  Engine engine(s);
+  engine.step(50);
+  engine.sync();
+  auto snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Diverged);
+  CHECK_THAT(snap->message, Catch::Contains("non-finite") && Catch::Contains("step"));
+  CHECK(snap->phi.allFinite());
+  CHECK(snap->step < 50);
+  // Lowering the learning rate restarts cleanly.
+  s.lr = 0.01;
+  s.optimizer = "adam";
+  engine.apply(s);
+  engine.step(20);
+  engine.sync();
+  CHECK(engine.snapshot()->state == EngineState::Paused);
+  CHECK(engine.snapshot()->step == 20);
+}
+
+TEST_CASE("Engine: commands and snapshot reads from many threads under load, then destroy", "[engine][threads]") {
+  for (int round = 0; round < 3; ++round) {
+    auto engine = std::make_unique<Engine>(quick_scene(), 0.0);
+    engine->play();
+    std::atomic<bool> done{false};
+    std::atomic<int64_t> reads{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 2; ++r)
+      readers.emplace_back([&] {
+        uint64_t last_serial = 0;
+        while (!done.load()) {
+          auto s = engine->snapshot();
+          // Snapshots are complete and only ever move forward.
+          REQUIRE(s->serial >= last_serial);
+          last_serial = s->serial;
+          REQUIRE(s->phi.size() == 4);
+          REQUIRE(s->samples.cols() > 0);
+          reads.fetch_add(1);
+        }
+      });
+    std::thread commander([&] {
+      Scene s = quick_scene();
+      for (int k = 0; k < 40; ++k) {
+        switch (k % 6) {
+          case 0: engine->pause(); break;
+          case 1: engine->step(7); break;
+          case 2: engine->play(); break;
+          case 3: engine->reset(); break;
+          case 4: s.lr = 0.01 * (1 + k % 3); engine->apply(s); break;
+          case 5: engine->set_speed(k % 2 ? 0 : 500); break;
+        }
+        std::this_thread::sleep_for(1ms);
+      }
+    });
+    commander.join();
+    engine->sync();
+    done = true;
+    for (auto& t : readers) t.join();
+    CHECK(reads.load() > 0);
+    engine.reset();  // destroy while playing
+  }
+}
+
+TEST_CASE("Engine: the speed limit holds the step rate", "[engine]") {
+  Engine engine(quick_scene(), 200.0);
+  engine.play();
+  std::this_thread::sleep_for(500ms);
+  engine.pause();
+  engine.sync();
+  const int64_t steps = engine.snapshot()->step;
+  // 200 steps/s for 0.5 s is 100 steps; allow for scheduling on a loaded 2-core machine.
+  CHECK(steps >= 40);
+  CHECK(steps <= 130);
+}

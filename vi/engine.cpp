@@ -1,0 +1,257 @@
+// vi/engine.cpp — the engine thread.
+//
+// [SECTION] Construction and commands
+// [SECTION] The worker loop
+//   - apply queued commands in order (Apply and Reset build a new Run; a rejected scene keeps
+//     the previous fit and reports EngineState::Error)
+//   - step: pending Step commands run at full speed; Playing runs within the speed limit
+//     (token bucket), in time slices of a few milliseconds so commands are never kept waiting
+//   - publish a snapshot after every command and about 60 times a second while stepping
+#include "vi/engine.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+
+namespace vi {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr auto kPublishEvery = std::chrono::milliseconds(16);
+constexpr auto kSlice = std::chrono::milliseconds(8);
+constexpr int kViewGrid = 200;  // cells per axis of the heatmap
+
+std::shared_ptr<const TargetView> view_for(const Run& run) {
+  return make_target_view(run.target_data(), run.problem().view_box(), kViewGrid);
+}
+
+// Same target, same parameters and same quadrature grid: the references can be reused.
+bool same_target(const Scene& a, const Scene& b) {
+  return a.target == b.target && a.target_params == b.target_params && a.grid == b.grid;
+}
+}  // namespace
+
+// [SECTION] Construction and commands
+
+Engine::Engine(const Scene& scene, double steps_per_s) : initial_scene_(scene), initial_speed_(steps_per_s) {
+  scene.validate();  // throws on the caller's thread
+  thread_ = std::jthread([this](std::stop_token st) { worker(st); });
+  sync();  // the first snapshot exists before the constructor returns
+}
+
+Engine::~Engine() {
+  thread_.request_stop();
+  wake_.notify_all();
+}
+
+void Engine::send(Command c) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(c));
+    ++sent_;
+  }
+  wake_.notify_all();
+}
+
+void Engine::sync() {
+  std::unique_lock lock(mutex_);
+  const uint64_t target = sent_;
+  synced_.wait(lock, [&] { return applied_ >= target || !thread_.joinable(); });
+}
+
+// [SECTION] The worker loop
+
+void Engine::worker(std::stop_token stop) {
+  // The worker owns everything below; nothing here is shared except through the queue and
+  // the published snapshots.
+  std::unique_ptr<Run> run;
+  std::shared_ptr<const TargetView> view;
+  EngineState state = EngineState::Paused;
+  std::string message;
+  double speed = initial_speed_;
+  double budget = 0;  // steps the speed limit allows now (token bucket)
+  int64_t pending_steps = 0;
+  uint64_t pending_step_cmds = 0;  // Step commands whose steps have not all run yet
+  uint64_t completed = 1;          // commands fully applied; the constructor's start counts as one
+  uint64_t serial = 0;
+  bool unpublished = false;  // steps were taken since the last snapshot
+  auto last_publish = Clock::now();
+  auto last_tick = Clock::now();
+  auto rate_t0 = Clock::now();
+  int64_t rate_steps0 = 0;
+  double rate = 0;
+
+  auto publish = [&] {
+    auto s = make_snapshot(*run, view);
+    s->serial = ++serial;
+    s->state = state;
+    s->message = message;
+    s->steps_per_s = rate;
+    s->speed_limit = speed;
+    snapshot_.store(std::move(s), std::memory_order_release);
+    last_publish = Clock::now();
+    unpublished = false;
+    {
+      std::lock_guard lock(mutex_);
+      applied_ = completed;
+    }
+    synced_.notify_all();
+  };
+  auto finish_pending = [&] {
+    pending_steps = 0;
+    completed += pending_step_cmds;
+    pending_step_cmds = 0;
+  };
+  auto rebuild = [&](const Scene& s, bool keep_target) {
+    auto data = keep_target ? run->target_data() : nullptr;
+    auto next = std::make_unique<Run>(s, data);  // may throw: the old run stays
+    if (!keep_target) view = view_for(*next);
+    run = std::move(next);
+    if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
+    message.clear();
+  };
+
+  try {
+    run = std::make_unique<Run>(initial_scene_);
+    view = view_for(*run);
+  } catch (const std::exception& e) {
+    // The constructor validated the scene; this is only reached on failures such as memory.
+    message = e.what();
+    state = EngineState::Error;
+    run = std::make_unique<Run>(Scene{});
+    view = view_for(*run);
+  }
+  publish();
+
+  while (!stop.stop_requested()) {
+    // Take queued commands in order. A Step's steps run before the commands behind it are
+    // looked at, so "step 5, then apply" means exactly that.
+    std::deque<Command> commands;
+    {
+      std::unique_lock lock(mutex_);
+      const bool busy = state == EngineState::Playing || pending_steps > 0;
+      if (!busy) {
+        wake_.wait(lock, stop, [&] { return !queue_.empty(); });
+      } else if (state == EngineState::Playing && speed > 0 && pending_steps == 0 && budget < 1) {
+        // Sleep until the next step is due, but wake for commands.
+        const auto due = std::chrono::duration<double>((1 - budget) / speed);
+        wake_.wait_for(lock, stop, std::min<std::chrono::duration<double>>(due, kPublishEvery),
+                       [&] { return !queue_.empty(); });
+      }
+      while (pending_steps == 0 && !queue_.empty()) {
+        const bool is_step = std::holds_alternative<cmd::Step>(queue_.front());
+        commands.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+        if (is_step) break;
+      }
+    }
+    for (auto& c : commands) {
+      std::visit(
+          [&](auto& cmd) {
+            using T = std::decay_t<decltype(cmd)>;
+            if constexpr (std::is_same_v<T, cmd::Play>) {
+              if (state == EngineState::Paused || state == EngineState::Error) state = EngineState::Playing;
+              if (state == EngineState::Playing) message.clear();
+              last_tick = Clock::now();
+            } else if constexpr (std::is_same_v<T, cmd::Pause>) {
+              if (state == EngineState::Playing) state = EngineState::Paused;
+            } else if constexpr (std::is_same_v<T, cmd::TogglePlay>) {
+              if (state == EngineState::Playing) {
+                state = EngineState::Paused;
+              } else if (state != EngineState::Diverged) {
+                state = EngineState::Playing;
+                message.clear();
+                last_tick = Clock::now();
+              }
+            } else if constexpr (std::is_same_v<T, cmd::Step>) {
+              if (state != EngineState::Diverged && cmd.n > 0) {
+                if (state == EngineState::Playing) state = EngineState::Paused;
+                pending_steps += cmd.n;
+                ++pending_step_cmds;
+                return;  // completed when its steps have run
+              }
+            } else if constexpr (std::is_same_v<T, cmd::Reset>) {
+              rebuild(run->scene(), true);
+            } else if constexpr (std::is_same_v<T, cmd::Apply>) {
+              try {
+                if (run->scene().can_continue_into(cmd.scene)) {
+                  run->update_scene(cmd.scene);
+                  if (state == EngineState::Error) state = EngineState::Paused;
+                  if (state != EngineState::Diverged) message.clear();
+                } else {
+                  rebuild(cmd.scene, same_target(run->scene(), cmd.scene));
+                }
+              } catch (const std::exception& e) {
+                // The previous fit stays loaded and paused; the message says what was wrong.
+                state = EngineState::Error;
+                message = std::string("scene rejected: ") + e.what();
+              }
+            } else if constexpr (std::is_same_v<T, cmd::SetSpeed>) {
+              speed = std::isfinite(cmd.steps_per_s) && cmd.steps_per_s > 0 ? cmd.steps_per_s : 0;
+              budget = 0;
+            }
+            ++completed;
+          },
+          c);
+    }
+    bool dirty = !commands.empty();
+
+    // Step within a time slice.
+    const auto now = Clock::now();
+    if (state == EngineState::Playing && speed > 0) {
+      budget = std::min(budget + speed * std::chrono::duration<double>(now - last_tick).count(),
+                        std::max(1.0, speed * 0.05));
+    }
+    last_tick = now;
+    const auto slice_end = now + kSlice;
+    int64_t taken = 0;
+    while (run->status() == RunStatus::Ok) {
+      if (pending_steps > 0) {
+        run->step();
+        --pending_steps;
+      } else if (state == EngineState::Playing && (speed == 0 || budget >= 1)) {
+        run->step();
+        budget -= 1;
+      } else {
+        break;
+      }
+      ++taken;
+      if ((taken & 7) == 0 && Clock::now() >= slice_end) break;
+    }
+    if (taken > 0) {
+      steps_taken_.fetch_add(taken, std::memory_order_relaxed);
+      dirty = true;
+    }
+    if (run->status() == RunStatus::Diverged && state != EngineState::Diverged) {
+      state = EngineState::Diverged;
+      message = run->message();
+      finish_pending();
+      dirty = true;
+    }
+    if (pending_steps == 0 && pending_step_cmds > 0) finish_pending();
+
+    // Measure steps/s over windows of half a second.
+    const auto t = Clock::now();
+    const double window = std::chrono::duration<double>(t - rate_t0).count();
+    if (window >= 0.5) {
+      rate = double(run->steps() - rate_steps0) / window;
+      if (rate < 0) rate = 0;  // a reset went back to step 0
+      rate_t0 = t;
+      rate_steps0 = run->steps();
+    }
+    if (state != EngineState::Playing && pending_steps == 0) rate = 0;
+
+    if (dirty) unpublished = true;
+    const bool busy = state == EngineState::Playing || pending_steps > 0;
+    if (!commands.empty() || completed != applied_ ||
+        (unpublished && (!busy || t - last_publish >= kPublishEvery)))
+      publish();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    applied_ = ~uint64_t(0);  // release anyone still in sync()
+  }
+  synced_.notify_all();
+}
+
+}  // namespace vi

@@ -1,0 +1,82 @@
+// vi/engine.hpp — a background thread that owns the fit: commands in, snapshots out.
+//
+// The UI calls the command functions (they only enqueue and return) and reads snapshot() once
+// per frame; it never touches engine state. The worker applies commands, steps the run within
+// the speed limit, and publishes an immutable Snapshot about 60 times a second (and after every
+// command), with store-release / load-acquire through std::atomic<std::shared_ptr>.
+// Exceptions never cross threads: a bad scene becomes EngineState::Error with its message, and
+// the previous fit stays loaded.
+#pragma once
+
+#include "vi/scene.hpp"
+#include "vi/snapshot.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+#include <variant>
+
+namespace vi {
+
+namespace cmd {
+struct Play {};
+struct Pause {};
+struct TogglePlay {};
+struct Step { int64_t n = 1; };
+struct Reset {};
+struct Apply { Scene scene; };
+struct SetSpeed { double steps_per_s = 0; };  // 0 = as fast as possible
+}  // namespace cmd
+using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::Step, cmd::Reset,
+                             cmd::Apply, cmd::SetSpeed>;
+
+class Engine {
+ public:
+  // Starts the worker thread on `scene` (paused). A bad scene throws here, on the caller's
+  // thread, before any thread starts.
+  explicit Engine(const Scene& scene, double steps_per_s = 0);
+  ~Engine();  // stops and joins the worker
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void send(Command c);
+  void play() { send(cmd::Play{}); }
+  void pause() { send(cmd::Pause{}); }
+  void toggle_play() { send(cmd::TogglePlay{}); }
+  void step(int64_t n = 1) { send(cmd::Step{n}); }
+  void reset() { send(cmd::Reset{}); }
+  void apply(const Scene& s) { send(cmd::Apply{s}); }
+  void set_speed(double steps_per_s) { send(cmd::SetSpeed{steps_per_s}); }
+
+  // The latest snapshot (never null).
+  std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(std::memory_order_acquire); }
+
+  // Blocks until every command sent so far has been applied and a snapshot published after it
+  // (for tests and `vilab shot`; the UI never waits).
+  void sync();
+
+  // Steps taken since start, for progress displays (relaxed: a counter, not state).
+  int64_t steps_taken() const { return steps_taken_.load(std::memory_order_relaxed); }
+
+ private:
+  void worker(std::stop_token stop);
+
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::condition_variable synced_;
+  std::deque<Command> queue_;
+  uint64_t sent_ = 1;     // commands sent, counting the start (guarded by mutex_)
+  uint64_t applied_ = 0;  // commands applied and published (guarded by mutex_)
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::atomic<int64_t> steps_taken_{0};
+  Scene initial_scene_;
+  double initial_speed_;
+  std::jthread thread_;  // last member: starts after everything above exists, joins first
+};
+
+}  // namespace vi

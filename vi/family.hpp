@@ -1,0 +1,78 @@
+// vi/family.hpp — a variational family q_φ, sampled by reparameterization z = T_φ(ε).
+//
+// φ is one flat vector, so every optimizer, the history and the snapshot treat every family
+// alike. A family knows how to push base draws ε forward (with log q along the path), how to run
+// that pass backward to ∂/∂φ, and how to evaluate log q at arbitrary points (for contours and the
+// grid KL). A Run owns its Family, so families may keep mutable scratch space: a step allocates
+// nothing after warm-up.
+#pragma once
+
+#include "vi/types.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vi {
+
+class Family {
+ public:
+  virtual ~Family() = default;
+
+  virtual std::string name() const = 0;
+  int dim() const { return dim_; }
+  virtual int num_params() const = 0;
+  // Human-readable names of the entries of φ ("μ1", "log σ2", "L21"…), for tables and step-through.
+  virtual std::vector<std::string> param_names() const = 0;
+
+  // φ for a q centred at `mean` with every marginal standard deviation e^{log_sd}.
+  virtual Vec initial_params(const Vec& mean, double log_sd) const = 0;
+
+  // z(:, s) = T_φ(ε(:, s)) and log_q(s) = log q_φ(z(:, s)) = log N(ε; 0, I) − log|det ∂T/∂ε|.
+  // Outputs are sized by the caller (dim × S and S).
+  virtual void forward(const Vec& phi, const Mat& eps, Mat& z, Vec& log_q) const = 0;
+
+  // Adds to g_phi the gradient with respect to φ of  Σ_s g_z(:, s)·z_s + g_lq(s)·log_q_s,  where
+  // z_s and log_q_s are the outputs of forward() for the same φ and ε (the chain rule through
+  // the reparameterization path).
+  virtual void backward(const Vec& phi, const Mat& eps, const Mat& g_z, const Vec& g_lq,
+                        Vec& g_phi) const = 0;
+
+  // log q_φ(z) at arbitrary points (columns of z).
+  virtual void log_density(const Vec& phi, const Mat& z, Vec& log_q) const = 0;
+
+  // Closed-form entropy H[q_φ] and its gradient (added to g), where one exists.
+  virtual bool has_analytic_entropy() const { return false; }
+  virtual double entropy(const Vec& /*phi*/) const { return 0; }
+  virtual void add_entropy_grad(const Vec& /*phi*/, Vec& /*g*/) const {}
+
+  // Mean and covariance of q_φ.
+  virtual Moments moments(const Vec& phi) const = 0;
+
+  // A box that holds all but a negligible part of q's mass (2D only): the app evaluates q's
+  // density on a grid over this box to draw contours, so narrow q's stay sharp.
+  virtual Box mass_box(const Vec& phi) const;
+
+  // false when φ does not define a valid q (non-finite entries, degenerate scale).
+  virtual bool valid(const Vec& phi) const { return phi.allFinite(); }
+
+ protected:
+  explicit Family(int dim) : dim_(dim) {}
+
+ private:
+  int dim_;
+};
+
+struct FamilyInfo {
+  std::string name;     // "meanfield", "fullrank"
+  std::string summary;  // one line for `vilab list` and tooltips
+  std::unique_ptr<Family> (*make)(int dim);
+};
+
+const std::vector<FamilyInfo>& family_registry();
+std::vector<std::string> family_names();
+// Throws std::invalid_argument "family: unknown family 'x' (allowed: ...)".
+std::unique_ptr<Family> make_family(std::string_view name, int dim);
+
+}  // namespace vi

@@ -1,0 +1,182 @@
+// vi/family_gaussian.cpp — mean-field and full-rank Gaussian families.
+//
+// [SECTION] Shared: log N(ε; 0, I) along the path
+// [SECTION] Mean-field
+// [SECTION] Full-rank
+#include "vi/family_gaussian.hpp"
+
+#include "vi/math.hpp"
+
+#include <Eigen/Cholesky>
+
+#include <cmath>
+
+namespace vi {
+
+// [SECTION] Shared
+
+namespace {
+// Entropy of a D-dimensional Gaussian with log|det Σ^{1/2}| = log_det_sqrt.
+double gaussian_entropy(int d, double log_det_sqrt) { return 0.5 * d * (1.0 + kLog2Pi) + log_det_sqrt; }
+
+// log N(ε; 0, I) for each column, minus log_det: the log density along the path z = μ + Aε.
+void path_log_q(const Mat& eps, double log_det, Vec& log_q) {
+  const double c = -0.5 * double(eps.rows()) * kLog2Pi - log_det;
+  log_q.noalias() = (-0.5 * eps.colwise().squaredNorm()).transpose();
+  log_q.array() += c;
+}
+
+std::string subscript(int i) {
+  // Parameter names use plain digits: they go to JSON, CSV and terminal output too.
+  return std::to_string(i + 1);
+}
+}  // namespace
+
+// [SECTION] Mean-field
+
+std::vector<std::string> MeanFieldGaussian::param_names() const {
+  std::vector<std::string> n;
+  for (int i = 0; i < dim(); ++i) n.push_back("μ" + subscript(i));
+  for (int i = 0; i < dim(); ++i) n.push_back("log σ" + subscript(i));
+  return n;
+}
+
+Vec MeanFieldGaussian::initial_params(const Vec& mean, double log_sd) const {
+  Vec phi(num_params());
+  phi.head(dim()) = mean;
+  phi.tail(dim()).setConstant(log_sd);
+  return phi;
+}
+
+void MeanFieldGaussian::forward(const Vec& phi, const Mat& eps, Mat& z, Vec& log_q) const {
+  const int d = dim();
+  const auto mu = phi.head(d);
+  const auto log_sigma = phi.tail(d);
+  z.noalias() = log_sigma.array().exp().matrix().asDiagonal() * eps;
+  z.colwise() += mu;
+  path_log_q(eps, log_sigma.sum(), log_q);
+}
+
+void MeanFieldGaussian::backward(const Vec& phi, const Mat& eps, const Mat& g_z, const Vec& g_lq,
+                                 Vec& g_phi) const {
+  const int d = dim();
+  // z = μ + σ ⊙ ε:   ∂/∂μ = Σ_s g_z,   ∂/∂log σ = σ ⊙ Σ_s g_z ⊙ ε.
+  // log_q = log N(ε) − Σ log σ:   ∂/∂log σ_i = −Σ_s g_lq(s).
+  g_phi.head(d) += g_z.rowwise().sum();
+  g_phi.tail(d).array() += phi.tail(d).array().exp() * (g_z.array() * eps.array()).rowwise().sum();
+  g_phi.tail(d).array() -= g_lq.sum();
+}
+
+void MeanFieldGaussian::log_density(const Vec& phi, const Mat& z, Vec& log_q) const {
+  const int d = dim();
+  const auto mu = phi.head(d);
+  const Vec inv_sigma = (-phi.tail(d).array()).exp().matrix();
+  // Column by column: no D × S temporary.
+  const double c = -0.5 * d * kLog2Pi - phi.tail(d).sum();
+  for (Eigen::Index s = 0; s < z.cols(); ++s)
+    log_q(s) = c - 0.5 * ((z.col(s) - mu).array() * inv_sigma.array()).square().sum();
+}
+
+double MeanFieldGaussian::entropy(const Vec& phi) const { return gaussian_entropy(dim(), phi.tail(dim()).sum()); }
+
+void MeanFieldGaussian::add_entropy_grad(const Vec& /*phi*/, Vec& g) const { g.tail(dim()).array() += 1.0; }
+
+Moments MeanFieldGaussian::moments(const Vec& phi) const {
+  const int d = dim();
+  return {phi.head(d), (2.0 * phi.tail(d).array()).exp().matrix().asDiagonal()};
+}
+
+// [SECTION] Full-rank
+
+FullRankGaussian::FullRankGaussian(int dim) : Family(dim), L_(Mat::Zero(dim, dim)), gL_(dim, dim), w_(dim, 1) {}
+
+std::vector<std::string> FullRankGaussian::param_names() const {
+  std::vector<std::string> n;
+  for (int i = 0; i < dim(); ++i) n.push_back("μ" + subscript(i));
+  for (int i = 0; i < dim(); ++i)
+    for (int j = 0; j <= i; ++j)
+      n.push_back(i == j ? "log L" + subscript(i) + subscript(j) : "L" + subscript(i) + subscript(j));
+  return n;
+}
+
+Vec FullRankGaussian::initial_params(const Vec& mean, double log_sd) const {
+  Vec phi = Vec::Zero(num_params());
+  phi.head(dim()) = mean;
+  int k = dim();
+  for (int i = 0; i < dim(); ++i)
+    for (int j = 0; j <= i; ++j, ++k)
+      if (i == j) phi(k) = log_sd;
+  return phi;
+}
+
+void FullRankGaussian::unpack(const Vec& phi) const {
+  int k = dim();
+  for (int i = 0; i < dim(); ++i)
+    for (int j = 0; j <= i; ++j, ++k) L_(i, j) = (i == j) ? std::exp(phi(k)) : phi(k);
+}
+
+Mat FullRankGaussian::cholesky(const Vec& phi) const {
+  unpack(phi);
+  return L_;
+}
+
+double FullRankGaussian::entropy(const Vec& phi) const {
+  double log_det = 0;
+  int k = dim();
+  for (int i = 0; i < dim(); ++i) {
+    k += i;  // skip the off-diagonal entries of row i
+    log_det += phi(k);
+    ++k;
+  }
+  return gaussian_entropy(dim(), log_det);
+}
+
+void FullRankGaussian::add_entropy_grad(const Vec& /*phi*/, Vec& g) const {
+  int k = dim();
+  for (int i = 0; i < dim(); ++i) {
+    k += i;
+    g(k) += 1.0;
+    ++k;
+  }
+}
+
+void FullRankGaussian::forward(const Vec& phi, const Mat& eps, Mat& z, Vec& log_q) const {
+  unpack(phi);
+  z.noalias() = L_.triangularView<Eigen::Lower>() * eps;
+  z.colwise() += phi.head(dim());
+  path_log_q(eps, L_.diagonal().array().log().sum(), log_q);
+}
+
+void FullRankGaussian::backward(const Vec& phi, const Mat& eps, const Mat& g_z, const Vec& g_lq,
+                                Vec& g_phi) const {
+  const int d = dim();
+  unpack(phi);
+  // z = μ + L ε:  ∂/∂μ = Σ_s g_z,  ∂/∂L = Σ_s g_z εᵀ (lower triangle);
+  // the diagonal is parameterized as log L_ii, so ∂/∂log L_ii = L_ii ∂/∂L_ii − Σ_s g_lq(s).
+  g_phi.head(d) += g_z.rowwise().sum();
+  gL_.noalias() = g_z * eps.transpose();
+  const double sum_glq = g_lq.sum();
+  int k = d;
+  for (int i = 0; i < d; ++i)
+    for (int j = 0; j <= i; ++j, ++k) g_phi(k) += (i == j) ? gL_(i, i) * L_(i, i) - sum_glq : gL_(i, j);
+}
+
+void FullRankGaussian::log_density(const Vec& phi, const Mat& z, Vec& log_q) const {
+  const int d = dim();
+  unpack(phi);
+  const double c = -0.5 * d * kLog2Pi - L_.diagonal().array().log().sum();
+  const auto mu = phi.head(d);
+  const auto L = L_.triangularView<Eigen::Lower>();
+  for (Eigen::Index s = 0; s < z.cols(); ++s) {
+    w_.col(0) = z.col(s) - mu;
+    L.solveInPlace(w_);
+    log_q(s) = c - 0.5 * w_.squaredNorm();
+  }
+}
+
+Moments FullRankGaussian::moments(const Vec& phi) const {
+  unpack(phi);
+  return {phi.head(dim()), L_ * L_.transpose()};
+}
+
+}  // namespace vi

@@ -1,0 +1,53 @@
+// vi/problem.hpp — what VI fits: an unnormalized log density log p~(z) and its gradient.
+//
+// A Problem is a 2D target posterior (vi/targets.hpp) or, later, a small Bayesian model over θ.
+// Evaluation is batched: the columns of z are points, so the work vectorizes over samples.
+#pragma once
+
+#include "vi/types.hpp"
+
+#include <optional>
+#include <string>
+
+namespace vi {
+
+class Problem {
+ public:
+  virtual ~Problem() = default;
+
+  virtual std::string name() const = 0;
+  virtual int dim() const = 0;
+
+  // logp(s) = log p~(z(:, s)) for each column s of z (dim × S). When grad is non-null it receives
+  // ∇_z log p~ (dim × S). The caller sizes logp (S) and *grad (dim × S); eval never allocates.
+  virtual void eval(const Mat& z, Vec& logp, Mat* grad) const = 0;
+
+  // log Z when it is known in closed form (0 for a normalized density), else nullopt and the
+  // references fall back to quadrature.
+  virtual std::optional<double> exact_log_z() const { return std::nullopt; }
+
+  // Exact mean and covariance of the normalized density, where a closed form exists (tests use
+  // them to check the quadrature).
+  virtual std::optional<Moments> exact_moments() const { return std::nullopt; }
+
+  // The box the app shows by default (2D problems), and the larger box the quadrature
+  // references integrate over so that almost no mass is cut off.
+  virtual Box view_box() const { return {}; }
+  virtual Box reference_box() const { return view_box(); }
+
+  // Anything a user must know about how this density was defined (e.g. the soft box that makes
+  // U2–U4 proper). Shown in the app and by `vilab list`.
+  virtual std::string note() const { return {}; }
+
+  // Convenience for tests and tools: one point, allocating.
+  double log_density(const Vec& z, Vec* grad = nullptr) const {
+    Mat zz = z;
+    Vec lp(1);
+    Mat g(z.size(), 1);
+    eval(zz, lp, grad ? &g : nullptr);
+    if (grad) *grad = g.col(0);
+    return lp(0);
+  }
+};
+
+}  // namespace vi

@@ -1,0 +1,124 @@
+// vi/run.hpp — one fit: φ, optimizer state, random streams, history; step() advances it.
+//
+// A Run is single-threaded and owns everything it touches. The engine thread steps Runs; the
+// CLI and the tests step them directly. Same Scene ⇒ same sequence of φ, bit for bit.
+#pragma once
+
+#include "vi/family.hpp"
+#include "vi/history.hpp"
+#include "vi/objective.hpp"
+#include "vi/optimizer.hpp"
+#include "vi/problem.hpp"
+#include "vi/reference.hpp"
+#include "vi/rng.hpp"
+#include "vi/scene.hpp"
+
+#include <memory>
+#include <string>
+
+namespace vi {
+
+enum class RunStatus { Ok, Diverged };
+
+// Quantities that describe how good q is right now.
+struct Metrics {
+  int64_t step = 0;
+  double elbo_estimate = 0;  // the last training step's Monte Carlo ELBO
+  double elbo = 0;           // E_q[log p~] (+ H[q] or − E_q[log q]) on the fixed metric draws
+  double kl_q_p = 0;         // KL(q‖p): quadrature on q's own grid (2D), else Monte Carlo
+  double kl_q_p_error = 0;   // its stated error: grid n vs n/2 (2D), else the MC standard error
+  double kl_q_p_mc = 0;      // KL(q‖p) = E_q[log q − log p~] + log Z on the fixed metric draws
+  double kl_q_p_se = 0;      // its standard error (from the sample variance of the draws)
+  double kl_p_q = 0;         // KL(p‖q) on the quadrature grid
+  double log_z = 0;          // the log Z used: exact when known, else quadrature
+  double log_z_error = 0;    // 0 when exact, else the quadrature's stated error
+  bool log_z_exact = false;
+};
+
+// The shared, read-only part of a run that depends only on the target: built once per target
+// and handed to every snapshot by pointer.
+struct TargetData {
+  std::shared_ptr<const Problem> problem;
+  TargetReference reference;  // quadrature on the reference box
+  double log_z = 0;           // exact when known, else reference.log_z
+  bool log_z_exact = false;
+};
+
+std::shared_ptr<const TargetData> make_target_data(const Scene& scene);
+
+class Run {
+ public:
+  // Throws std::invalid_argument for a bad scene (naming the field). `target` may be passed to
+  // share the (expensive) quadrature between runs on the same target.
+  // With record_history = false no metric points are computed while stepping (the CLI's timed
+  // runs measure the optimization alone).
+  explicit Run(const Scene& scene, std::shared_ptr<const TargetData> target = nullptr,
+               bool record_history = true);
+
+  // One optimizer step. On non-finite ELBO, gradient or parameters the run turns Diverged,
+  // keeps the last finite φ and says which quantity failed at which step; further steps do
+  // nothing until reset.
+  void step();
+  void step(int64_t n) {
+    for (int64_t i = 0; i < n && status_ == RunStatus::Ok; ++i) step();
+  }
+
+  // Applies the live-changeable fields of `next` (see Scene::can_continue_into).
+  void update_scene(const Scene& next);
+
+  int64_t steps() const { return step_; }
+  const Vec& params() const { return phi_; }
+  RunStatus status() const { return status_; }
+  const std::string& message() const { return message_; }
+  const Scene& scene() const { return scene_; }
+  const Problem& problem() const { return *target_->problem; }
+  const Family& family() const { return *family_; }
+  const Optimizer& optimizer() const { return *optimizer_; }
+  const std::shared_ptr<const TargetData>& target_data() const { return target_; }
+  const History& history() const { return history_; }
+
+  // Metrics at the current φ. Deterministic: uses the run's fixed metric draws.
+  Metrics metrics() const;
+
+  // The run's fixed display draws pushed through the current q (2 × M): a cloud that moves
+  // smoothly with q instead of flickering.
+  Mat display_samples() const;
+
+ private:
+  void record_history();
+  void fail(const std::string& what);
+
+  Scene scene_;
+  std::shared_ptr<const TargetData> target_;
+  std::unique_ptr<Family> family_;
+  std::unique_ptr<Optimizer> optimizer_;
+  Rng rng_;
+  Vec phi_, grad_;
+  int64_t step_ = 0;
+  double last_elbo_ = 0;
+  RunStatus status_ = RunStatus::Ok;
+  std::string message_;
+  History history_;
+
+  bool record_;
+
+  // Workspace: sized at construction (and when S changes), reused by every step.
+  Mat eps_;
+  ObjectiveWorkspace ws_;
+  Vec prev_phi_;  // φ before the step: restored when the step produces non-finite parameters
+  // Fixed draws for metrics and display; their own random streams. The metric draws come in
+  // antithetic pairs (ε, −ε), which cancels the odd part of the Monte Carlo error.
+  Mat metric_eps_, display_eps_;
+  mutable Mat metric_z_;
+  mutable Vec metric_logp_, metric_logq_;
+  Mat grid_points_;  // the reference grid's cell centres (for KL(p‖q))
+  mutable Vec grid_logq_;
+  mutable Mat qgrid_points_;  // a grid over q's mass box (for KL(q‖p) by quadrature)
+  mutable Vec qgrid_logq_, qgrid_logp_;
+  double kl_q_p_on_q_grid(int n) const;
+};
+
+// FNV-1a over the bytes of φ: the determinism tests' fingerprint of a run.
+uint64_t params_hash(const Vec& phi);
+
+}  // namespace vi

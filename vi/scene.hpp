@@ -1,0 +1,40 @@
+// vi/scene.hpp — a Scene is a plain value that says everything one fit needs.
+//
+// The app edits a copy and sends it to the engine; the CLI builds one from its flags; a test
+// builds one in a line. Same Scene ⇒ same trace, everywhere.
+#pragma once
+
+#include "vi/targets.hpp"
+#include "vi/types.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace vi {
+
+struct Scene {
+  std::string target = "banana";   // a name from target_registry()
+  ParamValues target_params;       // overrides of the target's defaults (e.g. {"rho", 0.95})
+  std::string family = "fullrank"; // a name from family_registry()
+  std::string optimizer = "adam";  // a name from optimizer_registry()
+  double lr = 0.05;                // learning rate (> 0)
+  int samples = 64;                // Monte Carlo samples S per step (1 … 65536)
+  uint64_t seed = 1;               // seeds every random stream of the run
+  bool analytic_entropy = true;    // ELBO = E_q[log p~] + H[q] (closed form) instead of E_q[log p~ − log q]
+  double init_mean_x = 0, init_mean_y = 0;  // q's initial mean
+  double init_log_sd = 0;          // q's initial log standard deviation (every axis)
+  int metrics_every = 10;          // a KL point is recorded every this many steps (≥ 1)
+  int metric_samples = 4096;       // fixed draws for KL(q‖p) and the smooth ELBO (≥ 16)
+  int grid = 256;                  // cells per axis of the quadrature grid (16 … 2048)
+
+  bool operator==(const Scene&) const = default;
+
+  // Throws std::invalid_argument naming the first bad field and what it must be.
+  void validate() const;
+
+  // True when going from `*this` to `next` can keep the current φ and optimizer state (only
+  // the learning rate or S changed); false when the run must start afresh.
+  bool can_continue_into(const Scene& next) const;
+};
+
+}  // namespace vi

@@ -1,0 +1,54 @@
+// vi/snapshot.cpp — building immutable snapshots of a run (on the engine thread).
+#include "vi/snapshot.hpp"
+
+namespace vi {
+
+namespace {
+constexpr int kQGrid = 96;  // cells per axis of the grid q's contours are traced on
+}
+
+const char* to_string(EngineState s) {
+  switch (s) {
+    case EngineState::Paused: return "paused";
+    case EngineState::Playing: return "playing";
+    case EngineState::Diverged: return "diverged";
+    case EngineState::Error: return "error";
+  }
+  return "?";
+}
+
+std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data, const Box& view, int n) {
+  auto tv = std::make_shared<TargetView>();
+  tv->view = view;
+  tv->log_p = evaluate_on_grid(*data->problem, view, n);
+  // Masses are relative to p's total mass (log Z), not to the part of it inside the view.
+  tv->contours = mass_contours(tv->log_p, default_contour_masses(), data->log_z);
+  tv->note = data->problem->note();
+  tv->data = std::move(data);
+  return tv;
+}
+
+std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target) {
+  auto s = std::make_shared<Snapshot>();
+  s->scene = run.scene();
+  s->step = run.steps();
+  s->phi = run.params();
+  s->param_names = run.family().param_names();
+  s->q = run.family().moments(run.params());
+  s->metrics = run.metrics();
+  s->history = run.history().points();
+  s->samples = run.display_samples();
+  if (run.problem().dim() == 2) {
+    // q's exact density on a grid fitted to q itself, so narrow and wide q's are traced alike.
+    Grid2D g{run.family().mass_box(run.params()), kQGrid, kQGrid, {}};
+    const Mat pts = g.points();
+    Vec lq(pts.cols());
+    run.family().log_density(run.params(), pts, lq);
+    g.values.assign(lq.data(), lq.data() + lq.size());
+    s->q_contours = mass_contours(g, default_contour_masses(), 0.0);
+  }
+  s->target = std::move(target);
+  return s;
+}
+
+}  // namespace vi

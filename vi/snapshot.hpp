@@ -1,0 +1,58 @@
+// vi/snapshot.hpp — what the engine publishes: an immutable picture of one moment of a fit.
+//
+// The UI takes one snapshot per frame and only reads it. Everything heavy that depends on the
+// target alone (the density grid, its contours, the references) is built once per target and
+// shared by pointer between snapshots.
+#pragma once
+
+#include "vi/contours.hpp"
+#include "vi/history.hpp"
+#include "vi/run.hpp"
+#include "vi/scene.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vi {
+
+enum class EngineState { Paused, Playing, Diverged, Error };
+const char* to_string(EngineState s);
+
+// The target's part of a view: built once per target on the engine thread.
+struct TargetView {
+  std::shared_ptr<const TargetData> data;  // problem, references, log Z
+  Box view;                                // the box to show
+  Grid2D log_p;                            // log p~ on the view box (the heatmap)
+  std::vector<Contour> contours;           // p's fixed-mass contours
+  std::string note;                        // e.g. the soft box of U2–U4
+};
+
+struct Snapshot {
+  uint64_t serial = 0;  // increases with every publish; the UI redraws when it changes
+  Scene scene;          // the scene this fit runs (as the engine accepted it)
+  EngineState state = EngineState::Paused;
+  std::string message;  // why the engine is Diverged or in Error; empty otherwise
+  int64_t step = 0;
+  double steps_per_s = 0;   // measured over the last second
+  double speed_limit = 0;   // requested steps/s (0 = as fast as possible)
+
+  Vec phi;
+  std::vector<std::string> param_names;
+  Moments q;                             // mean and covariance of q
+  Metrics metrics;
+  std::vector<HistoryPoint> history;
+  std::shared_ptr<const TargetView> target;
+  std::vector<Contour> q_contours;  // q's fixed-mass contours (exact density on a grid)
+  Mat samples;                      // 2 × M draws of q (fixed base draws pushed through q)
+};
+
+// Builds the target's view (heatmap grid on `view`, contours at the default masses).
+std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data,
+                                                   const Box& view, int n);
+
+// Builds a complete snapshot of `run` (state and serial are filled in by the caller).
+std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target);
+
+}  // namespace vi
