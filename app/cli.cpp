@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
@@ -34,6 +35,19 @@ struct SceneFlags {
   bool mc_entropy = false;
 };
 
+// "a number > 0" with a readable message (CLI11's PositiveNumber prints the whole double range).
+const CLI::Validator kPositive(
+    [](std::string& text) -> std::string {
+      try {
+        size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used == text.size() && v > 0 && std::isfinite(v)) return {};
+      } catch (const std::exception&) {
+      }
+      return "'" + text + "' is not a number > 0";
+    },
+    "NUMBER > 0");
+
 void add_scene_flags(CLI::App* app, SceneFlags& f) {
   const vi::Scene defaults;
   app->add_option("--target,-t", f.scene.target, "2D target posterior")
@@ -46,7 +60,7 @@ void add_scene_flags(CLI::App* app, SceneFlags& f) {
       ->check(CLI::IsMember(vi::optimizer_names()))
       ->default_str(defaults.optimizer);
   app->add_option("--lr", f.scene.lr, "learning rate (> 0)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->default_str(std::to_string(defaults.lr));
   app->add_option("--samples,-S", f.scene.samples, "Monte Carlo samples per step (1 … 65536)")
       ->check(CLI::Range(1, 65536))
@@ -163,6 +177,8 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
          {"elbo", m.elbo},
          {"elbo_estimate", m.elbo_estimate},
          {"kl_q_p", m.kl_q_p},
+         {"kl_q_p_error", m.kl_q_p_error},
+         {"kl_q_p_mc", m.kl_q_p_mc},
          {"kl_q_p_se", m.kl_q_p_se},
          {"kl_p_q", m.kl_p_q},
          {"log_z", m.log_z},
@@ -183,7 +199,8 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
     std::printf("  steps        %lld in %.3f s (%.0f steps/s)\n", (long long)run.steps(), seconds,
                 seconds > 0 ? double(run.steps()) / seconds : 0.0);
     std::printf("  ELBO         %.6f\n", m.elbo);
-    std::printf("  KL(q‖p)      %.6f ± %.6f (Monte Carlo, %d draws)\n", m.kl_q_p, m.kl_q_p_se, scene.metric_samples);
+    std::printf("  KL(q‖p)      %.6f ± %.1e (quadrature on q's grid); %.6f ± %.6f (Monte Carlo, %d draws)\n",
+                m.kl_q_p, m.kl_q_p_error, m.kl_q_p_mc, m.kl_q_p_se, scene.metric_samples);
     std::printf("  KL(p‖q)      %.6f (quadrature)\n", m.kl_p_q);
     std::printf("  log Z        %.6f (%s)\n", m.log_z, m.log_z_exact ? "exact" : "quadrature");
     std::printf("  mean of q    (%.4f, %.4f)   of p (%.4f, %.4f)\n", q.mean(0), q.mean(1), ref.moments.mean(0),
