@@ -30,6 +30,11 @@ class Problem {
   // them to check the quadrature).
   virtual std::optional<Moments> exact_moments() const { return std::nullopt; }
 
+  // The exact probability mass of the normalized density inside reference_box(), where it is
+  // known to be short of 1 (the funnel's tails leave any box). nullopt means "all but a
+  // negligible part": the quadrature tests hold log Z on the box to log of this mass.
+  virtual std::optional<double> reference_box_mass() const { return std::nullopt; }
+
   // The box the app shows by default (2D problems), and the larger box the quadrature
   // references integrate over so that almost no mass is cut off.
   virtual Box view_box() const { return {}; }
