@@ -57,6 +57,18 @@ class Family {
   // false when φ does not define a valid q (non-finite entries, degenerate scale).
   virtual bool valid(const Vec& phi) const { return phi.allFinite(); }
 
+  // Restores the family's constraints after an optimizer update (e.g. the planar flow's
+  // w·u ≥ −1, or a mixture's weights on the simplex). Families with free parameters do nothing.
+  virtual void project(Vec& /*phi*/) const {}
+
+  // [SECTION] Layered families (normalizing flows): for the layer scrubber.
+  // A flow is z = f_K ∘ … ∘ f_1 (z_0) on top of a base z_0 = μ + σ ⊙ ε. num_layers() = K
+  // (0 for non-flows). push_layers moves points x from the input of layer `first` through layers
+  // first … last−1 (0-based) in place, adding each layer's log|det ∂f/∂x| to log_det.
+  virtual int num_layers() const { return 0; }
+  virtual void base_transform(const Vec& /*phi*/, const Mat& eps, Mat& z0) const { z0 = eps; }
+  virtual void push_layers(const Vec& /*phi*/, int /*first*/, int /*last*/, Mat& /*x*/, Vec& /*log_det*/) const {}
+
  protected:
   explicit Family(int dim) : dim_(dim) {}
 

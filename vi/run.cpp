@@ -105,6 +105,7 @@ void Run::step() {
   if (!grad_.allFinite()) return fail("non-finite ELBO gradient");
   prev_phi_ = phi_;
   optimizer_->ascend(phi_, grad_, scene_.lr);
+  family_->project(phi_);
   if (!family_->valid(phi_)) {
     phi_ = prev_phi_;
     return fail("non-finite variational parameters after the update");
