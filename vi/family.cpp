@@ -15,6 +15,17 @@ Box Family::mass_box(const Vec& phi) const {
   return {m.mean(0) - sx, m.mean(0) + sx, m.mean(1) - sy, m.mean(1) + sy};
 }
 
+std::string indexed_name(std::string_view base, std::initializer_list<int> indices, std::string_view sep) {
+  std::string n(base);
+  bool first = true;
+  for (int i : indices) {
+    if (!first) n += sep;
+    n += std::to_string(i);
+    first = false;
+  }
+  return n;
+}
+
 const std::vector<FamilyInfo>& family_registry() {
   static const std::vector<FamilyInfo> registry{
       {"meanfield", "mean-field Gaussian N(μ, diag σ²): independent axes, cannot tilt",

@@ -9,6 +9,7 @@
 
 #include "vi/types.hpp"
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ class Family {
 
   virtual std::string name() const = 0;
   int dim() const { return dim_; }
+  // Rows of the base draws ε (dim() for most families; dim() + r for a low-rank Gaussian,
+  // whose z = μ + d ⊙ ε₁ + B ε₂ draws ε₂ in r extra dimensions).
+  virtual int base_dim() const { return dim_; }
   virtual int num_params() const = 0;
   // Human-readable names of the entries of φ ("μ1", "log σ2", "L21"…), for tables and step-through.
   virtual std::vector<std::string> param_names() const = 0;
@@ -75,6 +79,9 @@ class Family {
  private:
   int dim_;
 };
+
+// A parameter's display name: indexed_name("L", {2, 1}) = "L21", ("B", {1, 2}, ",") = "B1,2".
+std::string indexed_name(std::string_view base, std::initializer_list<int> indices, std::string_view sep = "");
 
 struct FamilyInfo {
   std::string name;     // "meanfield", "fullrank"

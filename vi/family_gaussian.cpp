@@ -25,19 +25,14 @@ void path_log_q(const Mat& eps, double log_det, Vec& log_q) {
   log_q.noalias() = (-0.5 * eps.colwise().squaredNorm()).transpose();
   log_q.array() += c;
 }
-
-std::string subscript(int i) {
-  // Parameter names use plain digits: they go to JSON, CSV and terminal output too.
-  return std::to_string(i + 1);
-}
 }  // namespace
 
 // [SECTION] Mean-field
 
 std::vector<std::string> MeanFieldGaussian::param_names() const {
   std::vector<std::string> n;
-  for (int i = 0; i < dim(); ++i) n.push_back("μ" + subscript(i));
-  for (int i = 0; i < dim(); ++i) n.push_back("log σ" + subscript(i));
+  for (int i = 0; i < dim(); ++i) n.push_back(indexed_name("μ", {i + 1}));
+  for (int i = 0; i < dim(); ++i) n.push_back(indexed_name("log σ", {i + 1}));
   return n;
 }
 
@@ -92,10 +87,9 @@ FullRankGaussian::FullRankGaussian(int dim) : Family(dim), L_(Mat::Zero(dim, dim
 
 std::vector<std::string> FullRankGaussian::param_names() const {
   std::vector<std::string> n;
-  for (int i = 0; i < dim(); ++i) n.push_back("μ" + subscript(i));
+  for (int i = 0; i < dim(); ++i) n.push_back(indexed_name("μ", {i + 1}));
   for (int i = 0; i < dim(); ++i)
-    for (int j = 0; j <= i; ++j)
-      n.push_back(i == j ? "log L" + subscript(i) + subscript(j) : "L" + subscript(i) + subscript(j));
+    for (int j = 0; j <= i; ++j) n.push_back(indexed_name(i == j ? "log L" : "L", {i + 1, j + 1}));
   return n;
 }
 

@@ -5,7 +5,7 @@ namespace vi {
 
 double elbo_value_and_grad(const Problem& problem, const Family& family, const Vec& phi, const Mat& eps,
                            ElboOptions options, ObjectiveWorkspace& ws, Vec& grad) {
-  const int d = int(eps.rows());
+  const int d = family.dim();
   const int s = int(eps.cols());
   ws.resize(d, s);
   family.forward(phi, eps, ws.z, ws.log_q);

@@ -54,13 +54,14 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   prev_phi_.resize(phi_.size());
   optimizer_->reset(phi_.size());
   rng_.reseed(scene_.seed, kTrainStream);
-  eps_.resize(d, scene_.samples);
+  const int e = family_->base_dim();
+  eps_.resize(e, scene_.samples);
   ws_.resize(d, scene_.samples);
 
   Rng metric_rng(scene_.seed, kMetricStream);
   const int half = (scene_.metric_samples + 1) / 2;
-  metric_eps_.resize(d, 2 * half);
-  Mat draws(d, half);
+  metric_eps_.resize(e, 2 * half);
+  Mat draws(e, half);
   metric_rng.fill_normal(draws);
   metric_eps_.leftCols(half) = draws;
   metric_eps_.rightCols(half) = -draws;
@@ -69,7 +70,7 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   metric_logq_.resize(2 * half);
 
   Rng display_rng(scene_.seed, kDisplayStream);
-  display_eps_.resize(d, kDisplaySamples);
+  display_eps_.resize(e, kDisplaySamples);
   display_rng.fill_normal(display_eps_);
 
   if (d == 2) {
@@ -85,7 +86,7 @@ void Run::update_scene(const Scene& next) {
   next.validate();
   scene_ = next;
   eps_.resize(eps_.rows(), scene_.samples);
-  ws_.resize(int(eps_.rows()), scene_.samples);
+  ws_.resize(family_->dim(), scene_.samples);
 }
 
 // [SECTION] Stepping and divergence
@@ -206,7 +207,7 @@ double Run::kl_q_p_on_q_grid(int n) const {
 }
 
 Mat Run::display_samples() const {
-  Mat z(display_eps_.rows(), display_eps_.cols());
+  Mat z(family_->dim(), display_eps_.cols());
   Vec lq(display_eps_.cols());
   family_->forward(phi_, display_eps_, z, lq);
   return z;

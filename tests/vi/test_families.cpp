@@ -3,6 +3,7 @@
 #include "fd.hpp"
 #include "vi/family.hpp"
 #include "vi/family_gaussian.hpp"
+#include "vi/family_lowrank.hpp"
 #include "vi/math.hpp"
 #include "vi/reference.hpp"
 #include "vi/rng.hpp"
@@ -12,22 +13,40 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <functional>
 
 using namespace vi;
 
 namespace {
-// Covariance built from φ directly from the parameterization's definition (not through the
-// family's own code), for the closed-form checks.
-Mat covariance_from_params(const std::string& family, const Vec& phi, int d) {
-  Mat L = Mat::Zero(d, d);
-  if (family == "meanfield") {
-    for (int i = 0; i < d; ++i) L(i, i) = std::exp(phi(d + i));
-  } else {
-    int k = d;
-    for (int i = 0; i < d; ++i)
-      for (int j = 0; j <= i; ++j, ++k) L(i, j) = i == j ? std::exp(phi(k)) : phi(k);
-  }
-  return L * L.transpose();
+// A Gaussian family under test: how to build it, and its covariance built from φ directly from
+// the parameterization's definition (not through the family's own code) for closed-form checks.
+struct GaussianCase {
+  std::string name;
+  std::function<std::unique_ptr<Family>(int d)> make;
+  std::function<Mat(const Vec& phi, int d)> covariance;
+};
+
+const std::vector<GaussianCase>& gaussian_cases() {
+  static const std::vector<GaussianCase> cases{
+      {"meanfield", [](int d) { return make_family("meanfield", d); },
+       [](const Vec& phi, int d) -> Mat { return (2 * phi.segment(d, d).array()).exp().matrix().asDiagonal(); }},
+      {"fullrank", [](int d) { return make_family("fullrank", d); },
+       [](const Vec& phi, int d) -> Mat {
+         Mat L = Mat::Zero(d, d);
+         int k = d;
+         for (int i = 0; i < d; ++i)
+           for (int j = 0; j <= i; ++j, ++k) L(i, j) = i == j ? std::exp(phi(k)) : phi(k);
+         return L * L.transpose();
+       }},
+      {"lowrank r=2", [](int d) -> std::unique_ptr<Family> { return std::make_unique<LowRankGaussian>(d, 2); },
+       [](const Vec& phi, int d) -> Mat {
+         Mat B = Eigen::Map<const Mat>(phi.data() + 2 * d, d, 2);
+         Mat S = B * B.transpose();
+         for (int i = 0; i < d; ++i) S(i, i) += std::exp(2 * phi(d + i));
+         return S;
+       }},
+  };
+  return cases;
 }
 
 double mvn_log_density(const Vec& z, const Vec& mu, const Mat& cov) {
@@ -46,13 +65,13 @@ Vec random_params(const Family& f, Rng& rng) {
 
 TEST_CASE("Gaussian families: log q and entropy match the closed forms", "[families]") {
   Rng rng(7);
-  for (const std::string name : {"meanfield", "fullrank"})
+  for (const auto& c : gaussian_cases())
     for (int d : {1, 2, 3, 5}) {
-      auto f = make_family(name, d);
-      DYNAMIC_SECTION(name << " in " << d << "D") {
+      auto f = c.make(d);
+      DYNAMIC_SECTION(c.name << " in " << d << "D") {
         for (int trial = 0; trial < 5; ++trial) {
           const Vec phi = random_params(*f, rng);
-          const Mat cov = covariance_from_params(name, phi, d);
+          const Mat cov = c.covariance(phi, d);
           const Vec mu = phi.head(d);
           Mat z(d, 7);
           rng.fill_normal(z);
@@ -73,27 +92,27 @@ TEST_CASE("Gaussian families: log q and entropy match the closed forms", "[famil
 
 TEST_CASE("Gaussian families: log q along the path equals log q at the sample", "[families]") {
   Rng rng(8);
-  for (const std::string name : {"meanfield", "fullrank"}) {
-    auto f = make_family(name, 3);
+  for (const auto& c : gaussian_cases()) {
+    auto f = c.make(3);
     const Vec phi = random_params(*f, rng);
-    Mat eps(3, 11), z(3, 11);
+    Mat eps(f->base_dim(), 11), z(3, 11);
     rng.fill_normal(eps);
     Vec lq_path(11), lq_direct(11);
     f->forward(phi, eps, z, lq_path);
     f->log_density(phi, z, lq_direct);
-    INFO(name);
+    INFO(c.name);
     CHECK((lq_path - lq_direct).cwiseAbs().maxCoeff() < 1e-10);
   }
 }
 
 TEST_CASE("Gaussian families: backward pass and entropy gradient agree with finite differences", "[families]") {
   Rng rng(9);
-  for (const std::string name : {"meanfield", "fullrank"})
+  for (const auto& c : gaussian_cases())
     for (int d : {1, 2, 4}) {
-      auto f = make_family(name, d);
+      auto f = c.make(d);
       const Vec phi = random_params(*f, rng);
       const int S = 5;
-      Mat eps(d, S), cz(d, S);
+      Mat eps(f->base_dim(), S), cz(d, S);
       Vec clq(S);
       rng.fill_normal(eps);
       rng.fill_normal(cz);
@@ -107,18 +126,18 @@ TEST_CASE("Gaussian families: backward pass and entropy gradient agree with fini
       };
       Vec g = Vec::Zero(phi.size());
       f->backward(phi, eps, cz, clq, g);
-      test::expect_gradient(name + " backward, D=" + std::to_string(d), objective, phi, g);
+      test::expect_gradient(c.name + " backward, D=" + std::to_string(d), objective, phi, g);
 
       Vec gh = Vec::Zero(phi.size());
       f->add_entropy_grad(phi, gh);
-      test::expect_gradient(name + " entropy gradient", [&](const Vec& p) { return f->entropy(p); }, phi, gh);
+      test::expect_gradient(c.name + " entropy gradient", [&](const Vec& p) { return f->entropy(p); }, phi, gh);
     }
 }
 
 TEST_CASE("Gaussian families: q integrates to 1 over its mass box", "[families]") {
   Rng rng(10);
-  for (const std::string name : {"meanfield", "fullrank"}) {
-    auto f = make_family(name, 2);
+  for (const auto& c : gaussian_cases()) {
+    auto f = c.make(2);
     for (int trial = 0; trial < 3; ++trial) {
       const Vec phi = random_params(*f, rng);
       Grid2D g{f->mass_box(phi), 400, 400, {}};
@@ -126,7 +145,7 @@ TEST_CASE("Gaussian families: q integrates to 1 over its mass box", "[families]"
       Vec lq(pts.cols());
       f->log_density(phi, pts, lq);
       const double mass = lq.array().exp().sum() * g.dx() * g.dy();
-      INFO(name << " φ = " << phi.transpose());
+      INFO(c.name << " φ = " << phi.transpose());
       // ±5 sd per axis cuts off < 1.2e-6 of the mass; the midpoint rule is exact to far less.
       CHECK(mass == Approx(1.0).margin(2e-6));
     }
