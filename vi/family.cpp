@@ -2,9 +2,11 @@
 #include "vi/family.hpp"
 
 #include "vi/check.hpp"
+#include "vi/family_flow.hpp"
 #include "vi/family_gaussian.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace vi {
 
@@ -13,6 +15,15 @@ Box Family::mass_box(const Vec& phi) const {
   const Moments m = moments(phi);
   const double sx = 5.0 * std::sqrt(m.cov(0, 0)), sy = 5.0 * std::sqrt(m.cov(1, 1));
   return {m.mean(0) - sx, m.mean(0) + sx, m.mean(1) - sy, m.mean(1) + sy};
+}
+
+void Family::log_density_grad(const Vec&, const Mat&, const Vec&, Vec&, Mat*) const {
+  throw std::logic_error(name() + ": log_density_grad is not available for this family");
+}
+
+void Family::sample(const Vec& phi, const Mat& eps, const Vec& /*u*/, Mat& z) const {
+  Vec log_q(eps.cols());
+  forward(phi, eps, z, log_q);
 }
 
 std::string indexed_name(std::string_view base, std::initializer_list<int> indices, std::string_view sep) {
@@ -29,9 +40,15 @@ std::string indexed_name(std::string_view base, std::initializer_list<int> indic
 const std::vector<FamilyInfo>& family_registry() {
   static const std::vector<FamilyInfo> registry{
       {"meanfield", "mean-field Gaussian N(μ, diag σ²): independent axes, cannot tilt",
-       [](int d) -> std::unique_ptr<Family> { return std::make_unique<MeanFieldGaussian>(d); }},
+       [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<MeanFieldGaussian>(d); }},
       {"fullrank", "full-rank Gaussian N(μ, LLᵀ): any ellipse, Cholesky-parameterized",
-       [](int d) -> std::unique_ptr<Family> { return std::make_unique<FullRankGaussian>(d); }},
+       [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<FullRankGaussian>(d); }},
+      {"planar", "planar flow: K bends z + u·tanh(wᵀz + b) of a Gaussian, each folding space along a line",
+       make_planar_flow},
+      {"radial", "radial flow: K pulls toward / pushes away from learned centres, bending a Gaussian into rings",
+       make_radial_flow},
+      {"realnvp", "RealNVP: K coupling layers, each shifting and scaling half the axes by a small network of the rest",
+       make_realnvp_flow},
   };
   return registry;
 }
@@ -42,10 +59,10 @@ std::vector<std::string> family_names() {
   return n;
 }
 
-std::unique_ptr<Family> make_family(std::string_view name, int dim) {
+std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options) {
   check_positive("family", "dimension", dim);
   for (const auto& f : family_registry())
-    if (f.name == name) return f.make(dim);
+    if (f.name == name) return f.make(dim, options);
   check_member("family", "family", name, family_names());
   return nullptr;  // unreachable: check_member throws
 }

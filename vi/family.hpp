@@ -46,6 +46,25 @@ class Family {
   // log q_φ(z) at arbitrary points (columns of z).
   virtual void log_density(const Vec& phi, const Mat& z, Vec& log_q) const = 0;
 
+  // The score at fixed points: adds Σ_s c(s)·∂log q_φ(z_s)/∂φ to g_phi and, when grad_z is
+  // non-null, writes ∇_z log q_φ(z_s) to its columns. Mixtures combine their components'
+  // scores with it; the score-function and STL estimators need it too. Families that do not
+  // provide it throw std::logic_error.
+  virtual bool has_log_density_grad() const { return false; }
+  virtual void log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const;
+
+  // Monte Carlo weights. Estimators are weighted sums Σ_s a_s f(z_s) over the columns forward()
+  // produced. Families that draw i.i.d. from q have a_s = 1/S; a mixture stratifies its draws
+  // by component and weights them by π_k / S_k, which depends on φ (add_weight_grad adds
+  // Σ_s g_a(s) ∂a_s/∂φ to g_phi).
+  virtual bool stratified() const { return false; }
+  virtual void sample_weights(const Vec& /*phi*/, Vec& a) const { a.setConstant(1.0 / double(a.size())); }
+  virtual void add_weight_grad(const Vec& /*phi*/, const Vec& /*g_a*/, Vec& /*g_phi*/) const {}
+
+  // Independent draws of q for display, from base draws ε and uniforms u (one per column, for a
+  // mixture's choice of component). Default: forward().
+  virtual void sample(const Vec& phi, const Mat& eps, const Vec& u, Mat& z) const;
+
   // Closed-form entropy H[q_φ] and its gradient (added to g), where one exists.
   virtual bool has_analytic_entropy() const { return false; }
   virtual double entropy(const Vec& /*phi*/) const { return 0; }
@@ -83,15 +102,24 @@ class Family {
 // A parameter's display name: indexed_name("L", {2, 1}) = "L21", ("B", {1, 2}, ",") = "B1,2".
 std::string indexed_name(std::string_view base, std::initializer_list<int> indices, std::string_view sep = "");
 
+// Sizes of the layered families (the Gaussian families ignore them). Each family checks the
+// fields it uses and throws std::invalid_argument naming itself and the field.
+struct FamilyOptions {
+  int K = 8;        // layers: planar/radial depth, RealNVP coupling layers (1 … 64)
+  int hidden = 32;  // RealNVP conditioner: width of each hidden layer (1 … 256)
+  int depth = 2;    // RealNVP conditioner: number of tanh hidden layers (1 … 4)
+};
+
 struct FamilyInfo {
-  std::string name;     // "meanfield", "fullrank"
+  std::string name;     // "meanfield", "fullrank", "planar", "radial", "realnvp"
   std::string summary;  // one line for `vilab list` and tooltips
-  std::unique_ptr<Family> (*make)(int dim);
+  std::unique_ptr<Family> (*make)(int dim, const FamilyOptions& options);
 };
 
 const std::vector<FamilyInfo>& family_registry();
 std::vector<std::string> family_names();
-// Throws std::invalid_argument "family: unknown family 'x' (allowed: ...)".
-std::unique_ptr<Family> make_family(std::string_view name, int dim);
+// Throws std::invalid_argument "family: unknown family 'x' (allowed: ...)", or the family's own
+// message for options out of range.
+std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options = {});
 
 }  // namespace vi

@@ -72,6 +72,21 @@ void MeanFieldGaussian::log_density(const Vec& phi, const Mat& z, Vec& log_q) co
     log_q(s) = c - 0.5 * ((z.col(s) - mu).array() * inv_sigma.array()).square().sum();
 }
 
+void MeanFieldGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const {
+  // With w = (z − μ)/σ: ∂log q/∂μ = w/σ, ∂log q/∂log σ = w² − 1, ∇_z log q = −w/σ.
+  const int d = dim();
+  const auto inv_sigma = (-phi.tail(d).array()).exp();
+  w_ = z;
+  w_.colwise() -= phi.head(d);
+  w_.array().colwise() *= inv_sigma;
+  g_phi.head(d).array() += inv_sigma * (w_ * c).array();
+  g_phi.tail(d).array() += (w_.array().square().matrix() * c).array() - c.sum();
+  if (grad_z) {
+    *grad_z = -w_;
+    grad_z->array().colwise() *= inv_sigma;
+  }
+}
+
 double MeanFieldGaussian::entropy(const Vec& phi) const { return gaussian_entropy(dim(), phi.tail(dim()).sum()); }
 
 void MeanFieldGaussian::add_entropy_grad(const Vec& /*phi*/, Vec& g) const { g.tail(dim()).array() += 1.0; }
@@ -83,7 +98,7 @@ Moments MeanFieldGaussian::moments(const Vec& phi) const {
 
 // [SECTION] Full-rank
 
-FullRankGaussian::FullRankGaussian(int dim) : Family(dim), L_(Mat::Zero(dim, dim)), gL_(dim, dim), w_(dim, 1) {}
+FullRankGaussian::FullRankGaussian(int dim) : Family(dim), L_(Mat::Zero(dim, dim)), gL_(dim, dim) {}
 
 std::vector<std::string> FullRankGaussian::param_names() const {
   std::vector<std::string> n;
@@ -159,13 +174,30 @@ void FullRankGaussian::log_density(const Vec& phi, const Mat& z, Vec& log_q) con
   const int d = dim();
   unpack(phi);
   const double c = -0.5 * d * kLog2Pi - L_.diagonal().array().log().sum();
-  const auto mu = phi.head(d);
-  const auto L = L_.triangularView<Eigen::Lower>();
-  for (Eigen::Index s = 0; s < z.cols(); ++s) {
-    w_.col(0) = z.col(s) - mu;
-    L.solveInPlace(w_);
-    log_q(s) = c - 0.5 * w_.squaredNorm();
-  }
+  W_ = z;
+  W_.colwise() -= phi.head(d);
+  L_.triangularView<Eigen::Lower>().solveInPlace(W_);  // W = L⁻¹(z − μ), all columns at once
+  log_q.noalias() = (-0.5 * W_.colwise().squaredNorm()).transpose();
+  log_q.array() += c;
+}
+
+void FullRankGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const {
+  // With w = L⁻¹(z − μ) and v = L⁻ᵀ w = Σ⁻¹(z − μ): ∂log q/∂μ = v, ∂log q/∂L = v wᵀ (lower
+  // triangle) − diag(1/L_ii), and ∇_z log q = −v.
+  const int d = dim();
+  unpack(phi);
+  W_ = z;
+  W_.colwise() -= phi.head(d);
+  L_.triangularView<Eigen::Lower>().solveInPlace(W_);  // W = L⁻¹ R
+  V_ = W_;
+  L_.triangularView<Eigen::Lower>().transpose().solveInPlace(V_);  // V = L⁻ᵀ W
+  g_phi.head(d) += V_ * c;
+  gL_.noalias() = V_ * c.asDiagonal() * W_.transpose();
+  const double sum_c = c.sum();
+  int k = d;
+  for (int i = 0; i < d; ++i)
+    for (int j = 0; j <= i; ++j, ++k) g_phi(k) += (i == j) ? gL_(i, i) * L_(i, i) - sum_c : gL_(i, j);
+  if (grad_z) *grad_z = -V_;
 }
 
 Moments FullRankGaussian::moments(const Vec& phi) const {

@@ -16,10 +16,15 @@ class MeanFieldGaussian final : public Family {
   void forward(const Vec& phi, const Mat& eps, Mat& z, Vec& log_q) const override;
   void backward(const Vec& phi, const Mat& eps, const Mat& g_z, const Vec& g_lq, Vec& g_phi) const override;
   void log_density(const Vec& phi, const Mat& z, Vec& log_q) const override;
+  bool has_log_density_grad() const override { return true; }
+  void log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const override;
   bool has_analytic_entropy() const override { return true; }
   double entropy(const Vec& phi) const override;
   void add_entropy_grad(const Vec& phi, Vec& g) const override;
   Moments moments(const Vec& phi) const override;
+
+ private:
+  mutable Mat w_;  // scratch: standardized residuals
 };
 
 // q = N(μ, L Lᵀ) with L lower triangular and a positive diagonal,
@@ -34,6 +39,8 @@ class FullRankGaussian final : public Family {
   void forward(const Vec& phi, const Mat& eps, Mat& z, Vec& log_q) const override;
   void backward(const Vec& phi, const Mat& eps, const Mat& g_z, const Vec& g_lq, Vec& g_phi) const override;
   void log_density(const Vec& phi, const Mat& z, Vec& log_q) const override;
+  bool has_log_density_grad() const override { return true; }
+  void log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const override;
   bool has_analytic_entropy() const override { return true; }
   double entropy(const Vec& phi) const override;
   void add_entropy_grad(const Vec& phi, Vec& g) const override;
@@ -44,7 +51,7 @@ class FullRankGaussian final : public Family {
 
  private:
   void unpack(const Vec& phi) const;  // fills L_ from φ
-  mutable Mat L_, gL_, w_;            // scratch: reused across calls
+  mutable Mat L_, gL_, W_, V_;        // scratch: reused across calls
 };
 
 }  // namespace vi

@@ -100,6 +100,27 @@ void LowRankGaussian::backward(const Vec& phi, const Mat& eps, const Mat& g_z, c
   gB.noalias() += 2.0 * g_sigma_ * B;
 }
 
+void LowRankGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const {
+  // At fixed z: ∂/∂μ = Σ_s c_s a_s, the Σ-gradient G = ½ Σ_s c_s (a_s a_sᵀ − Σ⁻¹) as in backward,
+  // and ∇_z log q = −a.
+  const int d = dim();
+  factor(phi);
+  a_ = z;
+  a_.colwise() -= phi.head(d);
+  llt_.solveInPlace(a_);
+  sigma_inv_.setIdentity();
+  llt_.solveInPlace(sigma_inv_);
+  h_ = a_ * c.asDiagonal();
+  g_sigma_.noalias() = 0.5 * h_ * a_.transpose();
+  g_sigma_ -= 0.5 * c.sum() * sigma_inv_;
+  g_phi.head(d) += a_ * c;
+  g_phi.segment(d, d).array() += 2.0 * (2.0 * phi.segment(d, d).array()).exp() * g_sigma_.diagonal().array();
+  const Eigen::Map<const Mat> B(phi.data() + 2 * d, d, rank_);
+  Eigen::Map<Mat> gB(g_phi.data() + 2 * d, d, rank_);
+  gB.noalias() += 2.0 * g_sigma_ * B;
+  if (grad_z) *grad_z = -a_;
+}
+
 void LowRankGaussian::log_density(const Vec& phi, const Mat& z, Vec& log_q) const { density(phi, z, log_q); }
 
 double LowRankGaussian::entropy(const Vec& phi) const { return 0.5 * (dim() * (1.0 + kLog2Pi) + factor(phi)); }

@@ -22,6 +22,8 @@ class LowRankGaussian final : public Family {
   void forward(const Vec& phi, const Mat& eps, Mat& z, Vec& log_q) const override;
   void backward(const Vec& phi, const Mat& eps, const Mat& g_z, const Vec& g_lq, Vec& g_phi) const override;
   void log_density(const Vec& phi, const Mat& z, Vec& log_q) const override;
+  bool has_log_density_grad() const override { return true; }
+  void log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const override;
   bool has_analytic_entropy() const override { return true; }
   double entropy(const Vec& phi) const override;
   void add_entropy_grad(const Vec& phi, Vec& g) const override;

@@ -157,3 +157,35 @@ TEST_CASE("Family registry rejects unknown names with the allowed list", "[famil
                                                             Catch::Contains("meanfield, fullrank"));
   CHECK_THROWS_WITH(make_family("fullrank", 0), Catch::Contains("dimension"));
 }
+
+TEST_CASE("Gaussian families: the score at fixed z agrees with finite differences in φ and in z", "[families]") {
+  Rng rng(12);
+  for (const auto& c : gaussian_cases())
+    for (int d : {1, 2, 3}) {
+      auto f = c.make(d);
+      REQUIRE(f->has_log_density_grad());
+      const Vec phi = random_params(*f, rng);
+      const int S = 4;
+      Mat z(d, S);
+      rng.fill_normal(z);
+      Vec cw(S);
+      for (int s = 0; s < S; ++s) cw(s) = rng.normal();
+      Vec g = Vec::Zero(phi.size());
+      Mat gz(d, S);
+      f->log_density_grad(phi, z, cw, g, &gz);
+      auto weighted = [&](const Vec& p) {
+        Vec lq(S);
+        f->log_density(p, z, lq);
+        return cw.dot(lq);
+      };
+      test::expect_gradient(c.name + " score in φ, D=" + std::to_string(d), weighted, phi, g);
+      for (int s = 0; s < S; ++s) {
+        auto at = [&](const Vec& x) {
+          Vec lq(1);
+          f->log_density(phi, Mat(x), lq);
+          return lq(0);
+        };
+        test::expect_gradient(c.name + " ∇z log q", at, z.col(s), gz.col(s));
+      }
+    }
+}
