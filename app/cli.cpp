@@ -67,6 +67,21 @@ void add_scene_flags(CLI::App* app, SceneFlags& f) {
       ->default_str(std::to_string(defaults.samples));
   app->add_option("--seed", f.scene.seed, "random seed")->default_str(std::to_string(defaults.seed));
   app->add_option("--set", f.sets, "target parameter override, e.g. --set rho=0.95 (repeatable)");
+  auto& fo = f.scene.family_options;
+  app->add_option("--K", fo.K, "flow depth: planar/radial layers, RealNVP coupling layers (1 … 64)")
+      ->check(CLI::Range(1, 64))->default_str(std::to_string(fo.K));
+  app->add_option("--hidden", fo.hidden, "RealNVP conditioner width (1 … 256)")
+      ->check(CLI::Range(1, 256))->default_str(std::to_string(fo.hidden));
+  app->add_option("--layers", fo.depth, "RealNVP conditioner hidden layers (1 … 4)")
+      ->check(CLI::Range(1, 4))->default_str(std::to_string(fo.depth));
+  app->add_option("--rank", fo.rank, "lowrank: rank r of B in Σ = diag d² + BBᵀ (1 … 64)")
+      ->check(CLI::Range(1, 64))->default_str(std::to_string(fo.rank));
+  app->add_option("--components", fo.components, "mixture: number of components (1 … 16)")
+      ->check(CLI::Range(1, 16))->default_str(std::to_string(fo.components));
+  app->add_option("--component", fo.component, "mixture: the components' family")
+      ->check(CLI::IsMember({"fullrank", "meanfield"}))->default_str(fo.component);
+  app->add_option("--anneal", f.scene.anneal, "β-annealing over T steps: β_t = min(1, 0.01 + t/T) (0 = off)")
+      ->check(CLI::Range(0, 100000000))->default_str("0");
   app->add_flag("--mc-entropy", f.mc_entropy, "estimate the entropy by Monte Carlo instead of in closed form");
   app->add_option("--init-mean", [&f](const CLI::results_t& r) {
        f.scene.init_mean_x = std::stod(r.at(0));
@@ -164,6 +179,11 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   json j{{"target", scene.target},
          {"target_params", scene.target_params},
          {"family", scene.family},
+         {"family_options", {{"K", scene.family_options.K}, {"hidden", scene.family_options.hidden},
+                             {"layers", scene.family_options.depth}, {"rank", scene.family_options.rank},
+                             {"components", scene.family_options.components},
+                             {"component", scene.family_options.component}}},
+         {"anneal", scene.anneal},
          {"optimizer", scene.optimizer},
          {"lr", scene.lr},
          {"samples", scene.samples},

@@ -4,6 +4,8 @@
 #include "vi/check.hpp"
 #include "vi/family_flow.hpp"
 #include "vi/family_gaussian.hpp"
+#include "vi/family_lowrank.hpp"
+#include "vi/family_mixture.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -43,6 +45,12 @@ const std::vector<FamilyInfo>& family_registry() {
        [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<MeanFieldGaussian>(d); }},
       {"fullrank", "full-rank Gaussian N(μ, LLᵀ): any ellipse, Cholesky-parameterized",
        [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<FullRankGaussian>(d); }},
+      {"lowrank", "low-rank Gaussian N(μ, diag d² + BBᵀ): the r strongest correlations at O(D·r) cost",
+       [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> { return std::make_unique<LowRankGaussian>(d, o.rank); }},
+      {"mixture", "mixture of K Gaussians with learnable weights: can sit on several modes at once",
+       [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> {
+         return std::make_unique<MixtureFamily>(d, o.components, o.component);
+       }},
       {"planar", "planar flow: K bends z + u·tanh(wᵀz + b) of a Gaussian, each folding space along a line",
        make_planar_flow},
       {"radial", "radial flow: K pulls toward / pushes away from learned centres, bending a Gaussian into rings",

@@ -108,6 +108,10 @@ struct FamilyOptions {
   int K = 8;        // layers: planar/radial depth, RealNVP coupling layers (1 … 64)
   int hidden = 32;  // RealNVP conditioner: width of each hidden layer (1 … 256)
   int depth = 2;    // RealNVP conditioner: number of tanh hidden layers (1 … 4)
+  int rank = 1;     // lowrank: the rank r of B in Σ = diag(d²) + BBᵀ (1 … 64)
+  int components = 3;                // mixture: number of components K (1 … 16)
+  std::string component = "fullrank";  // mixture: "fullrank" or "meanfield" components
+  bool operator==(const FamilyOptions&) const = default;
 };
 
 struct FamilyInfo {

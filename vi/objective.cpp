@@ -5,28 +5,32 @@ namespace vi {
 
 double elbo_value_and_grad(const Problem& problem, const Family& family, const Vec& phi, const Mat& eps,
                            ElboOptions options, ObjectiveWorkspace& ws, Vec& grad) {
-  const int d = family.dim();
   const int s = int(eps.cols());
-  ws.resize(d, s);
+  ws.resize(family.dim(), s);
   family.forward(phi, eps, ws.z, ws.log_q);
   problem.eval(ws.z, ws.logp, &ws.gz);
-
-  const double inv_s = 1.0 / s;
+  // The estimate is Σ_s a_s t_s with a_s = 1/S for i.i.d. draws, or a mixture's stratified
+  // weights, and per-draw terms t_s = β log p~(z_s) − log q(z_s), or β log p~(z_s) with the
+  // entropy added in closed form.
+  family.sample_weights(phi, ws.a);
   const bool analytic = options.analytic_entropy && family.has_analytic_entropy();
   grad.setZero();
-  // ∂/∂z of the estimate is ∇ log p~(z_s) / S for both forms. The Monte Carlo form also carries
-  // −log q along the path, whose derivative flows back through g_lq = −1/S.
-  ws.gz *= inv_s;
+  ws.gz *= ws.a.asDiagonal();  // ∂/∂z_s = a_s β ∇ log p~(z_s)
+  ws.gz *= options.beta;
   double value;
   if (analytic) {
     ws.g_lq.setZero();
-    value = ws.logp.mean() + family.entropy(phi);
+    ws.g_a = options.beta * ws.logp;
+    value = ws.a.dot(ws.g_a) + family.entropy(phi);
     family.add_entropy_grad(phi, grad);
   } else {
-    ws.g_lq.setConstant(-inv_s);
-    value = (ws.logp - ws.log_q).mean();
+    // −log q along the path carries its own derivative back through g_lq = −a.
+    ws.g_lq = -ws.a;
+    ws.g_a = options.beta * ws.logp - ws.log_q;
+    value = ws.a.dot(ws.g_a);
   }
   family.backward(phi, eps, ws.gz, ws.g_lq, grad);
+  if (family.stratified()) family.add_weight_grad(phi, ws.g_a, grad);
   return value;
 }
 

@@ -14,7 +14,7 @@ namespace vi {
 // Scratch space for one objective evaluation; sized once for (dim, S), then reused.
 struct ObjectiveWorkspace {
   Mat z, gz;
-  Vec logp, log_q, g_lq;
+  Vec logp, log_q, g_lq, a, g_a;
   void resize(int dim, int samples) {
     if (z.rows() == dim && z.cols() == samples) return;
     z.resize(dim, samples);
@@ -22,6 +22,8 @@ struct ObjectiveWorkspace {
     logp.resize(samples);
     log_q.resize(samples);
     g_lq.resize(samples);
+    a.resize(samples);
+    g_a.resize(samples);
   }
 };
 
@@ -29,6 +31,8 @@ struct ElboOptions {
   // true: E_q[log p~] + H[q] with H in closed form (lower variance, when the family has one);
   // false: E_q[log p~ − log q] estimated entirely by Monte Carlo.
   bool analytic_entropy = true;
+  // β-annealing (Rezende & Mohamed 2015): the target term is weighted β E_q[log p~], β ≤ 1.
+  double beta = 1.0;
 };
 
 // Returns the ELBO estimate at φ from the draws eps (dim × S) and writes ∂(estimate)/∂φ to grad.

@@ -44,7 +44,7 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   scene_.validate();
   if (!target_) target_ = make_target_data(scene_);
   const int d = target_->problem->dim();
-  family_ = make_family(scene_.family, d);
+  family_ = make_family(scene_.family, d, scene_.family_options);
   optimizer_ = make_optimizer(scene_.optimizer);
   Vec mean = Vec::Zero(d);
   mean(0) = scene_.init_mean_x;
@@ -72,6 +72,9 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   Rng display_rng(scene_.seed, kDisplayStream);
   display_eps_.resize(e, kDisplaySamples);
   display_rng.fill_normal(display_eps_);
+  display_u_.resize(kDisplaySamples);
+  for (auto& u : display_u_) u = display_rng.uniform();
+  metric_a_.resize(2 * half);
 
   if (d == 2) {
     grid_points_ = target_->reference.log_p.points();
@@ -101,7 +104,7 @@ void Run::step() {
   if (status_ != RunStatus::Ok) return;
   rng_.fill_normal(eps_);
   const double value = elbo_value_and_grad(*target_->problem, *family_, phi_, eps_,
-                                           {scene_.analytic_entropy}, ws_, grad_);
+                                           {scene_.analytic_entropy, scene_.beta(step_)}, ws_, grad_);
   if (!std::isfinite(value)) return fail("non-finite ELBO estimate (" + to_text(value) + ")");
   if (!grad_.allFinite()) return fail("non-finite ELBO gradient");
   prev_phi_ = phi_;
@@ -134,28 +137,38 @@ Metrics Run::metrics() const {
   const Problem& p = *target_->problem;
   family_->forward(phi_, metric_eps_, metric_z_, metric_logq_);
   p.eval(metric_z_, metric_logp_, nullptr);
-  // ELBO = E[a] with a = log p~ − log q. When H[q] is known in closed form, b = −log q − H has
-  // mean exactly 0 and serves as a control variate: E[a − c·b] = E[a] for any c, and the
-  // c that minimizes the variance is Cov(a, b)/Var(b). c = 1 is the "analytic entropy" form
-  // E[log p~] + H; c = 0 the plain form, whose variance vanishes as q → p. The optimal c is
-  // never worse than either (its estimation from the same draws adds an O(1/M) bias).
   const bool analytic = family_->has_analytic_entropy();
   const double h = analytic ? family_->entropy(phi_) : 0.0;
-  const Eigen::Index half = metric_logp_.size() / 2;
-  // Antithetic pairs (ε, −ε) are averaged first: the pair means are the independent draws.
-  auto pair_mean = [&](const Vec& v) { return Vec(0.5 * (v.head(half) + v.tail(half))); };
-  const Vec a = pair_mean(metric_logp_ - metric_logq_);
-  const Vec b = analytic ? Vec(pair_mean(-metric_logq_).array() - h) : Vec(Vec::Zero(half));
-  const double n = double(half);
-  const double a_mean = a.mean(), b_mean = b.mean();
-  const double var_b = (b.array() - b_mean).square().sum();
-  const double c = var_b > 0 ? ((a.array() - a_mean) * (b.array() - b_mean)).sum() / var_b : 0.0;
-  const Vec t = a - c * b;
-  const double t_mean = t.mean();
-  const double var_t = (t.array() - t_mean).square().sum() / (n - 1);
+  double t_mean = 0, var_mean = 0;  // the ELBO estimate and its squared standard error
+  if (family_->stratified()) {
+    // Stratified draws (a mixture): Σ_s a_s t_s with the family's weights. The standard error
+    // uses the overall mean rather than each stratum's, which can only overstate it.
+    family_->sample_weights(phi_, metric_a_);
+    const Vec t = metric_logp_ - metric_logq_;
+    t_mean = metric_a_.dot(t);
+    var_mean = (metric_a_.array().square() * (t.array() - t_mean).square()).sum();
+  } else {
+    // ELBO = E[a] with a = log p~ − log q. When H[q] is known in closed form, b = −log q − H
+    // has mean exactly 0 and serves as a control variate: E[a − c·b] = E[a] for any c, and the
+    // c that minimizes the variance is Cov(a, b)/Var(b). c = 1 is the "analytic entropy" form
+    // E[log p~] + H; c = 0 the plain form, whose variance vanishes as q → p. The optimal c is
+    // never worse than either (its estimation from the same draws adds an O(1/M) bias).
+    const Eigen::Index half = metric_logp_.size() / 2;
+    // Antithetic pairs (ε, −ε) are averaged first: the pair means are the independent draws.
+    auto pair_mean = [&](const Vec& v) { return Vec(0.5 * (v.head(half) + v.tail(half))); };
+    const Vec a = pair_mean(metric_logp_ - metric_logq_);
+    const Vec b = analytic ? Vec(pair_mean(-metric_logq_).array() - h) : Vec(Vec::Zero(half));
+    const double n = double(half);
+    const double a_mean = a.mean(), b_mean = b.mean();
+    const double var_b = (b.array() - b_mean).square().sum();
+    const double c = var_b > 0 ? ((a.array() - a_mean) * (b.array() - b_mean)).sum() / var_b : 0.0;
+    const Vec t = a - c * b;
+    t_mean = t.mean();
+    var_mean = (t.array() - t_mean).square().sum() / (n - 1) / n;
+  }
   m.elbo = t_mean;
   m.kl_q_p_mc = m.log_z - m.elbo;  // KL(q‖p) = log Z − ELBO
-  m.kl_q_p_se = std::sqrt(var_t / n);
+  m.kl_q_p_se = std::sqrt(var_mean);
   m.kl_q_p = m.kl_q_p_mc;
   m.kl_q_p_error = m.kl_q_p_se;
   if (p.dim() == 2) {
@@ -208,8 +221,7 @@ double Run::kl_q_p_on_q_grid(int n) const {
 
 Mat Run::display_samples() const {
   Mat z(family_->dim(), display_eps_.cols());
-  Vec lq(display_eps_.cols());
-  family_->forward(phi_, display_eps_, z, lq);
+  family_->sample(phi_, display_eps_, display_u_, z);
   return z;
 }
 

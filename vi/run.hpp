@@ -109,6 +109,8 @@ class Run {
   // Fixed draws for metrics and display; their own random streams. The metric draws come in
   // antithetic pairs (ε, −ε), which cancels the odd part of the Monte Carlo error.
   Mat metric_eps_, display_eps_;
+  Vec display_u_;         // the display draws' uniforms (a mixture's choice of component)
+  mutable Vec metric_a_;  // the metric draws' weights
   mutable Mat metric_z_;
   mutable Vec metric_logp_, metric_logq_;
   Mat grid_points_;  // the reference grid's cell centres (for KL(p‖q))

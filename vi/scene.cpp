@@ -11,6 +11,11 @@ void Scene::validate() const {
   find_target(target);  // throws with the allowed names
   make_target(target, target_params);  // checks parameter names and ranges
   check_member("scene", "family", family, family_names());
+  make_family(family, 2, family_options);  // checks the sizes the family uses
+  if (family == "mixture" && samples < family_options.components)
+    throw_invalid("scene", "samples S is " + std::to_string(samples) + ", but a mixture of " +
+                               std::to_string(family_options.components) + " components needs S ≥ K");
+  check_range("scene", "anneal T", anneal, 0, 100000000);
   check_member("scene", "optimizer", optimizer, optimizer_names());
   check_finite("scene", "learning rate", lr);
   check_positive("scene", "learning rate", lr);
@@ -24,10 +29,12 @@ void Scene::validate() const {
 }
 
 bool Scene::can_continue_into(const Scene& next) const {
-  // The learning rate and S change how the next steps are taken, not what is being fitted.
+  // The learning rate, S and the annealing schedule change how the next steps are taken, not
+  // what is being fitted.
   Scene a = *this, b = next;
   a.lr = b.lr;
   a.samples = b.samples;
+  a.anneal = b.anneal;
   return a == b;
 }
 

@@ -4,9 +4,11 @@
 // builds one in a line. Same Scene ⇒ same trace, everywhere.
 #pragma once
 
+#include "vi/family.hpp"
 #include "vi/targets.hpp"
 #include "vi/types.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -16,11 +18,13 @@ struct Scene {
   std::string target = "banana";   // a name from target_registry()
   ParamValues target_params;       // overrides of the target's defaults (e.g. {"rho", 0.95})
   std::string family = "fullrank"; // a name from family_registry()
+  FamilyOptions family_options;    // sizes: flow depth K, RealNVP width, low rank r, mixture K
   std::string optimizer = "adam";  // a name from optimizer_registry()
   double lr = 0.05;                // learning rate (> 0)
   int samples = 64;                // Monte Carlo samples S per step (1 … 65536)
   uint64_t seed = 1;               // seeds every random stream of the run
   bool analytic_entropy = true;    // ELBO = E_q[log p~] + H[q] (closed form) instead of E_q[log p~ − log q]
+  int anneal = 0;                  // β-annealing over this many steps: β_t = min(1, 0.01 + t/T); 0 = off
   double init_mean_x = 0, init_mean_y = 0;  // q's initial mean
   double init_log_sd = 0;          // q's initial log standard deviation (every axis)
   int metrics_every = 10;          // a KL point is recorded every this many steps (≥ 1)
@@ -29,11 +33,14 @@ struct Scene {
 
   bool operator==(const Scene&) const = default;
 
+  // β of the annealed objective before step t + 1 (1 when annealing is off).
+  double beta(int64_t t) const { return anneal > 0 ? std::min(1.0, 0.01 + double(t) / double(anneal)) : 1.0; }
+
   // Throws std::invalid_argument naming the first bad field and what it must be.
   void validate() const;
 
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
-  // the learning rate or S changed); false when the run must start afresh.
+  // the learning rate, S or the annealing changed); false when the run must start afresh.
   bool can_continue_into(const Scene& next) const;
 };
 

@@ -136,7 +136,7 @@ class Funnel final : public Target2D {
   }
   static std::string note_for(double s) {
     const Box b = reference_for(s);
-    char buf[640];
+    char buf[1024];  // the note is ≈ 450 bytes of UTF-8 at any σ_v
     std::snprintf(buf, sizeof buf,
                   "The neck narrows and the mouth widens without bound, so grid references "
                   "(log Z, moments, KL) are truncated to the reference box z1 in [%.1f, %.1f], "

@@ -1,0 +1,271 @@
+// app/gui.cpp — run_gui: the GLFW window, the ImGui context, the layout and the frame loop.
+//
+// Index
+// [SECTION] Display and window setup
+// [SECTION] Layout
+// [SECTION] run_gui
+#include "app/gui.hpp"
+
+#include "app/controls.hpp"
+#include "app/density_view.hpp"
+#include "app/metrics_panel.hpp"
+#include "app/screenshot.hpp"
+#include "app/status_line.hpp"
+#include "app/style.hpp"
+#include "vi/engine.hpp"
+
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace vilab {
+
+namespace {
+
+// [SECTION] Display and window setup
+
+constexpr const char* kTitle = "vilab \u2014 variational inference lab";
+constexpr int kShotFrames = 5;  // frames rendered before a screenshot, so the layout settles
+
+bool has_display_env() {
+  const char* x11 = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  return (x11 && *x11) || (wayland && *wayland);
+}
+
+void print_no_display(bool shot) {
+  std::fprintf(stderr,
+               "vilab: no display found; run the app under a virtual display with 'xvfb-run -a vilab%s', "
+               "or headless with 'vilab run --help'\n",
+               shot ? " shot ..." : "");
+}
+
+void glfw_error(int code, const char* description) {
+  std::fprintf(stderr, "vilab: GLFW error %d: %s\n", code, description);
+}
+
+// Everything the UI keeps between frames: owned by run_gui, never a function-local static.
+struct UiState {
+  ControlsState controls;
+  DensityViewState density;
+  MetricsPanelState metrics;
+  float content_scale = 1;  // the monitor's content scale at start
+  float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
+  float pending_zoom = 0;   // a new text_zoom to apply before the next frame (0 = none)
+};
+
+constexpr float kZoomMin = 0.6f, kZoomMax = 3.0f, kZoomStep = 1.15f;
+
+// Ctrl + / Ctrl − / Ctrl 0 change the text size (for a projector); applied before the next frame.
+void handle_zoom_keys(UiState& ui) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl || io.WantTextInput) return;
+  float z = ui.text_zoom;
+  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) z *= kZoomStep;
+  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) z /= kZoomStep;
+  if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) z = 1;
+  z = std::clamp(z, kZoomMin, kZoomMax);
+  if (z != ui.text_zoom) ui.pending_zoom = z;
+}
+
+// Rebuilds the font atlas and the style at the new size (between frames).
+void apply_zoom(UiState& ui) {
+  ui.text_zoom = ui.pending_zoom;
+  ui.pending_zoom = 0;
+  const float scale = ui.content_scale * ui.text_zoom;
+  ImGui::GetIO().Fonts->Clear();
+  load_fonts(scale);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  apply_theme(scale);
+}
+
+// [SECTION] Layout
+
+// One full-viewport window: controls left (~25 %), the density view in the centre (largest),
+// plots and numbers right, the status line at the bottom.
+void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const ImGuiWindowFlags main_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                      ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("vilab##main", nullptr, main_flags);
+
+  const float fs = ImGui::GetFontSize();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float status_h = ImGui::GetTextLineHeight() + style.ItemSpacing.y + style.FramePadding.y;
+  const float panel_h = std::max(avail.y - status_h, fs * 10);
+  const float left_w = std::clamp(avail.x * 0.25f, fs * 17, fs * 26);
+  const float right_w = std::clamp(avail.x * 0.30f, fs * 19, fs * 34);
+  const float centre_w = std::max(avail.x - left_w - right_w - 2 * style.ItemSpacing.x, fs * 12);
+
+  ImGui::BeginChild("##controls_panel", {left_w, panel_h}, true);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
+  ImGui::TextUnformatted("vilab");
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::TextDisabled("variational inference lab");
+  draw_controls(ui.controls, engine, snap);
+  ImGui::EndChild();
+
+  ImGui::SameLine();
+  ImGui::BeginChild("##density_panel", {centre_w, panel_h}, true,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  draw_density_view(ui.density, snap);
+  ImGui::EndChild();
+
+  ImGui::SameLine();
+  ImGui::BeginChild("##metrics_panel", {0, panel_h}, true);
+  draw_metrics_panel(ui.metrics, snap);
+  ImGui::EndChild();
+
+  draw_status_line(snap);
+  ImGui::End();
+}
+
+// [SECTION] run_gui
+
+struct GlfwSession {
+  GLFWwindow* window = nullptr;
+  bool imgui_glfw = false, imgui_gl = false;
+  ~GlfwSession() {
+    if (imgui_gl) ImGui_ImplOpenGL3_Shutdown();
+    if (imgui_glfw) ImGui_ImplGlfw_Shutdown();
+    if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
+    if (window) glfwDestroyWindow(window);
+    glfwTerminate();
+  }
+};
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+  const bool shot = !options.shot_path.empty();
+  if (!has_display_env()) {
+    print_no_display(shot);
+    return 1;
+  }
+
+  // A bad scene is the caller's error: say why before opening anything.
+  std::unique_ptr<vi::Engine> engine;
+  try {
+    engine = std::make_unique<vi::Engine>(options.scene, shot ? 0.0 : options.steps_per_s);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vilab: %s\n", e.what());
+    return 2;
+  }
+
+  glfwSetErrorCallback(nullptr);  // a failing glfwInit is reported in one line below
+  if (!glfwInit()) {
+    print_no_display(shot);
+    return 1;
+  }
+  glfwSetErrorCallback(glfw_error);
+  GlfwSession session;
+
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, shot ? GLFW_FALSE : GLFW_TRUE);
+  glfwWindowHint(GLFW_FOCUS_ON_SHOW, shot ? GLFW_FALSE : GLFW_TRUE);
+  session.window = glfwCreateWindow(std::max(options.width, 320), std::max(options.height, 240), kTitle,
+                                    nullptr, nullptr);
+  if (!session.window) {
+    std::fprintf(stderr, "vilab: cannot create an OpenGL 3.3 core window\n");
+    return 1;
+  }
+  GLFWwindow* window = session.window;
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(shot ? 0 : 1);
+
+  float scale = 1.0f;
+  if (!shot) {
+    float sx = 1, sy = 1;
+    glfwGetWindowContentScale(window, &sx, &sy);
+    scale = std::clamp(std::max(sx, sy), 0.75f, 4.0f);
+  }
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no imgui.ini for now: the layout is fixed
+  io.LogFilename = nullptr;
+  if (shot) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // no hover readouts where the pointer happens to be
+  load_fonts(scale);
+  apply_theme(scale);
+  session.imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(window, true);
+  session.imgui_gl = ImGui_ImplOpenGL3_Init("#version 330 core");
+  if (!session.imgui_glfw || !session.imgui_gl) {
+    std::fprintf(stderr, "vilab: cannot initialize Dear ImGui's GLFW/OpenGL3 backends\n");
+    return 1;
+  }
+
+  UiState ui{make_controls_state(options.scene, options.steps_per_s), {}, {}};
+  ui.content_scale = scale;
+  if (shot) {
+    engine->step(options.shot_steps);
+    engine->sync();
+  } else if (options.play) {
+    engine->play();
+  }
+
+  int frames = 0;
+  int result = 0;
+  while (!glfwWindowShouldClose(window)) {
+    glfwPollEvents();
+    if (!shot && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+      glfwWaitEventsTimeout(0.1);  // no vsync to pace us while minimized
+      continue;
+    }
+    if (ui.pending_zoom > 0) apply_zoom(ui);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+
+    const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
+    if (!shot) {
+      handle_shortcuts(*engine);
+      handle_zoom_keys(ui);
+    }
+    draw_frame(ui, *engine, *snap);
+
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    glClearColor(0.06f, 0.065f, 0.08f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (shot && ++frames >= kShotFrames) {
+      std::string error;
+      if (save_back_buffer_png(options.shot_path, fw, fh, error)) {
+        std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), fw, fh);
+        std::fflush(stdout);
+      } else {
+        std::fprintf(stderr, "vilab: shot failed: %s\n", error.c_str());
+        result = 1;
+      }
+      break;
+    }
+    glfwSwapBuffers(window);
+  }
+
+  release_density_view(ui.density);
+  return result;
+}
+
+}  // namespace vilab

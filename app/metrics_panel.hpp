@@ -1,0 +1,16 @@
+// app/metrics_panel.hpp — the right-hand panel: live ELBO and KL plots, and a numbers table.
+#pragma once
+
+#include "vi/snapshot.hpp"
+
+namespace vilab {
+
+struct MetricsPanelState {
+  bool show_elbo_estimate = true;  // the noisy per-step ELBO estimate, faint, under the smooth one
+  bool kl_log_scale = true;        // KL plot on a log axis (KL spans decades as q converges)
+};
+
+// Draws the panel into the rest of the current window's content region.
+void draw_metrics_panel(MetricsPanelState& state, const vi::Snapshot& snap);
+
+}  // namespace vilab

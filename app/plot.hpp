@@ -1,0 +1,81 @@
+// app/plot.hpp — vilab's one plotting module, drawn with ImDrawList (Debian has no ImPlot).
+//
+// Line plots of series against x (the step), linear or log y, "nice" ticks, a legend, a hover
+// readout (vertical cursor + the value of every series at the nearest x) and optional
+// horizontal reference lines. The plot never owns data: a Series reads the caller's arrays
+// through an accessor, each frame, like ImPlot's getters.
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vilab::plot {
+
+// [SECTION] Ticks and labels (shared with the density view's axes)
+
+// About `max_ticks` (≥ 2) round values 1, 2, 5 × 10^k apart covering [lo, hi]; only values
+// inside [lo, hi] are returned. `step` receives the spacing when non-null.
+std::vector<double> nice_ticks(double lo, double hi, int max_ticks, double* step = nullptr);
+
+// A tick label with as many decimals as the spacing `step` needs, a true minus sign (U+2212),
+// and k/M suffixes for large round numbers (12000 → "12k").
+std::string format_tick(double v, double step);
+
+// A value for a readout: `significant` digits, true minus sign.
+std::string format_value(double v, int significant = 4);
+
+// [SECTION] Line plots
+
+struct Point {
+  double x = 0, y = 0;
+};
+
+struct Series {
+  std::string label;
+  ImU32 color = IM_COL32_WHITE;
+  float thickness = 2.0f;                 // in pixels (before font scaling)
+  int count = 0;                          // number of points
+  std::function<Point(int)> point;        // point i; x must not decrease with i
+  bool in_legend = true;
+  bool fit = true;                        // the y-range is fitted to this series
+};
+
+struct RefLine {
+  double y = 0;
+  std::string label;  // drawn at the right end, above the line
+  ImU32 color = IM_COL32(255, 255, 255, 160);
+};
+
+// Where the legend goes: Above = one row over the frame, right-aligned (never hides data);
+// Auto = the corner inside the frame that hides the fewest data points.
+enum class Corner { Above, Auto, TopLeft, TopRight, BottomLeft, BottomRight };
+
+struct PlotConfig {
+  std::string title;              // drawn in the top-left of the frame, e.g. "ELBO"
+  std::string x_label = "step";   // drawn under the x ticks, at the right
+  bool log_y = false;             // log10 y axis; non-positive values are skipped
+  float height = 0;               // 0 = the rest of the available height
+  Corner legend = Corner::Above;
+  // Fitting the y-range ignores this fraction of the lowest fitted values (robust to an early
+  // transient, e.g. the ELBO of the first steps). 0 = fit everything.
+  double ignore_low_fraction = 0;
+};
+
+// Draws a plot filling the available width. `id` must be unique in the current window.
+void line_plot(const char* id, const PlotConfig& config, std::span<const Series> series,
+               std::span<const RefLine> refs = {});
+
+// [SECTION] Small drawing helpers (used by the density view too)
+
+// Text with a dark translucent box behind it, so it reads on any background.
+void boxed_text(ImDrawList* dl, ImVec2 pos, ImU32 color, const char* text);
+
+// A dashed polyline (screen coordinates).
+void dashed_polyline(ImDrawList* dl, const ImVec2* pts, int n, bool closed, ImU32 color,
+                     float thickness, float dash, float gap);
+
+}  // namespace vilab::plot

@@ -1,0 +1,69 @@
+// app/status_line.cpp — step, speed, frame rate and engine state in one line.
+#include "app/status_line.hpp"
+
+#include "app/plot.hpp"
+
+#include <imgui.h>
+
+#include <cstdio>
+
+namespace vilab {
+
+namespace {
+
+ImVec4 state_colour(vi::EngineState s) {
+  switch (s) {
+    case vi::EngineState::Playing: return {0.45f, 0.90f, 0.50f, 1.0f};
+    case vi::EngineState::Paused: return {0.80f, 0.82f, 0.88f, 1.0f};
+    case vi::EngineState::Diverged: return {1.0f, 0.66f, 0.25f, 1.0f};
+    case vi::EngineState::Error: return {1.0f, 0.42f, 0.38f, 1.0f};
+  }
+  return {1, 1, 1, 1};
+}
+
+const char* state_name(vi::EngineState s) {
+  switch (s) {
+    case vi::EngineState::Playing: return "playing";
+    case vi::EngineState::Paused: return "paused";
+    case vi::EngineState::Diverged: return "DIVERGED";
+    case vi::EngineState::Error: return "ERROR";
+  }
+  return "?";
+}
+
+void separator() {
+  ImGui::SameLine();
+  ImGui::TextDisabled("\u2502");
+  ImGui::SameLine();
+}
+
+}  // namespace
+
+void draw_status_line(const vi::Snapshot& snap) {
+  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state_name(snap.state));
+  separator();
+  ImGui::Text("step %lld", static_cast<long long>(snap.step));
+  separator();
+  if (snap.speed_limit > 0)
+    ImGui::Text("%.0f steps/s (limit %.0f)", snap.steps_per_s, snap.speed_limit);
+  else
+    ImGui::Text("%.0f steps/s (no limit)", snap.steps_per_s);
+  separator();
+  ImGui::Text("%.0f fps", double(ImGui::GetIO().Framerate));
+  separator();
+  const vi::Scene& s = snap.scene;
+  ImGui::TextDisabled("%s \u00B7 %s \u00B7 %s \u03B7 = %s \u00B7 S = %d \u00B7 seed %llu", s.target.c_str(),
+                      s.family.c_str(), s.optimizer.c_str(), plot::format_value(s.lr).c_str(), s.samples,
+                      static_cast<unsigned long long>(s.seed));
+  // The engine's message is shown in full at the top of the control panel; here only the keys.
+  const char* keys = "Space play/pause \u00B7 \u2192 step \u00B7 R reset \u00B7 Ctrl \u00B1 text size";
+  const float keys_w = ImGui::CalcTextSize(keys).x;
+  ImGui::SameLine();
+  const float x = ImGui::GetWindowContentRegionMax().x - keys_w;
+  if (x > ImGui::GetCursorPosX() + ImGui::GetFontSize()) {
+    ImGui::SetCursorPosX(x);
+    ImGui::TextDisabled("%s", keys);
+  }
+}
+
+}  // namespace vilab

@@ -1,0 +1,11 @@
+// app/status_line.hpp — the one-line status bar at the bottom of the window.
+#pragma once
+
+#include "vi/snapshot.hpp"
+
+namespace vilab {
+
+// Step, measured steps/s (and the limit), frame rate, engine state, and the scene in brief.
+void draw_status_line(const vi::Snapshot& snap);
+
+}  // namespace vilab

@@ -1,0 +1,17 @@
+// app/tooltip.cpp — see tooltip.hpp.
+#include "app/tooltip.hpp"
+
+#include <imgui.h>
+
+namespace vilab {
+
+void tooltip(const char* text) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+}  // namespace vilab
