@@ -64,7 +64,9 @@ void Engine::sync() {
 void Engine::worker(std::stop_token stop) {
   // The worker owns everything below; nothing here is shared except through the queue and
   // the published snapshots.
-  std::unique_ptr<Run> run;
+  std::unique_ptr<Run> run;                    // the primary fit
+  std::vector<std::unique_ptr<Run>> others;    // fits beside it (cmd::Compare)
+  std::vector<Scene> other_scenes;             // their own scenes, as sent
   std::shared_ptr<const TargetView> view;
   EngineState state = EngineState::Paused;
   std::string message;
@@ -81,8 +83,19 @@ void Engine::worker(std::stop_token stop) {
   int64_t rate_steps0 = 0;
   double rate = 0;
 
+  auto publish_every = std::chrono::duration<double>(kPublishEvery);
   auto publish = [&] {
+    const auto t0 = Clock::now();
     auto s = make_snapshot(*run, view);
+    for (const auto& o : others) {
+      auto c = make_snapshot(*o, view);
+      c->serial = serial + 1;
+      c->state = o->status() == RunStatus::Diverged ? EngineState::Diverged : state;
+      c->message = o->message();
+      c->steps_per_s = rate;
+      c->speed_limit = speed;
+      s->comparison.push_back(std::move(c));
+    }
     s->serial = ++serial;
     s->state = state;
     s->message = message;
@@ -90,6 +103,9 @@ void Engine::worker(std::stop_token stop) {
     s->speed_limit = speed;
     snapshot_.store(std::move(s), std::memory_order_release);
     last_publish = Clock::now();
+    // Snapshots cost more with more fits and with flows (their densities are inverted
+    // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
+    publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
     unpublished = false;
     {
       std::lock_guard lock(mutex_);
@@ -102,13 +118,23 @@ void Engine::worker(std::stop_token stop) {
     completed += pending_step_cmds;
     pending_step_cmds = 0;
   };
-  auto rebuild = [&](const Scene& s, bool keep_target) {
+  // Builds the primary fit and every comparison fit for `s`; swaps them in only when all
+  // succeed (a bad scene throws and leaves the old fits running).
+  auto rebuild = [&](const Scene& s, bool keep_target, const std::vector<Scene>& compare) {
     auto data = keep_target ? run->target_data() : nullptr;
-    auto next = std::make_unique<Run>(s, data);  // may throw: the old run stays
+    auto next = std::make_unique<Run>(s, data);
+    std::vector<std::unique_ptr<Run>> next_others;
+    for (const auto& c : compare) next_others.push_back(std::make_unique<Run>(c.compared_with(s), next->target_data()));
     if (!keep_target) view = view_for(*next);
     run = std::move(next);
+    others = std::move(next_others);
+    other_scenes = compare;
     if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
     message.clear();
+  };
+  auto step_all = [&] {
+    run->step();
+    for (auto& o : others) o->step();  // a diverged comparison fit does nothing (Run::step)
   };
 
   try {
@@ -171,20 +197,29 @@ void Engine::worker(std::stop_token stop) {
                 return;  // completed when its steps have run
               }
             } else if constexpr (std::is_same_v<T, cmd::Reset>) {
-              rebuild(run->scene(), true);
+              rebuild(run->scene(), true, other_scenes);
             } else if constexpr (std::is_same_v<T, cmd::Apply>) {
               try {
                 if (run->scene().can_continue_into(cmd.scene)) {
                   run->update_scene(cmd.scene);
+                  for (size_t i = 0; i < others.size(); ++i)
+                    others[i]->update_scene(other_scenes[i].compared_with(cmd.scene));
                   if (state == EngineState::Error) state = EngineState::Paused;
                   if (state != EngineState::Diverged) message.clear();
                 } else {
-                  rebuild(cmd.scene, same_target(run->scene(), cmd.scene));
+                  rebuild(cmd.scene, same_target(run->scene(), cmd.scene), other_scenes);
                 }
               } catch (const std::exception& e) {
                 // The previous fit stays loaded and paused; the message says what was wrong.
                 state = EngineState::Error;
                 message = std::string("scene rejected: ") + e.what();
+              }
+            } else if constexpr (std::is_same_v<T, cmd::Compare>) {
+              try {
+                rebuild(run->scene(), true, cmd.fits);
+              } catch (const std::exception& e) {
+                state = EngineState::Error;
+                message = std::string("comparison rejected: ") + e.what();
               }
             } else if constexpr (std::is_same_v<T, cmd::SetSpeed>) {
               speed = std::isfinite(cmd.steps_per_s) && cmd.steps_per_s > 0 ? cmd.steps_per_s : 0;
@@ -207,10 +242,10 @@ void Engine::worker(std::stop_token stop) {
     int64_t taken = 0;
     while (run->status() == RunStatus::Ok) {
       if (pending_steps > 0) {
-        run->step();
+        step_all();
         --pending_steps;
       } else if (state == EngineState::Playing && (speed == 0 || budget >= 1)) {
-        run->step();
+        step_all();
         budget -= 1;
       } else {
         break;
@@ -244,7 +279,7 @@ void Engine::worker(std::stop_token stop) {
     if (dirty) unpublished = true;
     const bool busy = state == EngineState::Playing || pending_steps > 0;
     if (!commands.empty() || completed != applied_ ||
-        (unpublished && (!busy || t - last_publish >= kPublishEvery)))
+        (unpublished && (!busy || t - last_publish >= publish_every)))
       publish();
   }
   {

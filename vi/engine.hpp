@@ -20,6 +20,7 @@
 #include <stop_token>
 #include <thread>
 #include <variant>
+#include <vector>
 
 namespace vi {
 
@@ -31,9 +32,12 @@ struct Step { int64_t n = 1; };
 struct Reset {};
 struct Apply { Scene scene; };
 struct SetSpeed { double steps_per_s = 0; };  // 0 = as fast as possible
+// Fits to run beside the primary one (empty: none). Each takes its family from its scene and
+// everything else from the primary scene (Scene::compared_with); all restart together.
+struct Compare { std::vector<Scene> fits; };
 }  // namespace cmd
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::Step, cmd::Reset,
-                             cmd::Apply, cmd::SetSpeed>;
+                             cmd::Apply, cmd::SetSpeed, cmd::Compare>;
 
 class Engine {
  public:
@@ -52,6 +56,7 @@ class Engine {
   void reset() { send(cmd::Reset{}); }
   void apply(const Scene& s) { send(cmd::Apply{s}); }
   void set_speed(double steps_per_s) { send(cmd::SetSpeed{steps_per_s}); }
+  void compare(std::vector<Scene> fits) { send(cmd::Compare{std::move(fits)}); }
 
   // The latest snapshot (never null).
   std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(std::memory_order_acquire); }

@@ -28,6 +28,15 @@ void Scene::validate() const {
   check_range("scene", "grid", grid, 16, 2048);
 }
 
+Scene Scene::compared_with(const Scene& primary) const {
+  Scene s = primary;
+  s.family = family;
+  s.family_options = family_options;
+  s.analytic_entropy = analytic_entropy;
+  s.anneal = anneal;
+  return s;
+}
+
 bool Scene::can_continue_into(const Scene& next) const {
   // The learning rate, S and the annealing schedule change how the next steps are taken, not
   // what is being fitted.

@@ -39,6 +39,11 @@ struct Scene {
   // Throws std::invalid_argument naming the first bad field and what it must be.
   void validate() const;
 
+  // A comparison fit: this scene's own way of fitting (family, sizes, entropy, annealing) on
+  // `primary`'s problem and schedule (target, parameters, seed, S, optimizer, learning rate,
+  // start, grid), so fits side by side differ only in what is being compared.
+  Scene compared_with(const Scene& primary) const;
+
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
   // the learning rate, S or the annealing changed); false when the run must start afresh.
   bool can_continue_into(const Scene& next) const;

@@ -46,6 +46,10 @@ struct Snapshot {
   std::shared_ptr<const TargetView> target;
   std::vector<Contour> q_contours;  // q's fixed-mass contours (exact density on a grid)
   Mat samples;                      // 2 × M draws of q (fixed base draws pushed through q)
+
+  // The fits running beside this one (family comparison), each a complete snapshot of its own
+  // with its own state: a diverged comparison fit pauses alone.
+  std::vector<std::shared_ptr<const Snapshot>> comparison;
 };
 
 // Builds the target's view (heatmap grid on `view`, contours at the default masses).

@@ -163,3 +163,50 @@ TEST_CASE("Engine: the speed limit holds the step rate", "[engine]") {
   CHECK(steps >= 40);
   CHECK(steps <= 130);
 }
+
+TEST_CASE("Engine: comparison fits share the target and seed, step together and diverge alone", "[engine]") {
+  Scene s = quick_scene();
+  s.target = "gaussian";
+  s.optimizer = "sgd";
+  s.lr = 5;  // mean-field survives this on N(0, I); the mixture does not (found by `vilab run`)
+  Engine engine(s);
+  Scene mixture = s;
+  mixture.family = "mixture";
+  Scene fullrank = s;
+  fullrank.family = "fullrank";
+  fullrank.seed = 999;  // ignored: a comparison fit takes the primary's seed
+  engine.compare({mixture, fullrank});
+  engine.step(40);
+  engine.sync();
+  auto snap = engine.snapshot();
+  REQUIRE(snap->comparison.size() == 2);
+  CHECK(snap->state == EngineState::Paused);
+  CHECK(snap->step == 40);
+  const auto& mix = *snap->comparison[0];
+  const auto& full = *snap->comparison[1];
+  CHECK(mix.scene.family == "mixture");
+  CHECK(mix.state == EngineState::Diverged);
+  CHECK_THAT(mix.message, Catch::Contains("non-finite"));
+  CHECK(mix.phi.allFinite());
+  CHECK(full.state == EngineState::Paused);
+  CHECK(full.step == 40);
+  CHECK(full.scene.seed == s.seed);
+  CHECK(full.target == snap->target);  // one target view, shared
+
+  // A new primary scene carries the comparison fits along onto the new target.
+  s.target = "banana";
+  s.lr = 0.05;
+  s.optimizer = "adam";
+  engine.apply(s);
+  engine.step(5);
+  engine.sync();
+  snap = engine.snapshot();
+  REQUIRE(snap->comparison.size() == 2);
+  CHECK(snap->comparison[0]->scene.target == "banana");
+  CHECK(snap->comparison[0]->state == EngineState::Paused);
+  CHECK(snap->comparison[1]->step == 5);
+
+  engine.compare({});
+  engine.sync();
+  CHECK(engine.snapshot()->comparison.empty());
+}
