@@ -6,6 +6,7 @@
 // [SECTION] Dispatch
 #include "app/cli.hpp"
 
+#include "app/bench.hpp"
 #include "app/gui.hpp"
 #include "vi/family.hpp"
 #include "vi/optimizer.hpp"
@@ -269,6 +270,15 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--width", shot_gui.width, "window width in pixels")->check(CLI::Range(320, 8192));
   shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
 
+  auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
+  BenchOptions bench_opts;
+  bench->add_option("--repeats", bench_opts.repeats, "repetitions per workload (median reported)")->check(CLI::Range(1, 1000))->default_str("5");
+  bench->add_option("--steps", bench_opts.steps, "steps per repetition")->check(CLI::Range(1, 10000000))->default_str("2000");
+  bench->add_option("--only", bench_opts.only, "one workload")->check(CLI::IsMember({"W1", "W2", "W3"}));
+  bench->add_flag("--peer", bench_opts.peer, "also run the PyTorch reference, interleaved (needs python3-torch)");
+  bench->add_option("--peer-script", bench_opts.peer_script, "path to peer_torch_vi.py");
+  bench->add_flag("--json", bench_opts.json, "print JSON");
+
   auto* gui = app.add_subcommand("gui", "open the app on the scene the flags describe");
   SceneFlags gui_flags;
   GuiOptions gui_opts;
@@ -294,6 +304,7 @@ int cli_main(int argc, char** argv) {
   try {
     if (list->parsed()) return cmd_list(list_json);
     if (run->parsed()) return cmd_run(finish_scene(run_flags), run_steps, run_json);
+    if (bench->parsed()) return run_bench(bench_opts);
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       shot_gui.shot_path = shot_out;
