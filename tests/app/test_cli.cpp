@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <sys/wait.h>
@@ -129,4 +130,23 @@ TEST_CASE("CLI: list names every target, family and optimizer; --help works", "[
   CHECK(vilab("--help").code == 0);
   CHECK(vilab("run --help").code == 0);
   CHECK(vilab("list --json").code == 0);
+}
+
+TEST_CASE("CLI: bench runs the three workloads and reports medians", "[cli][bench]") {
+  // A smoke test of the command; the speed figures themselves are measured with `vilab bench`,
+  // never asserted in a test.
+  const Result r = vilab("bench --steps 20 --repeats 3 --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["workloads"].size() == 3);
+  for (const auto& w : j["workloads"]) {
+    CHECK(w["steps_per_s"].size() == 3);
+    CHECK(w["steps_per_s_median"].get<double>() > 0);
+    CHECK(std::isfinite(w["kl_q_p_median"].get<double>()));
+  }
+  CHECK(j["workloads"][0]["id"] == "W1");
+  const Result bad = vilab("bench --only W9");
+  CHECK(bad.code != 0);
+  CHECK_THAT(bad.err, Catch::Contains("--only"));
 }
