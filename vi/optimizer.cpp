@@ -1,7 +1,7 @@
 // vi/optimizer.cpp — SGD, heavy-ball momentum and Adam, and their registry.
 #include "vi/optimizer.hpp"
 
-#include "vi/check.hpp"
+#include "vi/registry.hpp"
 
 #include <cmath>
 
@@ -72,17 +72,10 @@ const std::vector<OptimizerInfo>& optimizer_registry() {
   return registry;
 }
 
-std::vector<std::string> optimizer_names() {
-  std::vector<std::string> n;
-  for (const auto& o : optimizer_registry()) n.push_back(o.name);
-  return n;
-}
+std::vector<std::string> optimizer_names() { return registry_names(optimizer_registry()); }
 
 std::unique_ptr<Optimizer> make_optimizer(std::string_view name) {
-  for (const auto& o : optimizer_registry())
-    if (o.name == name) return o.make();
-  check_member("optimizer", "optimizer", name, optimizer_names());
-  return nullptr;
+  return registry_find(optimizer_registry(), "optimizer", "optimizer", name).make();
 }
 
 }  // namespace vi

@@ -2,6 +2,8 @@
 // the app, the CLI and the tests all read, and make_target, which checks overrides against it.
 #include "vi/targets.hpp"
 
+#include "vi/registry.hpp"
+
 #include "vi/check.hpp"
 #include "vi/target_factories.hpp"
 
@@ -72,18 +74,11 @@ const std::vector<TargetInfo>& target_registry() {
   return registry;
 }
 
-std::vector<std::string> target_names() {
-  std::vector<std::string> names;
-  for (const auto& t : target_registry()) names.push_back(t.name);
-  return names;
-}
+std::vector<std::string> target_names() { return registry_names(target_registry()); }
 
 // [SECTION] Lookup and construction
 const TargetInfo& find_target(std::string_view name) {
-  for (const auto& t : target_registry())
-    if (t.name == name) return t;
-  check_member("target", "target", name, target_names());  // throws, listing the names
-  throw_invalid("target", "unreachable");
+  return registry_find(target_registry(), "target", "target", name);
 }
 
 std::unique_ptr<Problem> make_target(std::string_view name, const ParamValues& overrides) {
