@@ -269,6 +269,8 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--out", shot_out, "PNG file to write")->required();
   shot->add_option("--width", shot_gui.width, "window width in pixels")->check(CLI::Range(320, 8192));
   shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
+  shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
+  shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -284,6 +286,8 @@ int cli_main(int argc, char** argv) {
   GuiOptions gui_opts;
   add_scene_flags(gui, gui_flags);
   gui->add_flag("--play", gui_opts.play, "start playing at once");
+  gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
+  gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
 
   try {
     app.parse(argc, argv);
@@ -315,7 +319,8 @@ int cli_main(int argc, char** argv) {
       gui_opts.scene = finish_scene(gui_flags);
       return run_gui(gui_opts);
     }
-    return run_gui(GuiOptions{});
+    const GuiOptions defaults;
+    return run_gui(defaults);
   } catch (const std::invalid_argument& e) {
     std::string where = "vilab";
     for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();

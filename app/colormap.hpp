@@ -1,7 +1,9 @@
-// app/colormap.hpp — viridis: a perceptually uniform, colour-blind-safe colormap.
+// app/colormap.hpp — viridis (sequential) and a blue–white–red diverging map, both
+// colour-blind safe.
 //
-// The table (app/viridis.inc) is matplotlib's viridis (CC0), 256 entries; values between entries
-// are interpolated linearly.
+// The viridis table (app/viridis.inc) is matplotlib's viridis (CC0), 256 entries; values between
+// entries are interpolated linearly. The diverging map is ColorBrewer's RdBu (9 classes, marked
+// colour-blind safe by ColorBrewer; Brewer, Penn State, Apache-2.0), interpolated the same way.
 #pragma once
 
 #include <array>
@@ -18,6 +20,10 @@ Rgb viridis(double t);
 
 // The same as 8-bit RGBA, alpha = 255, packed as bytes r, g, b, a.
 std::array<uint8_t, 4> viridis_rgba8(double t);
+
+// The diverging map at t ∈ [−1, 1] (clamped; NaN maps to 0): blue (−1) – near-white (0) – red (+1).
+Rgb diverging(double t);
+std::array<uint8_t, 4> diverging_rgba8(double t);
 
 // The table itself (for tests and legends).
 inline constexpr int kViridisSize = 256;

@@ -1,12 +1,16 @@
-// app/controls.cpp — the control panel (left): run commands, target, family, optimizer, setup.
+// app/controls.cpp — the control panel (left): run commands, target, family and its sizes,
+// objective (entropy, β-annealing), optimizer, setup, and the family comparison.
 //
 // Index
 // [SECTION] Helpers
 // [SECTION] Run commands
 // [SECTION] Scene editing
+// [SECTION] Family comparison
 // [SECTION] Shortcuts
 #include "app/controls.hpp"
 
+#include "app/fit_spec.hpp"
+#include "app/plot.hpp"
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
 #include "vi/optimizer.hpp"
@@ -18,7 +22,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 #include <string>
+#include <vector>
 
 namespace vilab {
 
@@ -36,6 +42,8 @@ constexpr double kLrMin = 1e-4, kLrMax = 1.0;       // learning rate
 constexpr double kMeanMin = -6, kMeanMax = 6;       // initial mean, each axis
 constexpr double kSdMin = -4, kSdMax = 2;           // initial log sd
 constexpr uint64_t kOne = 1;                        // seed +/- step
+constexpr int kAnnealMax = 100000;                  // β-annealing T (steps)
+constexpr int kDim = 2;                             // the app's targets are 2D (lowrank r ≤ D)
 
 void wrapped_dim(const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -151,25 +159,134 @@ void draw_target(vi::Scene& sc, const vi::Snapshot& snap) {
   }
 }
 
+// Whether `family` has a closed-form entropy (asked of the family once, then remembered).
+bool has_closed_form_entropy(ControlsState& st, const std::string& family) {
+  for (const auto& [name, known] : st.entropy_known)
+    if (name == family) return known;
+  bool known = false;
+  try {
+    known = vi::make_family(family, kDim)->has_analytic_entropy();
+  } catch (const std::exception&) {
+    known = false;  // an unknown family: the engine reports it
+  }
+  st.entropy_known.emplace_back(family, known);
+  return known;
+}
+
+const char* depth_help(const std::string& family) {
+  if (family == "planar")
+    return "Depth K: the number of planar layers f(z) = z + u\u00B7tanh(w\u1D40z + b) on top of a Gaussian. "
+           "Each layer can fold space along one line, so more layers bend q into more complex shapes "
+           "(Rezende & Mohamed 2015), at more cost per step. Restarts the fit.";
+  if (family == "radial")
+    return "Depth K: the number of radial layers f(z) = z + \u03B2\u00B7(z \u2212 z\u2080) / (\u03B1 + \u2016z \u2212 z\u2080\u2016). "
+           "Each pulls space toward a learned centre z\u2080 or pushes it away; stacked, they bend a "
+           "Gaussian into rings and crescents. Restarts the fit.";
+  return "Coupling layers K: each layer keeps one axis and shifts and scales the other by a small "
+         "network of the kept one, z\u2082 \u2190 z\u2082\u00B7e^s(z\u2081) + t(z\u2081); the axes alternate from layer to "
+         "layer (Dinh et al. 2017). Restarts the fit.";
+}
+
+// The sizes `family` uses (and only those), editing `o`.
+void draw_family_sizes(vi::FamilyOptions& o, const std::string& family) {
+  const FamilySizes uses = family_sizes(family);
+  constexpr ImGuiSliderFlags kClamp = ImGuiSliderFlags_AlwaysClamp;
+  if (uses.K) {
+    ImGui::SliderInt(family == "realnvp" ? "coupling layers K##K" : "depth K##K", &o.K, 1, 64, "%d", kClamp);
+    tooltip(depth_help(family));
+  }
+  if (uses.hidden) {
+    ImGui::SliderInt("hidden width##hidden", &o.hidden, 1, 256, "%d", kClamp | ImGuiSliderFlags_Logarithmic);
+    tooltip("Units in each hidden layer of the conditioner, the small tanh network that computes "
+            "a coupling's shift t and log-scale s from the kept axis. Wider = more flexible "
+            "couplings and more parameters. Restarts the fit.");
+  }
+  if (uses.depth) {
+    ImGui::SliderInt("conditioner layers##depth", &o.depth, 1, 4, "%d", kClamp);
+    tooltip("Hidden layers of each coupling's conditioner network (1 \u2026 4). Deeper networks "
+            "make sharper shifts and scales; they are slower. Restarts the fit.");
+  }
+  if (uses.rank) {
+    ImGui::SliderInt("rank r##rank", &o.rank, 1, kDim, "%d", kClamp);
+    tooltip("The rank r of B in \u03A3 = diag(d\u00B2) + BB\u1D40: the number of correlated directions q "
+            "adds to independent axes, at O(D\u00B7r) cost instead of O(D\u00B2). Here D = 2, so r is 1 or 2 "
+            "(in 2D, r = 1 already reaches every covariance; r = 2 is over-parameterized). "
+            "Restarts the fit.");
+  }
+  if (uses.components) {
+    ImGui::SliderInt("components K##components", &o.components, 1, 16, "%d", kClamp);
+    tooltip("Gaussians in the mixture q(z) = \u03A3\u2096 \u03C0\u2096 N(z; \u03BC\u2096, \u03A3\u2096), with learnable weights "
+            "\u03C0. More components can sit on more modes. Each step's S draws are stratified by "
+            "component, so S must be at least K. Restarts the fit.");
+  }
+  if (uses.component) {
+    const bool full = o.component != "meanfield";
+    if (ImGui::BeginCombo("component##component", full ? "full covariance" : "diagonal")) {
+      if (ImGui::Selectable("full covariance", full) && !full) o.component = "fullrank";
+      tooltip("Each component any ellipse (a full-rank Gaussian).");
+      if (ImGui::Selectable("diagonal", !full) && full) o.component = "meanfield";
+      tooltip("Each component an axis-aligned ellipse (a mean-field Gaussian).");
+      ImGui::EndCombo();
+    }
+    tooltip("The shape of each mixture component: full covariance (any tilted ellipse) or "
+            "diagonal (axis-aligned, fewer parameters). Restarts the fit.");
+  }
+}
+
 void draw_family(vi::Scene& sc) {
   section("Variational family q\u1D69(z)");
   const auto& registry = vi::family_registry();
   registry_combo("family##family", registry, sc.family,
-                 "The set of distributions q\u1D69 we search: meanfield = independent Gaussian axes "
-                 "(diagonal covariance), fullrank = any Gaussian (Cholesky factor L). Changing it "
+                 "The set of distributions q\u1D69 we search: Gaussians (meanfield, fullrank, lowrank), "
+                 "a mixture of Gaussians, or a normalizing flow (planar, radial, realnvp) that bends a "
+                 "Gaussian through K invertible layers. Hover an entry for a summary. Changing it "
                  "restarts the fit.");
   if (const std::string* s = summary_of(registry, sc.family)) wrapped_dim(*s);
+  draw_family_sizes(sc.family_options, sc.family);
 }
 
-void draw_objective(vi::Scene& sc) {
+void draw_objective(ControlsState& st) {
+  vi::Scene& sc = st.edited;
   section("Objective: maximize the ELBO");
   ImGui::SliderInt("samples S##samples", &sc.samples, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   tooltip("Monte Carlo samples per step. The gradient of the ELBO is averaged over S "
-          "reparameterized draws z = T\u1D69(ε); its standard error shrinks like 1/√S. Changing S "
+          "reparameterized draws z = T\u1D69(\u03B5); its standard error shrinks like 1/\u221AS. Changing S "
           "keeps the current fit.");
-  ImGui::Checkbox("analytic entropy H[q]##analytic_entropy", &sc.analytic_entropy);
-  tooltip("On: ELBO = E_q[log p̃(z)] + H[q] with the entropy H[q] in closed form (less noise). "
-          "Off: ELBO = E_q[log p̃(z) − log q(z)], all by Monte Carlo.");
+  if (has_closed_form_entropy(st, sc.family)) {
+    ImGui::Checkbox("analytic entropy H[q]##analytic_entropy", &sc.analytic_entropy);
+    tooltip("On: ELBO = E_q[log p\u0303(z)] + H[q] with the entropy H[q] in closed form (less noise). "
+            "Off: ELBO = E_q[log p\u0303(z) \u2212 log q(z)], all by Monte Carlo.");
+  } else {
+    bool closed_form = false;  // shown unticked: what the objective actually does
+    ImGui::BeginDisabled();
+    ImGui::Checkbox("analytic entropy H[q]##analytic_entropy", &closed_form);
+    ImGui::EndDisabled();
+    tooltip("Not available: a mixture's or a flow's entropy has no closed form, so the ELBO is "
+            "E_q[log p\u0303(z) \u2212 log q(z)] by Monte Carlo, with log q from q's exact density.");
+  }
+
+  // β-annealing: a checkbox (off / on) and T.
+  bool anneal = sc.anneal > 0;
+  if (ImGui::Checkbox("##anneal_on", &anneal)) sc.anneal = anneal ? st.anneal_steps : 0;
+  const char* anneal_help =
+      "\u03B2-annealing (Rezende & Mohamed 2015, \u00A76): maximize E_q[\u03B2\u209C log p\u0303(z)] + H[q] with "
+      "\u03B2\u209C = min(1, 0.01 + t/T), so q first spreads over a flattened target that sharpens to p "
+      "over T steps; this helps flows find every mode. The ELBO and KL plots mark step T "
+      "(\u03B2 = 1), and the status line shows \u03B2 while it is below 1. Tick to turn it on; "
+      "changing it keeps the current fit.";
+  tooltip(anneal_help);
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::BeginDisabled(!anneal);
+  int T = anneal ? sc.anneal : st.anneal_steps;
+  ImGui::SetNextItemWidth(std::max(ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemInnerSpacing.x,
+                                   ImGui::GetFontSize() * 4));
+  if (ImGui::SliderInt("\u03B2-anneal T##anneal", &T, 1, kAnnealMax, anneal ? "over %d steps" : "off",
+                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+    st.anneal_steps = T;
+    if (anneal) sc.anneal = T;
+  }
+  ImGui::EndDisabled();
+  tooltip(anneal_help);
 }
 
 void draw_optimizer(vi::Scene& sc) {
@@ -213,14 +330,90 @@ void draw_advanced(vi::Scene& sc) {
           "more accurate and slower to build.");
 }
 
+// [SECTION] Family comparison
+
+// A family the comparison does not show yet, for "+ add a fit".
+std::string next_family(const ControlsState& st) {
+  for (const char* f : {"meanfield", "planar", "realnvp", "fullrank", "mixture", "radial", "lowrank"}) {
+    bool used = st.edited.family == f;
+    for (const vi::Scene& c : st.compare) used |= c.family == f;
+    if (!used) return f;
+  }
+  return "meanfield";
+}
+
+void draw_compare(ControlsState& st) {
+  section("Compare families");
+  if (st.compare.empty())
+    wrapped_dim("Fit up to three other families beside this one, on the same target with the same "
+                "seed, S, optimizer and start: the centre shows every fit side by side, and the KL "
+                "plot all of their KL(q\u2016p).");
+  const float fs = ImGui::GetFontSize();
+  int remove = -1;
+  for (size_t i = 0; i < st.compare.size(); ++i) {
+    vi::Scene& c = st.compare[i];
+    ImGui::PushID(int(i));
+    // A swatch in the fit's colour (the same in the panel titles and the plots).
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float h = ImGui::GetFrameHeight();
+    ImGui::GetWindowDrawList()->AddRectFilled({p.x, p.y + h * 0.25f}, {p.x + fs * 0.45f, p.y + h * 0.75f},
+                                              plot::palette(int(i) + 1), 2.0f);
+    ImGui::Dummy({fs * 0.45f, h});
+    ImGui::SameLine();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float remove_w = ImGui::CalcTextSize("\u2715").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+    ImGui::SetNextItemWidth(std::max(ImGui::CalcItemWidth() - fs * 0.45f - style.ItemSpacing.x - remove_w, fs * 4));
+    const std::string label = "fit " + std::to_string(i + 2) + "##fit_family";
+    registry_combo(label.c_str(), vi::family_registry(), c.family,
+                   "The family of this comparison fit. Changing it restarts every fit.");
+    ImGui::SameLine();
+    if (ImGui::Button("\u2715")) remove = int(i);
+    tooltip("Remove this comparison fit (the others restart).");
+    draw_family_sizes(c.family_options, c.family);
+    ImGui::PopID();
+  }
+  if (remove >= 0) st.compare.erase(st.compare.begin() + remove);
+
+  ImGui::BeginDisabled(int(st.compare.size()) >= kMaxCompare);
+  if (ImGui::Button("+ add a fit##compare_add")) {
+    vi::Scene c = st.edited;
+    c.family = next_family(st);
+    st.compare.push_back(std::move(c));
+  }
+  ImGui::EndDisabled();
+  tooltip("Add a family to compare (up to three). All fits restart together and then step "
+          "together; a fit that diverges stops alone while the others keep running.");
+  if (!st.compare.empty()) {
+    ImGui::SameLine();
+    if (ImGui::Button("clear##compare_clear")) st.compare.clear();
+    tooltip("Remove every comparison fit: back to the single view.");
+  }
+}
+
 }  // namespace
 
-ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s) {
+std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::vector<vi::Scene>& compare) {
+  std::vector<vi::Scene> out;
+  for (const vi::Scene& c : compare) {
+    vi::Scene s = c.compared_with(primary);
+    // The same annealing schedule and entropy estimator as the primary fit: only the family
+    // and its sizes differ.
+    s.anneal = primary.anneal;
+    s.analytic_entropy = primary.analytic_entropy;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s, const std::vector<vi::Scene>& compare) {
   ControlsState st;
   st.edited = scene;
   st.last_sent = scene;
   st.max_speed = !(steps_per_s > 0);
   st.speed = st.max_speed ? 100.0 : std::clamp(steps_per_s, kSpeedMin, kSpeedMax);
+  if (scene.anneal > 0) st.anneal_steps = std::min(scene.anneal, kAnnealMax);
+  st.compare = compare;
+  st.compare_sent = comparison_scenes(scene, compare);
   return st;
 }
 
@@ -241,16 +434,22 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   draw_run_commands(st, engine, snap);
   draw_target(st.edited, snap);
   draw_family(st.edited);
-  draw_objective(st.edited);
+  draw_objective(st);
   draw_optimizer(st.edited);
   draw_init(st.edited);
+  draw_compare(st);
   draw_advanced(st.edited);
   ImGui::PopItemWidth();
 
-
+  // The primary scene first: a comparison sent after it is built on the new scene.
   if (!(st.edited == st.last_sent)) {
     engine.apply(st.edited);
     st.last_sent = st.edited;
+  }
+  std::vector<vi::Scene> fits = comparison_scenes(st.edited, st.compare);
+  if (fits != st.compare_sent) {
+    engine.compare(fits);
+    st.compare_sent = std::move(fits);
   }
 }
 

@@ -8,16 +8,38 @@
 #include "vi/scene.hpp"
 #include "vi/snapshot.hpp"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace vilab {
+
+// At most this many fits run beside the primary one (the centre shows up to four panels).
+inline constexpr int kMaxCompare = 3;
 
 struct ControlsState {
   vi::Scene edited;     // what the widgets show and edit
   vi::Scene last_sent;  // what was last sent with engine.apply (to send each change once)
   double speed = 100;   // steps/s of the speed slider (1 … 10000)
   bool max_speed = false;  // "max": as fast as possible (engine.set_speed(0))
+  int anneal_steps = 1000;  // T the β-annealing checkbox turns on with (remembered while off)
+
+  // Family comparison: each entry's family and family_options are what is compared; the rest
+  // is taken from the primary scene when sent (Scene::compared_with), including the annealing
+  // and the entropy estimator, so fits differ only in their family.
+  std::vector<vi::Scene> compare;       // ≤ kMaxCompare entries
+  std::vector<vi::Scene> compare_sent;  // what was last sent with engine.compare
+
+  // Which families have a closed-form entropy, probed once per family name.
+  std::vector<std::pair<std::string, bool>> entropy_known;
 };
 
-ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s);
+// `compare`: comparison fits already sent to the engine (e.g. from GuiOptions::compare).
+ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s,
+                                  const std::vector<vi::Scene>& compare = {});
+
+// The scenes engine.compare should get for `st`'s comparison entries.
+std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::vector<vi::Scene>& compare);
 
 // Draws the panel into the current window and sends commands to `engine`.
 void draw_controls(ControlsState& state, vi::Engine& engine, const vi::Snapshot& snap);

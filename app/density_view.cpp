@@ -1,14 +1,21 @@
-// app/density_view.cpp — heatmap of p, contours of q and p, samples of q, axes, hover readout.
+// app/density_view.cpp — heatmap of p, contours of q and p, samples of q, axes, hover readout;
+// fits side by side; the layer scrubber.
 //
 // Index
-// [SECTION] Heatmap texture
+// [SECTION] Textures (p̃ heatmap, log|det J_k| map)
 // [SECTION] View box (zoom / pan)
-// [SECTION] Drawing
+// [SECTION] Drawing helpers and the legend
+// [SECTION] One fit's view in a rectangle
+// [SECTION] Colour bars
+// [SECTION] Options row and the scrubber's slider
+// [SECTION] draw_density_view
 #include "app/density_view.hpp"
 
 #include "app/colormap.hpp"
+#include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
+#include "vi/family.hpp"
 
 #include <imgui.h>
 
@@ -18,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <string>
 #include <vector>
@@ -26,8 +34,8 @@ namespace vilab {
 
 namespace {
 
-// Last drawn frame rectangle, for tests and screenshots (written on the UI thread only).
-PixelRect g_last_rect;
+// Frames drawn in the last frame, for tests and screenshots (written on the UI thread only).
+std::vector<PixelRect> g_last_rects;
 
 // Log density range of the "log density" colouring: [max − kLogRange, max].
 constexpr double kLogRange = 12.0;
@@ -38,8 +46,12 @@ constexpr ImU32 kQLine = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kQOutline = IM_COL32(0, 0, 0, 200);
 constexpr ImU32 kPLine = IM_COL32(215, 215, 225, 210);
 constexpr ImU32 kOutside = IM_COL32(8, 9, 12, 255);
+constexpr ImU32 kFrameBorder = IM_COL32(140, 145, 160, 255);
+constexpr ImU32 kGridLine = IM_COL32(235, 236, 242, 235);    // the scrubber's z₀ grid …
+constexpr ImU32 kGridOutline = IM_COL32(0, 0, 0, 150);       // … over a dark outline
+constexpr ImU32 kDivergedText = IM_COL32(255, 168, 64, 255);
 
-// [SECTION] Heatmap texture
+// [SECTION] Textures (p̃ heatmap, log|det J_k| map)
 
 double grid_max(const vi::Grid2D& g) {
   double m = -std::numeric_limits<double>::infinity();
@@ -48,12 +60,40 @@ double grid_max(const vi::Grid2D& g) {
   return m;
 }
 
+bool grid_ok(const vi::Grid2D& g) {
+  return g.nx > 0 && g.ny > 0 && g.values.size() == size_t(g.nx) * size_t(g.ny);
+}
+
+// Uploads nx × ny RGBA pixels (row 0 = the bottom of the box) into `texture` (created if 0).
+void upload_rgba(unsigned int& texture, int nx, int ny, const std::vector<uint8_t>& rgba) {
+  if (texture == 0) {
+    GLuint tex = 0;
+    glGenTextures(1, &tex);
+    texture = tex;
+  }
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, nx, ny, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void delete_texture(unsigned int& texture) {
+  if (texture == 0) return;
+  GLuint tex = texture;
+  glDeleteTextures(1, &tex);
+  texture = 0;
+}
+
 void upload_heatmap(DensityViewState& st, const std::shared_ptr<const vi::TargetView>& tv) {
+  st.uploaded = tv;
+  st.uploaded_log = st.log_density;
   const vi::Grid2D& g = tv->log_p;
-  if (g.nx <= 0 || g.ny <= 0 || g.values.size() != size_t(g.nx) * size_t(g.ny)) {
-    release_density_view(st);
-    st.uploaded = tv;
-    st.uploaded_log = st.log_density;
+  if (!grid_ok(g)) {
+    delete_texture(st.texture);
     return;
   }
   const double mx = grid_max(g);
@@ -65,22 +105,29 @@ void upload_heatmap(DensityViewState& st, const std::shared_ptr<const vi::Target
     const auto c = viridis_rgba8(t);
     std::copy(c.begin(), c.end(), rgba.begin() + long(4 * k));
   }
-  if (st.texture == 0) {
-    GLuint tex = 0;
-    glGenTextures(1, &tex);
-    st.texture = tex;
+  upload_rgba(st.texture, g.nx, g.ny, rgba);
+}
+
+// log|det J_k| / scale through the diverging map; cells with no finite value are transparent.
+void upload_log_det(DensityViewState& st, const std::shared_ptr<const ScrubResult>& r) {
+  st.scrub_uploaded = r;
+  const vi::Grid2D& g = r->log_det;
+  if (!grid_ok(g) || !(r->log_det_scale > 0)) {
+    delete_texture(st.scrub_texture);
+    return;
   }
-  glBindTexture(GL_TEXTURE_2D, st.texture);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  // Row 0 of the texture is the grid's row j = 0, i.e. the bottom of the box.
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, g.nx, g.ny, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
-  glBindTexture(GL_TEXTURE_2D, 0);
-  st.uploaded = tv;
-  st.uploaded_log = st.log_density;
+  std::vector<uint8_t> rgba(size_t(g.nx) * size_t(g.ny) * 4);
+  for (size_t k = 0; k < g.values.size(); ++k) {
+    const double v = g.values[k];
+    auto c = diverging_rgba8(std::isfinite(v) ? v / r->log_det_scale : 0.0);
+    if (!std::isfinite(v)) c[3] = 0;
+    std::copy(c.begin(), c.end(), rgba.begin() + long(4 * k));
+  }
+  upload_rgba(st.scrub_texture, g.nx, g.ny, rgba);
+}
+
+ImTextureID texture_id(unsigned int texture) {
+  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture));
 }
 
 // [SECTION] View box (zoom / pan)
@@ -101,21 +148,32 @@ struct Frame {
   ImVec2 s(double x, double y) const { return {sx(x), sy(y)}; }
 };
 
-// [SECTION] Drawing
+// Margins around a frame inside its rectangle: tick labels and z₂ left, ticks and z₁ below.
+struct Margins {
+  float left, top, right, bottom;
+};
+Margins frame_margins(bool compact) {
+  const float fs = ImGui::GetFontSize();
+  return compact ? Margins{fs * 2.9f, fs * 0.2f, fs * 0.3f, fs * 2.6f} : Margins{fs * 3.6f, fs * 0.4f, fs * 0.4f, fs * 2.7f};
+}
 
-// The polyline in screen coordinates, without points closer than a fraction of a pixel to the
-// previous one (repeated points make ImGui's thick-line joins spike).
+// [SECTION] Drawing helpers and the legend
+
+// Appends a screen point unless it is closer than a fraction of a pixel to the previous one
+// (repeated points make ImGui's thick-line joins spike).
+void push_screen_point(std::vector<ImVec2>& out, ImVec2 p) {
+  if (!std::isfinite(p.x) || !std::isfinite(p.y)) return;
+  if (!out.empty()) {
+    const float dx = p.x - out.back().x, dy = p.y - out.back().y;
+    if (dx * dx + dy * dy < 0.25f) return;
+  }
+  out.push_back(p);
+}
+
+// The polyline in screen coordinates.
 void to_screen(const Frame& f, const vi::Polyline& pl, std::vector<ImVec2>& out) {
   out.clear();
-  for (size_t k = 0; k + 1 < pl.xy.size(); k += 2) {
-    const ImVec2 p = f.s(pl.xy[k], pl.xy[k + 1]);
-    if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
-    if (!out.empty()) {
-      const float dx = p.x - out.back().x, dy = p.y - out.back().y;
-      if (dx * dx + dy * dy < 0.25f) continue;
-    }
-    out.push_back(p);
-  }
+  for (size_t k = 0; k + 1 < pl.xy.size(); k += 2) push_screen_point(out, f.s(pl.xy[k], pl.xy[k + 1]));
   // A closed line may repeat its first point at the end.
   if (pl.closed && out.size() > 2) {
     const float dx = out.front().x - out.back().x, dy = out.front().y - out.back().y;
@@ -151,10 +209,34 @@ void draw_p_mean(ImDrawList* dl, ImVec2 c, float px) {
   draw_cross(dl, c, 7 * px, IM_COL32(255, 255, 255, 255), 2.5f * px);
 }
 
+void draw_samples(ImDrawList* dl, const Frame& f, const vi::Mat& z, float px) {
+  if (z.rows() < 2) return;
+  const float r = 2.8f * px;
+  for (Eigen::Index s = 0; s < z.cols(); ++s) {
+    const double x = z(0, s), y = z(1, s);
+    if (!std::isfinite(x) || !std::isfinite(y)) continue;
+    const ImVec2 c = f.s(x, y);
+    dl->AddCircleFilled(c, r + 1.0f * px, kSampleRim, 10);
+    dl->AddCircleFilled(c, r, kSampleFill, 10);
+  }
+}
+
+// Text wrapped to the frame's width, on a dark box, at the top of the frame.
+void frame_message(ImDrawList* dl, const Frame& f, ImU32 color, const std::string& text) {
+  const float fs = ImGui::GetFontSize();
+  const float wrap = std::max(f.a1.x - f.a0.x - fs * 1.6f, fs * 4);
+  const ImVec2 sz = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  const ImVec2 p{f.a0.x + fs * 0.8f, f.a0.y + fs * 0.8f};
+  dl->AddRectFilled({p.x - fs * 0.4f, p.y - fs * 0.3f}, {p.x + sz.x + fs * 0.4f, p.y + sz.y + fs * 0.3f},
+                    IM_COL32(0, 0, 0, 215), 4.0f);
+  dl->AddText(ImGui::GetFont(), fs, p, color, text.c_str(), nullptr, wrap);
+}
+
 // The legend under the frame: entries flow left to right, wrapping into rows.
+enum class Swatch { QContours, PContours, Samples, QMean, PMean, Grid };
 struct LegendEntry {
-  int kind;  // 0 q contours, 1 p contours, 2 samples, 3 mean of q, 4 mean of p
-  const char* text;
+  Swatch kind;
+  std::string text;
 };
 
 struct LegendLayout {
@@ -163,6 +245,11 @@ struct LegendLayout {
   std::vector<float> row_w;    // width of each row
   float row_h = 0;
   float height() const { return row_h * float(row_w.size()); }
+  float widest() const {
+    float w = 0;
+    for (float r : row_w) w = std::max(w, r);
+    return w;
+  }
 };
 
 constexpr float kSwatch = 1.6f;  // swatch width in font sizes
@@ -174,7 +261,7 @@ LegendLayout layout_legend(std::vector<LegendEntry> entries, float width) {
   l.row_h = fs * 1.35f;
   float x = 0;
   for (const LegendEntry& e : l.entries) {
-    const float ew = fs * (kSwatch + 0.4f) + ImGui::CalcTextSize(e.text).x;
+    const float ew = fs * (kSwatch + 0.4f) + ImGui::CalcTextSize(e.text.c_str()).x;
     if (l.row_w.empty() || (x > 0 && x + fs * 1.2f + ew > width)) {
       l.row_w.push_back(0);
       x = 0;
@@ -198,116 +285,53 @@ void draw_legend(ImDrawList* dl, const LegendLayout& l, float centre_x, float to
     const float y0 = top + l.at[k].y;
     const float cy = y0 + l.row_h * 0.5f, sw = fs * kSwatch, xm = x0 + sw * 0.5f;
     switch (l.entries[k].kind) {
-      case 0:
+      case Swatch::QContours:
         dl->AddLine({x0, cy}, {x0 + sw, cy}, kQOutline, 5.5f * px);
         dl->AddLine({x0, cy}, {x0 + sw, cy}, kQLine, 3.0f * px);
         break;
-      case 1: {
+      case Swatch::PContours: {
         const ImVec2 seg[2] = {{x0, cy}, {x0 + sw, cy}};
         plot::dashed_polyline(dl, seg, 2, false, kPLine, 1.4f * px, 7 * px, 5 * px);
         break;
       }
-      case 2:
+      case Swatch::Samples:
         dl->AddCircleFilled({xm, cy}, 3.8f * px, kSampleRim, 10);
         dl->AddCircleFilled({xm, cy}, 2.8f * px, kSampleFill, 10);
         break;
-      case 3: draw_diamond(dl, {xm, cy}, 6 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px); break;
-      default: draw_p_mean(dl, {xm, cy}, px); break;
+      case Swatch::QMean: draw_diamond(dl, {xm, cy}, 6 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px); break;
+      case Swatch::PMean: draw_p_mean(dl, {xm, cy}, px); break;
+      case Swatch::Grid:
+        dl->AddLine({x0, cy - fs * 0.25f}, {x0 + sw, cy - fs * 0.25f}, kGridOutline, 3.0f * px);
+        dl->AddLine({x0, cy + fs * 0.25f}, {x0 + sw, cy + fs * 0.25f}, kGridOutline, 3.0f * px);
+        dl->AddLine({x0, cy - fs * 0.25f}, {x0 + sw, cy - fs * 0.25f}, kGridLine, 1.3f * px);
+        dl->AddLine({x0, cy + fs * 0.25f}, {x0 + sw, cy + fs * 0.25f}, kGridLine, 1.3f * px);
+        break;
     }
-    dl->AddText({x0 + sw + fs * 0.4f, y0 + (l.row_h - fs) * 0.5f}, text_col, l.entries[k].text);
+    dl->AddText({x0 + sw + fs * 0.4f, y0 + (l.row_h - fs) * 0.5f}, text_col, l.entries[k].text.c_str());
   }
 }
 
-}  // namespace
+// [SECTION] One fit's view in a rectangle
 
-void release_density_view(DensityViewState& st) {
-  if (st.texture != 0) {
-    GLuint tex = st.texture;
-    glDeleteTextures(1, &tex);
-    st.texture = 0;
-  }
-  st.uploaded.reset();
+// What one view shows: a fit, and for the layer scrubber, its result (instead of q's density).
+struct FitView {
+  const vi::Snapshot* fit = nullptr;
+  const ScrubResult* scrub = nullptr;
+  bool compact = false;  // a small panel (side by side): tighter margins, denser ticks
+};
+
+// Ticks every `step` in [lo, hi].
+std::vector<double> ticks_every(double lo, double hi, double step) {
+  std::vector<double> t;
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step && t.size() < 64; k += 1)
+    t.push_back(std::abs(k) < 0.5 ? 0.0 : k * step);
+  return t;
 }
 
-PixelRect last_density_view_rect() { return g_last_rect; }
-
-void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
-  const float fs = ImGui::GetFontSize();
-  const float px = fs / 18.0f;
-  const std::shared_ptr<const vi::TargetView>& tv = snap.target;
-
-  // Options row (wraps when the panel is narrow).
-  auto flow = [](const char* next_label, bool checkbox) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float w = ImGui::CalcTextSize(next_label, nullptr, true).x +
-                    (checkbox ? ImGui::GetFrameHeight() + style.ItemInnerSpacing.x : 2 * style.FramePadding.x);
-    ImGui::SameLine();
-    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
-  };
-  ImGui::Checkbox("log density", &st.log_density);
-  tooltip("Colour the heatmap by log p̃(z) (clamped to 12 nats below its maximum) instead of "
-          "by p̃(z) / max p̃. The log scale shows the tails that the linear scale hides.");
-  flow("q contours", true);
-  ImGui::Checkbox("q contours", &st.show_q_contours);
-  tooltip("White lines: q's highest-density regions holding 50 %, 90 % and 99 % of its mass "
-          "(thickest = 50 %), computed from q's exact density, not from samples.");
-  flow("p contours", true);
-  ImGui::Checkbox("p contours", &st.show_p_contours);
-  tooltip("Dashed grey lines: the target's highest-density regions holding 50 %, 90 % and "
-          "99 % of its mass (from quadrature on the grid).");
-  flow("samples", true);
-  ImGui::Checkbox("samples", &st.show_samples);
-  tooltip("Orange dots: draws z = Tᵩ(ε) of q for a fixed set of base draws ε, so the "
-          "cloud moves smoothly as φ changes.");
-  flow("means", true);
-  ImGui::Checkbox("means", &st.show_means);
-  tooltip("Diamond: the mean of q. Cross: the mean of p (quadrature).");
-  flow("Reset view", false);
-  const bool reset_clicked = ImGui::Button("Reset view");
-  tooltip("Return to the target's default box (also: double-click the plot). "
-          "Mouse wheel zooms about the cursor; drag pans.");
-
-  // View box: follow the target's box when it changes, keep the user's zoom otherwise.
-  if (tv) {
-    if (!st.has_view || !(st.home == tv->view) || reset_clicked) {
-      st.home = tv->view;
-      st.view = tv->view;
-      st.has_view = true;
-    }
-  } else if (!st.has_view) {
-    st.view = st.home = vi::Box{};
-    st.has_view = true;
-  }
-  if (tv && (tv != st.uploaded || st.uploaded_log != st.log_density)) upload_heatmap(st, tv);
-
-  // Layout: the frame keeps the box's aspect ratio; room for tick labels left and below, and
-  // for the colour bar on the right.
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  std::vector<LegendEntry> entries;
-  if (st.show_q_contours) entries.push_back({0, "q\u1D69: 50 / 90 / 99 % mass (thick \u2192 thin)"});
-  if (st.show_p_contours && tv) entries.push_back({1, "p: 50 / 90 / 99 % mass"});
-  if (st.show_samples) entries.push_back({2, "samples of q\u1D69"});
-  if (st.show_means) entries.push_back({3, "mean of q\u1D69"}), entries.push_back({4, "mean of p"});
-  const LegendLayout legend = layout_legend(std::move(entries), avail.x - fs);
-  const float left_m = fs * 3.6f, top_m = fs * 0.4f;
-  const float bottom_m = fs * 2.7f + legend.height() + fs * 0.3f;
-  const float bar_w = fs * 0.9f, right_m = fs * 5.4f;
-  const float aw = std::max(avail.x - left_m - right_m, fs * 5);
-  const float ah = std::max(avail.y - top_m - bottom_m, fs * 5);
-  const double bw = st.view.width(), bh = st.view.height();
-  const float scale = float(std::min(aw / bw, ah / bh));
-  const float fw = float(bw) * scale, fh = float(bh) * scale;
-  Frame f;
-  f.a0 = {origin.x + left_m + (aw - fw) * 0.5f, origin.y + top_m + (ah - fh) * 0.5f};
-  f.a1 = {f.a0.x + fw, f.a0.y + fh};
-  f.box = st.view;
-
-  // Interaction: an invisible button over the frame.
-  ImGui::SetCursorScreenPos(f.a0);
-  ImGui::InvisibleButton("##density_frame", {std::max(fw, 1.0f), std::max(fh, 1.0f)});
-  const bool hovered = ImGui::IsItemHovered();
+// Shared by every view: wheel zooms about the cursor, drag pans, double-click resets.
+void handle_view_input(DensityViewState& st, const Frame& f, bool hovered) {
   ImGuiIO& io = ImGui::GetIO();
+  const float fw = f.a1.x - f.a0.x, fh = f.a1.y - f.a0.y;
   if (hovered && io.MouseWheel != 0) {
     const double cx = f.zx(io.MousePos.x), cy = f.zy(io.MousePos.y);
     const double factor = std::pow(0.85, double(io.MouseWheel));
@@ -320,43 +344,173 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     st.view = {st.view.x0 - d.x * ux, st.view.x1 - d.x * ux, st.view.y0 + d.y * uy, st.view.y1 + d.y * uy};
   }
   if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.view = st.home;
+}
+
+// q's contours (outlined white lines) and their mass labels, placed clear of the mean markers.
+void draw_q_contours(ImDrawList* dl, const Frame& f, const vi::Snapshot& fit, float px) {
+  std::vector<ImVec2> pts;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const vi::Contour& c : fit.q_contours) {
+      const float th = q_contour_thickness(c.mass, px);
+      for (const vi::Polyline& pl : c.lines) {
+        to_screen(f, pl, pts);
+        if (pts.size() < 2) continue;
+        const ImDrawFlags flags = pl.closed ? ImDrawFlags_Closed : 0;
+        if (pass == 0) dl->AddPolyline(pts.data(), int(pts.size()), kQOutline, flags, th + 2.5f * px);
+        else dl->AddPolyline(pts.data(), int(pts.size()), kQLine, flags, th);
+      }
+    }
+}
+
+void draw_contour_labels(ImDrawList* dl, const DensityViewState& st, const Frame& f, const vi::Snapshot& fit,
+                         const vi::TargetView* tv, float px) {
+  // Each label at the rightmost point of its contour where it fits in the frame and clears
+  // the labels already placed.
+  std::vector<ImVec4> placed;  // boxes (x0, y0, x1, y1) labels must clear: the mean markers first
+  std::vector<ImVec2> pts;
+  const float pad = 3 * px;
+  auto keep_clear = [&](const vi::Vec& m) {
+    if (!st.show_means || m.size() < 2 || !m.allFinite()) return;
+    const ImVec2 c = f.s(m(0), m(1));
+    placed.push_back({c.x - 8 * px, c.y - 8 * px, c.x + 8 * px, c.y + 8 * px});
+  };
+  keep_clear(fit.q.mean);
+  if (tv && tv->data) keep_clear(tv->data->reference.moments.mean);
+  for (const vi::Contour& c : fit.q_contours) {
+    const std::string text = mass_label(c.mass);
+    const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
+    std::vector<ImVec2> cand;
+    for (const vi::Polyline& pl : c.lines) {
+      to_screen(f, pl, pts);
+      const size_t stride = std::max<size_t>(1, pts.size() / 96);
+      for (size_t k = 0; k < pts.size(); k += stride) cand.push_back(pts[k]);
+    }
+    std::sort(cand.begin(), cand.end(), [](ImVec2 a, ImVec2 b) { return a.x > b.x; });
+    for (const ImVec2& p : cand) {
+      const ImVec4 b{p.x - sz.x * 0.5f - pad, p.y - sz.y * 0.5f - pad * 0.5f, p.x + sz.x * 0.5f + pad,
+                     p.y + sz.y * 0.5f + pad * 0.5f};
+      if (b.x < f.a0.x + 2 || b.z > f.a1.x - 2 || b.y < f.a0.y + 2 || b.w > f.a1.y - 2) continue;
+      bool clear = true;
+      for (const ImVec4& o : placed) clear &= b.z + 2 < o.x || o.z + 2 < b.x || b.w + 2 < o.y || o.w + 2 < b.y;
+      if (!clear) continue;
+      placed.push_back(b);
+      dl->AddRectFilled({b.x, b.y}, {b.z, b.w}, IM_COL32(0, 0, 0, 200), 3.0f);
+      dl->AddText({b.x + pad, b.y + pad * 0.5f}, kQLine, text.c_str());
+      break;
+    }
+  }
+}
+
+// The bounding box of the finite columns of `a` and `b`; false when there are none.
+bool points_box(const vi::Mat& a, const vi::Mat& b, vi::Box& box) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  box = {kInf, -kInf, kInf, -kInf};
+  for (const vi::Mat* m : {&a, &b})
+    for (Eigen::Index c = 0; c < m->cols(); ++c) {
+      const double x = (*m)(0, c), y = (*m)(1, c);
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      box = {std::min(box.x0, x), std::max(box.x1, x), std::min(box.y0, y), std::max(box.y1, y)};
+    }
+  return box.x1 >= box.x0 && box.y1 >= box.y0;
+}
+
+// The scrubber's picture: layer k's log|det J_k| map, the z₀ grid and the base draws after k
+// layers.
+void draw_scrub_layers(ImDrawList* dl, const DensityViewState& st, const Frame& f, const ScrubResult& r, float px) {
+  if (st.scrub_texture != 0 && st.scrub_uploaded.get() == &r) {
+    const vi::Box& gb = r.log_det.box;
+    dl->AddImage(texture_id(st.scrub_texture), f.s(gb.x0, gb.y1), f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
+  }
+  constexpr int L = ScrubResult::kGridLines, P = ScrubResult::kLinePoints;
+  if (r.grid.cols() == Eigen::Index(2 * L * P)) {
+    std::vector<std::vector<ImVec2>> lines(2 * L);
+    for (int l = 0; l < 2 * L; ++l)
+      for (int p = 0; p < P; ++p) {
+        const Eigen::Index c = Eigen::Index(l) * P + p;
+        push_screen_point(lines[size_t(l)], f.s(r.grid(0, c), r.grid(1, c)));
+      }
+    // The middle line of each direction is z₀'s axis through the base mean: drawn thicker.
+    auto thickness = [&](int l) { return (l % L == L / 2 ? 2.4f : 1.2f) * px; };
+    for (int l = 0; l < 2 * L; ++l) {
+      const auto& pts = lines[size_t(l)];
+      if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), kGridOutline, 0, thickness(l) + 1.6f * px);
+    }
+    for (int l = 0; l < 2 * L; ++l) {
+      const auto& pts = lines[size_t(l)];
+      if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), kGridLine, 0, thickness(l));
+    }
+  }
+  if (st.show_samples) draw_samples(dl, f, r.cloud, px);
+
+  // Intermediate layers may move the points far from the target's box: say where they went.
+  vi::Box pts;
+  if (points_box(r.cloud, r.grid, pts) &&
+      (pts.x1 < f.box.x0 || pts.x0 > f.box.x1 || pts.y1 < f.box.y0 || pts.y0 > f.box.y1)) {
+    const double cx = 0.5 * (pts.x0 + pts.x1), cy = 0.5 * (pts.y0 + pts.y1);
+    frame_message(dl, f, ImGui::GetColorU32(ImGuiCol_Text),
+                  "After " + std::to_string(r.key.k) + (r.key.k == 1 ? " layer" : " layers") +
+                      " the points lie outside this view, around (" + plot::format_value(cx, 3) + ", " +
+                      plot::format_value(cy, 3) + "): \u201Cfit layer\u201D follows them, \u201CReset view\u201D "
+                      "returns to the target.");
+  }
+}
+
+// Draws one fit's view into the screen rectangle [r0, r1]: the frame (keeping the view box's
+// aspect ratio, centred) with its ticks and axis labels around it. Handles zoom and pan; the
+// caller pushes a unique ID per view. Returns the frame.
+Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitView& fv, ImVec2 r0, ImVec2 r1) {
+  const float fs = ImGui::GetFontSize();
+  const float px = fs / 18.0f;
+  const vi::Snapshot& fit = *fv.fit;
+  const Margins m = frame_margins(fv.compact);
+  const float aw = std::max(r1.x - r0.x - m.left - m.right, fs * 3);
+  const float ah = std::max(r1.y - r0.y - m.top - m.bottom, fs * 3);
+  const double bw = st.view.width(), bh = st.view.height();
+  const float scale = float(std::min(aw / bw, ah / bh));
+  const float fw = float(bw) * scale, fh = float(bh) * scale;
+  Frame f;
+  f.a0 = {r0.x + m.left + (aw - fw) * 0.5f, r0.y + m.top + (ah - fh) * 0.5f};
+  f.a1 = {f.a0.x + fw, f.a0.y + fh};
   f.box = st.view;
 
-  const ImVec2 fb_scale = io.DisplayFramebufferScale;
-  g_last_rect = {int(std::lround(f.a0.x * fb_scale.x)), int(std::lround(f.a0.y * fb_scale.y)),
-                 int(std::lround(f.a1.x * fb_scale.x)), int(std::lround(f.a1.y * fb_scale.y))};
+  // Interaction: an invisible button over the frame.
+  ImGui::SetCursorScreenPos(f.a0);
+  ImGui::InvisibleButton("##density_frame", {std::max(fw, 1.0f), std::max(fh, 1.0f)});
+  const bool hovered = ImGui::IsItemHovered();
+  handle_view_input(st, f, hovered);
+  f.box = st.view;
+
+  ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 fb = io.DisplayFramebufferScale;
+  g_last_rects.push_back({int(std::lround(f.a0.x * fb.x)), int(std::lround(f.a0.y * fb.y)),
+                          int(std::lround(f.a1.x * fb.x)), int(std::lround(f.a1.y * fb.y))});
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
   dl->AddRectFilled(f.a0, f.a1, kOutside);
   dl->PushClipRect(f.a0, f.a1, true);
 
-  // Heatmap.
-  if (tv && st.texture != 0) {
+  // Heatmap of p (not under the scrubber: its colours are the layer's log-determinant).
+  if (!fv.scrub && tv && st.texture != 0) {
     const vi::Box& gb = tv->log_p.box;
-    dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(st.texture)), f.s(gb.x0, gb.y1),
-                 f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
+    dl->AddImage(texture_id(st.texture), f.s(gb.x0, gb.y1), f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
   }
 
-  // Faint grid at the ticks.
+  // Faint grid at the ticks: one spacing on both axes (the aspect ratio is equal).
   double xstep = 1, ystep = 1;
-  plot::nice_ticks(f.box.x0, f.box.x1, std::max(2, int(fw / (fs * 4.5f))), &xstep);
-  plot::nice_ticks(f.box.y0, f.box.y1, std::max(2, int(fh / (fs * 3.0f))), &ystep);
-  // One spacing on both axes: the aspect ratio is equal, so the grid should be square.
+  const float tick_gap_x = fv.compact ? fs * 2.6f : fs * 4.5f, tick_gap_y = fv.compact ? fs * 2.6f : fs * 3.0f;
+  plot::nice_ticks(f.box.x0, f.box.x1, std::max(2, int(fw / tick_gap_x)), &xstep);
+  plot::nice_ticks(f.box.y0, f.box.y1, std::max(2, int(fh / tick_gap_y)), &ystep);
   xstep = ystep = std::max(xstep, ystep);
-  auto ticks_every = [](double lo, double hi, double step) {
-    std::vector<double> t;
-    for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step && t.size() < 64; k += 1)
-      t.push_back(std::abs(k) < 0.5 ? 0.0 : k * step);
-    return t;
-  };
   const std::vector<double> xt = ticks_every(f.box.x0, f.box.x1, xstep);
   const std::vector<double> yt = ticks_every(f.box.y0, f.box.y1, ystep);
   for (double x : xt) dl->AddLine({f.sx(x), f.a0.y}, {f.sx(x), f.a1.y}, IM_COL32(255, 255, 255, 22), 1.0f);
   for (double y : yt) dl->AddLine({f.a0.x, f.sy(y)}, {f.a1.x, f.sy(y)}, IM_COL32(255, 255, 255, 22), 1.0f);
 
-  std::vector<ImVec2> pts;
+  if (fv.scrub) draw_scrub_layers(dl, st, f, *fv.scrub, px);
+
   // p's contours: thin, dashed, under everything of q.
+  std::vector<ImVec2> pts;
   if (tv && st.show_p_contours)
     for (const vi::Contour& c : tv->contours)
       for (const vi::Polyline& pl : c.lines) {
@@ -364,83 +518,20 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
         plot::dashed_polyline(dl, pts.data(), int(pts.size()), pl.closed, kPLine, 1.4f * px, 7 * px, 5 * px);
       }
 
-  // q's samples.
-  if (st.show_samples && snap.samples.rows() >= 2) {
-    const float r = 2.8f * px;
-    for (Eigen::Index s = 0; s < snap.samples.cols(); ++s) {
-      const double x = snap.samples(0, s), y = snap.samples(1, s);
-      if (!std::isfinite(x) || !std::isfinite(y)) continue;
-      const ImVec2 c = f.s(x, y);
-      dl->AddCircleFilled(c, r + 1.0f * px, kSampleRim, 10);
-      dl->AddCircleFilled(c, r, kSampleFill, 10);
-    }
-  }
-
-  // q's contours: a dark outline under a white line, so they read on every colour of the map.
-  if (st.show_q_contours) {
-    for (const vi::Contour& c : snap.q_contours) {
-      const float th = q_contour_thickness(c.mass, px);
-      for (const vi::Polyline& pl : c.lines) {
-        to_screen(f, pl, pts);
-        if (pts.size() >= 2)
-          dl->AddPolyline(pts.data(), int(pts.size()), kQOutline, pl.closed ? ImDrawFlags_Closed : 0, th + 2.5f * px);
+  if (!fv.scrub) {
+    if (st.show_samples) draw_samples(dl, f, fit.samples, px);
+    // q's contours: a dark outline under a white line, so they read on every colour of the map.
+    if (st.show_q_contours) draw_q_contours(dl, f, fit, px);
+    if (st.show_means) {
+      if (tv && tv->data && tv->data->reference.moments.mean.size() >= 2) {
+        const vi::Vec& mp = tv->data->reference.moments.mean;
+        draw_p_mean(dl, f.s(mp(0), mp(1)), px);
       }
+      if (fit.q.mean.size() >= 2 && fit.q.mean.allFinite())
+        draw_diamond(dl, f.s(fit.q.mean(0), fit.q.mean(1)), 7 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px);
     }
-    for (const vi::Contour& c : snap.q_contours) {
-      const float th = q_contour_thickness(c.mass, px);
-      for (const vi::Polyline& pl : c.lines) {
-        to_screen(f, pl, pts);
-        if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), kQLine, pl.closed ? ImDrawFlags_Closed : 0, th);
-      }
-    }
-  }
-
-  // Means.
-  if (st.show_means) {
-    if (tv && tv->data && tv->data->reference.moments.mean.size() >= 2) {
-      const vi::Vec& m = tv->data->reference.moments.mean;
-      draw_p_mean(dl, f.s(m(0), m(1)), px);
-    }
-    if (snap.q.mean.size() >= 2 && snap.q.mean.allFinite())
-      draw_diamond(dl, f.s(snap.q.mean(0), snap.q.mean(1)), 7 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px);
-  }
-
-  // Contour labels last, on the lines, so no line crosses them: each at the rightmost point of
-  // its contour where the label fits in the frame and clears the labels already placed.
-  if (st.show_q_contours) {
-    std::vector<ImVec4> placed;  // boxes (x0, y0, x1, y1) labels must clear: the mean markers first
-    const float pad = 3 * px;
-    auto keep_clear = [&](const vi::Vec& m) {
-      if (!st.show_means || m.size() < 2 || !m.allFinite()) return;
-      const ImVec2 c = f.s(m(0), m(1));
-      placed.push_back({c.x - 8 * px, c.y - 8 * px, c.x + 8 * px, c.y + 8 * px});
-    };
-    keep_clear(snap.q.mean);
-    if (tv && tv->data) keep_clear(tv->data->reference.moments.mean);
-    for (const vi::Contour& c : snap.q_contours) {
-      const std::string text = mass_label(c.mass);
-      const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
-      std::vector<ImVec2> cand;
-      for (const vi::Polyline& pl : c.lines) {
-        to_screen(f, pl, pts);
-        const size_t stride = std::max<size_t>(1, pts.size() / 96);
-        for (size_t k = 0; k < pts.size(); k += stride) cand.push_back(pts[k]);
-      }
-      std::sort(cand.begin(), cand.end(), [](ImVec2 a, ImVec2 b) { return a.x > b.x; });
-      for (const ImVec2& p : cand) {
-        const ImVec4 b{p.x - sz.x * 0.5f - pad, p.y - sz.y * 0.5f - pad * 0.5f, p.x + sz.x * 0.5f + pad,
-                       p.y + sz.y * 0.5f + pad * 0.5f};
-        if (b.x < f.a0.x + 2 || b.z > f.a1.x - 2 || b.y < f.a0.y + 2 || b.w > f.a1.y - 2) continue;
-        bool clear = true;
-        for (const ImVec4& o : placed)
-          clear &= b.z + 2 < o.x || o.z + 2 < b.x || b.w + 2 < o.y || o.w + 2 < b.y;
-        if (!clear) continue;
-        placed.push_back(b);
-        dl->AddRectFilled({b.x, b.y}, {b.z, b.w}, IM_COL32(0, 0, 0, 200), 3.0f);
-        dl->AddText({b.x + pad, b.y + pad * 0.5f}, kQLine, text.c_str());
-        break;
-      }
-    }
+    // Contour labels last, on the lines, so no line crosses them.
+    if (st.show_q_contours) draw_contour_labels(dl, st, f, fit, tv, px);
   }
 
   // Hover readout.
@@ -448,11 +539,19 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   if (hovered) {
     const double zx = f.zx(mouse.x), zy = f.zy(mouse.y);
     std::string text = "z = (" + plot::format_value(zx) + ", " + plot::format_value(zy) + ")";
-    if (tv && tv->log_p.nx > 0) {
-      const vi::Grid2D& g = tv->log_p;
+    auto lookup = [&](const vi::Grid2D& g, double& v) {
+      if (!grid_ok(g)) return false;
       const int i = int(std::floor((zx - g.box.x0) / g.dx())), j = int(std::floor((zy - g.box.y0) / g.dy()));
-      if (i >= 0 && i < g.nx && j >= 0 && j < g.ny) text += "    log p̃(z) = " + plot::format_value(g.at(i, j));
-      else text += "    (outside the grid)";
+      if (i < 0 || i >= g.nx || j < 0 || j >= g.ny) return false;
+      v = g.at(i, j);
+      return true;
+    };
+    double v = 0;
+    if (fv.scrub) {
+      if (lookup(fv.scrub->log_det, v))
+        text += "    log|det J| = " + plot::format_value(v, 3);
+    } else if (tv) {
+      text += lookup(tv->log_p, v) ? "    log p̃(z) = " + plot::format_value(v) : "    (outside the grid)";
     }
     plot::boxed_text(dl, {f.a0.x + fs * 0.5f, f.a0.y + fs * 0.4f}, text_col, text.c_str());
   }
@@ -462,8 +561,10 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     const ImVec2 sz = ImGui::CalcTextSize(msg);
     dl->AddText({(f.a0.x + f.a1.x - sz.x) * 0.5f, (f.a0.y + f.a1.y - sz.y) * 0.5f}, text_col, msg);
   }
+  if (fit.state == vi::EngineState::Diverged)
+    frame_message(dl, f, kDivergedText, "Diverged: " + (fit.message.empty() ? std::string("(no message)") : fit.message));
   dl->PopClipRect();
-  dl->AddRect(f.a0, f.a1, IM_COL32(140, 145, 160, 255), 0, 0, 1.0f);
+  dl->AddRect(f.a0, f.a1, kFrameBorder, 0, 0, 1.0f);
 
   // Axes: ticks and labels outside the frame.
   for (double x : xt) {
@@ -480,48 +581,321 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     const ImVec2 sz = ImGui::CalcTextSize(lab.c_str());
     dl->AddText({f.a0.x - fs * 0.45f - sz.x, Y - sz.y * 0.5f}, text_col, lab.c_str());
   }
-  {
-    const char* zx_label = "z\u2081";
-    const char* zy_label = "z\u2082";
-    const ImVec2 sx = ImGui::CalcTextSize(zx_label);
-    dl->AddText({(f.a0.x + f.a1.x - sx.x) * 0.5f, f.a1.y + fs * 1.45f}, text_col, zx_label);
-    const ImVec2 sy = ImGui::CalcTextSize(zy_label);
-    dl->AddText({origin.x + fs * 0.2f, (f.a0.y + f.a1.y - sy.y) * 0.5f}, text_col, zy_label);
+  const char* zx_label = "z\u2081";
+  const char* zy_label = "z\u2082";
+  const ImVec2 sxl = ImGui::CalcTextSize(zx_label);
+  dl->AddText({(f.a0.x + f.a1.x - sxl.x) * 0.5f, f.a1.y + fs * 1.45f}, text_col, zx_label);
+  const ImVec2 syl = ImGui::CalcTextSize(zy_label);
+  dl->AddText({std::max(r0.x + fs * 0.2f, f.a0.x - m.left + fs * 0.2f), (f.a0.y + f.a1.y - syl.y) * 0.5f}, text_col,
+              zy_label);
+  return f;
+}
+
+// [SECTION] Colour bars
+
+using ColourFn = Rgb (*)(double);
+Rgb diverging_unit(double t) { return diverging(2 * t - 1); }
+
+// A vertical bar from `c0` (top-left) to `c1`, coloured by `map` over t ∈ [0, 1] (bottom → top).
+void colour_bar(ImDrawList* dl, ImVec2 c0, ImVec2 c1, ColourFn map) {
+  constexpr int kSlices = 48;
+  for (int k = 0; k < kSlices; ++k) {
+    const double t0 = double(k) / kSlices, t1 = double(k + 1) / kSlices;
+    const Rgb lo = map(t0), hi = map(t1);
+    const float y0 = c1.y - float(t1) * (c1.y - c0.y), y1 = c1.y - float(t0) * (c1.y - c0.y);
+    const ImU32 chi = ImGui::ColorConvertFloat4ToU32({hi.r, hi.g, hi.b, 1});
+    const ImU32 clo = ImGui::ColorConvertFloat4ToU32({lo.r, lo.g, lo.b, 1});
+    dl->AddRectFilledMultiColor({c0.x, y0}, {c1.x, y1}, chi, chi, clo, clo);
   }
-  {
-    // Centre the legend under the frame, but keep it inside the panel.
-    float cx = (f.a0.x + f.a1.x) * 0.5f;
-    float widest = 0;
-    for (float rw : legend.row_w) widest = std::max(widest, rw);
-    cx = std::clamp(cx, origin.x + widest * 0.5f, std::max(origin.x + widest * 0.5f, origin.x + avail.x - widest * 0.5f));
-    draw_legend(dl, legend, cx, f.a1.y + fs * 2.8f, px);
+  dl->AddRect(c0, c1, kFrameBorder);
+}
+
+// p̃'s viridis bar, or the scrubber's log|det J_k| bar, right of the frame.
+void draw_colour_bar(ImDrawList* dl, const DensityViewState& st, const Frame& f, const ScrubResult* scrub) {
+  const float fs = ImGui::GetFontSize();
+  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImVec2 c0{f.a1.x + fs * 0.8f, f.a0.y + fs * 1.9f};
+  const ImVec2 c1{c0.x + fs * 0.9f, f.a1.y};
+  if (c1.y - c0.y <= fs * 4) return;
+  const float lx = c1.x + fs * 0.3f;
+  if (!scrub) {
+    colour_bar(dl, c0, c1, viridis);
+    dl->AddText({c0.x - fs * 0.3f, f.a0.y}, text_col, st.log_density ? "log p̃" : "p̃ / max");
+    dl->AddText({lx, c0.y - fs * 0.5f}, text_col, st.log_density ? "max" : "1");
+    dl->AddText({lx, (c0.y + c1.y) * 0.5f - fs * 0.5f}, text_col, st.log_density ? "max\u22126" : "0.5");
+    dl->AddText({lx, c1.y - fs * 0.5f}, text_col, st.log_density ? "max\u221212" : "0");
+    return;
+  }
+  if (!grid_ok(scrub->log_det)) return;  // k = 0: no layer yet
+  colour_bar(dl, c0, c1, diverging_unit);
+  const std::string title = "log|det J" + std::string(scrub->key.k >= 1 ? "\u2096" : "") + "|";
+  dl->AddText({c0.x - fs * 0.3f, f.a0.y}, text_col, title.c_str());
+  std::string hi = "+";  // (not "+" + string: GCC 12 warns a false -Wrestrict on it)
+  hi += plot::format_value(scrub->log_det_scale, 2);
+  const std::string lo = plot::format_value(-scrub->log_det_scale, 2);
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  dl->AddText({lx, c0.y - fs * 0.5f}, text_col, hi.c_str());
+  dl->AddText({lx, c0.y + fs * 0.5f}, dim, "expands");
+  dl->AddText({lx, (c0.y + c1.y) * 0.5f - fs * 0.5f}, text_col, "0");
+  dl->AddText({lx, c1.y - fs * 1.5f}, dim, "contracts");
+  dl->AddText({lx, c1.y - fs * 0.5f}, text_col, lo.c_str());
+}
+
+// [SECTION] Options row and the scrubber's slider
+
+// The number of layers of `scene`'s family (0 = not a flow), asked of a family object when the
+// family or its sizes change.
+int probe_layers(DensityViewState& st, const vi::Scene& scene) {
+  if (st.probed_layers < 0 || st.probed_family != scene.family || !(st.probed_options == scene.family_options)) {
+    st.probed_family = scene.family;
+    st.probed_options = scene.family_options;
+    try {
+      st.probed_layers = vi::make_family(scene.family, 2, scene.family_options)->num_layers();
+    } catch (const std::exception&) {
+      st.probed_layers = 0;
+    }
+  }
+  return st.probed_layers;
+}
+
+void draw_options(DensityViewState& st, int layers, bool comparing, bool& reset_clicked) {
+  // Wraps to a new line when the next item does not fit.
+  auto flow = [](const char* next_label, bool checkbox) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize(next_label, nullptr, true).x +
+                    (checkbox ? ImGui::GetFrameHeight() + style.ItemInnerSpacing.x : 2 * style.FramePadding.x);
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+  };
+  const bool scrubbing = st.scrubber && layers > 0 && !comparing;
+  ImGui::BeginDisabled(scrubbing);
+  ImGui::Checkbox("log density", &st.log_density);
+  tooltip("Colour the heatmap by log p̃(z) (clamped to 12 nats below its maximum) instead of "
+          "by p̃(z) / max p̃. The log scale shows the tails that the linear scale hides.");
+  flow("q contours", true);
+  ImGui::Checkbox("q contours", &st.show_q_contours);
+  tooltip("White lines: q's highest-density regions holding 50 %, 90 % and 99 % of its mass "
+          "(thickest = 50 %), computed from q's exact density, not from samples.");
+  ImGui::EndDisabled();
+  flow("p contours", true);
+  ImGui::Checkbox("p contours", &st.show_p_contours);
+  tooltip("Dashed grey lines: the target's highest-density regions holding 50 %, 90 % and "
+          "99 % of its mass (from quadrature on the grid).");
+  flow("samples", true);
+  ImGui::Checkbox("samples", &st.show_samples);
+  tooltip("Orange dots: draws z = Tᵩ(ε) of q for a fixed set of base draws ε, so the "
+          "cloud moves smoothly as φ changes.");
+  ImGui::BeginDisabled(scrubbing);
+  flow("means", true);
+  ImGui::Checkbox("means", &st.show_means);
+  tooltip("Diamond: the mean of q. Cross: the mean of p (quadrature).");
+  ImGui::EndDisabled();
+  if (layers > 0) {
+    flow("layers", true);
+    ImGui::BeginDisabled(comparing);
+    ImGui::Checkbox("layers##scrubber", &st.scrubber);
+    ImGui::EndDisabled();
+    tooltip(comparing ? "The layer scrubber shows one flow at a time: clear the comparison to use it."
+                      : "Layer scrubber: watch the flow build q one layer at a time. A slider picks k = 0 … K; "
+                        "the view shows the base draws and a grid of the base space pushed through the "
+                        "first k layers, over the colours of layer k's log|det J\u2096|.");
+  }
+  flow("Reset view", false);
+  reset_clicked = ImGui::Button("Reset view");
+  tooltip("Return to the target's default box (also: double-click the plot). "
+          "Mouse wheel zooms about the cursor; drag pans.");
+}
+
+// The slider k = 0 … K, a "fit layer" button and a line saying what is shown.
+void draw_scrub_slider(DensityViewState& st, int layers, const ScrubResult* r) {
+  const float fs = ImGui::GetFontSize();
+  int k = st.scrub_k < 0 ? layers : std::min(st.scrub_k, layers);
+  const std::string format = "k = %d of " + std::to_string(layers);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.5f, fs * 16));
+  if (ImGui::SliderInt("layer##scrub_k", &k, 0, layers, format.c_str(), ImGuiSliderFlags_AlwaysClamp)) st.scrub_k = k;
+  tooltip("Scrub through the flow z = f\u2096 \u2218 \u2026 \u2218 f\u2081(z\u2080). At k the orange dots are the fixed base draws "
+          "pushed through the first k layers: k = 0 is the base Gaussian z\u2080 = \u03BC + \u03C3 \u2299 \u03B5, and k = K "
+          "is q itself (exactly the same points as q's samples in the normal view). The light lines "
+          "are a square grid of the base space (its \u00B13\u03C3 box) pushed the same way; the thick ones "
+          "are z\u2080's axes. The colours are layer k's log|det J\u2096| over the region its input covers: "
+          "red where the layer expands area (density thins), blue where it contracts (density "
+          "concentrates), white where it keeps area. Arrow keys step k when the slider is active.");
+  ImGui::SameLine();
+  vi::Box pts;
+  const bool has_points = r && r->error.empty() && points_box(r->cloud, r->grid, pts);
+  ImGui::BeginDisabled(!has_points);
+  if (ImGui::Button("fit layer##scrub_fit") && has_points) {
+    // The points' box, padded, widened to the target box's aspect ratio (the frame's shape).
+    const double aspect = st.home.width() / st.home.height();
+    double w = std::max(pts.width(), 1e-6) * 1.15, h = std::max(pts.height(), 1e-6) * 1.15;
+    if (w / h < aspect) w = h * aspect;
+    else h = w / aspect;
+    const double cx = 0.5 * (pts.x0 + pts.x1), cy = 0.5 * (pts.y0 + pts.y1);
+    st.view = {cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2};
+  }
+  ImGui::EndDisabled();
+  tooltip("Zoom and pan to the points after this layer (intermediate layers can move them far "
+          "from the target). \u201CReset view\u201D or a double-click returns to the target's box.");
+  std::string note;
+  if (!r) {
+    note = "computing\u2026";
+  } else if (!r->error.empty()) {
+    note = "cannot show the layers: " + r->error;
+  } else if (r->key.k == 0) {
+    note = "the base Gaussian z\u2080 (no layer yet)";
+  } else if (r->key.k == r->layers && r->sample_mismatch >= 0) {
+    note = r->sample_mismatch <= 1e-9 ? "k = K: q's own samples \u2713"
+                                      : "k = K: differs from q's samples by " + plot::format_value(r->sample_mismatch, 2);
+  } else {
+    note = "after layer " + std::to_string(r->key.k) + "; colours at its input";
+  }
+  if (st.scrub.busy()) note += " (updating\u2026)";
+  // On the same line when it fits.
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(note.c_str()).x) ImGui::NewLine();
+  ImGui::TextDisabled("%s", note.c_str());
+}
+
+// The side-by-side grid: the number of columns that gives the largest frames.
+int best_columns(int n, ImVec2 area, double box_aspect, float title_h) {
+  const Margins m = frame_margins(true);
+  int best = 1;
+  float best_scale = -1;
+  for (int cols = 1; cols <= n; ++cols) {
+    const int rows = (n + cols - 1) / cols;
+    const float cw = area.x / float(cols) - m.left - m.right;
+    const float ch = area.y / float(rows) - title_h - m.top - m.bottom;
+    const float scale = std::min(cw / float(box_aspect), ch);
+    if (scale > best_scale) best_scale = scale, best = cols;
+  }
+  return best;
+}
+
+}  // namespace
+
+// [SECTION] draw_density_view
+
+void release_density_view(DensityViewState& st) {
+  delete_texture(st.texture);
+  delete_texture(st.scrub_texture);
+  st.uploaded.reset();
+  st.scrub_uploaded.reset();
+}
+
+PixelRect last_density_view_rect() { return g_last_rects.empty() ? PixelRect{} : g_last_rects.front(); }
+std::vector<PixelRect> last_density_view_rects() { return g_last_rects; }
+
+void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
+  const float fs = ImGui::GetFontSize();
+  const float px = fs / 18.0f;
+  const std::shared_ptr<const vi::TargetView>& tv = snap.target;
+  const bool comparing = !snap.comparison.empty();
+  const int layers = probe_layers(st, snap.scene);
+  const bool scrubbing = st.scrubber && layers > 0 && !comparing;
+
+  bool reset_clicked = false;
+  draw_options(st, layers, comparing, reset_clicked);
+
+  // The scrubber's result: the newest finished one, if it belongs to this family.
+  std::shared_ptr<const ScrubResult> scrub;
+  if (scrubbing) {
+    const int k = st.scrub_k < 0 ? layers : std::min(st.scrub_k, layers);
+    scrub = st.scrub.update(snap, k, st.may_block);
+    if (scrub && (scrub->family != snap.scene.family || !(scrub->options == snap.scene.family_options))) scrub.reset();
+    draw_scrub_slider(st, layers, scrub.get());
+    if (scrub && !scrub->error.empty()) scrub.reset();
+    if (scrub && scrub != st.scrub_uploaded) upload_log_det(st, scrub);
   }
 
-  // Colour bar.
-  {
-    const ImVec2 c0{f.a1.x + fs * 0.8f, f.a0.y + fs * 1.9f};
-    const ImVec2 c1{c0.x + bar_w, f.a1.y};
-    if (c1.y - c0.y > fs * 4) {
-      constexpr int kSlices = 48;
-      for (int k = 0; k < kSlices; ++k) {
-        const double t0 = double(k) / kSlices, t1 = double(k + 1) / kSlices;
-        const Rgb lo = viridis(t0), hi = viridis(t1);
-        const float y0 = c1.y - float(t1) * (c1.y - c0.y), y1 = c1.y - float(t0) * (c1.y - c0.y);
-        const ImU32 chi = ImGui::ColorConvertFloat4ToU32({hi.r, hi.g, hi.b, 1});
-        const ImU32 clo = ImGui::ColorConvertFloat4ToU32({lo.r, lo.g, lo.b, 1});
-        dl->AddRectFilledMultiColor({c0.x, y0}, {c1.x, y1}, chi, chi, clo, clo);
-      }
-      dl->AddRect(c0, c1, IM_COL32(140, 145, 160, 255));
-      const char* title = st.log_density ? "log p̃" : "p̃ / max";
-      dl->AddText({c0.x - fs * 0.3f, f.a0.y}, text_col, title);
-      const char* l_hi = st.log_density ? "max" : "1";
-      const char* l_mid = st.log_density ? "max\u22126" : "0.5";
-      const char* l_lo = st.log_density ? "max\u221212" : "0";
-      const float lx = c1.x + fs * 0.3f;
-      dl->AddText({lx, c0.y - fs * 0.5f}, text_col, l_hi);
-      dl->AddText({lx, (c0.y + c1.y) * 0.5f - fs * 0.5f}, text_col, l_mid);
-      dl->AddText({lx, c1.y - fs * 0.5f}, text_col, l_lo);
+  // View box: follow the target's box when it changes, keep the user's zoom otherwise.
+  if (tv) {
+    if (!st.has_view || !(st.home == tv->view) || reset_clicked) {
+      st.home = tv->view;
+      st.view = tv->view;
+      st.has_view = true;
     }
+  } else if (!st.has_view) {
+    st.view = st.home = vi::Box{};
+    st.has_view = true;
+  }
+  if (tv && (tv != st.uploaded || st.uploaded_log != st.log_density)) upload_heatmap(st, tv);
+
+  // The legend under the view(s).
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  std::vector<LegendEntry> entries;
+  if (scrubbing) {
+    const int k = scrub ? scrub->key.k : 0;
+    entries.push_back({Swatch::Grid, "z\u2080 grid after " + std::to_string(k) + (k == 1 ? " layer" : " layers")});
+    if (st.show_samples) entries.push_back({Swatch::Samples, "base draws after " + std::to_string(k)});
+    if (st.show_p_contours && tv) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
+  } else {
+    if (st.show_q_contours) entries.push_back({Swatch::QContours, "q\u1D69: 50 / 90 / 99 % mass (thick \u2192 thin)"});
+    if (st.show_p_contours && tv) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
+    if (st.show_samples) entries.push_back({Swatch::Samples, "samples of q\u1D69"});
+    if (st.show_means) entries.push_back({Swatch::QMean, "mean of q\u1D69"}), entries.push_back({Swatch::PMean, "mean of p"});
+  }
+  const LegendLayout legend = layout_legend(std::move(entries), avail.x - fs);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  g_last_rects.clear();
+  // Keeps a legend centred under `centre_x` but inside the panel.
+  auto legend_centre = [&](float centre_x) {
+    const float half = legend.widest() * 0.5f;
+    return std::clamp(centre_x, origin.x + half, std::max(origin.x + half, origin.x + avail.x - half));
+  };
+
+  if (!comparing) {
+    // One fit: the frame, the colour bar on its right, the legend under it.
+    const float right_m = fs * 5.4f;
+    const float bottom = origin.y + avail.y - legend.height() - fs * 0.3f;
+    const Frame f = draw_fit_view(st, tv.get(), {&snap, scrubbing ? scrub.get() : nullptr}, origin,
+                                  {origin.x + avail.x - right_m, bottom});
+    if (scrubbing && !scrub) {
+      const char* msg = "computing the layers\u2026";
+      const ImVec2 sz = ImGui::CalcTextSize(msg);
+      plot::boxed_text(dl, {(f.a0.x + f.a1.x - sz.x) * 0.5f, (f.a0.y + f.a1.y - sz.y) * 0.5f},
+                       ImGui::GetColorU32(ImGuiCol_Text), msg);
+    }
+    draw_legend(dl, legend, legend_centre((f.a0.x + f.a1.x) * 0.5f), f.a1.y + fs * 2.8f, px);
+    draw_colour_bar(dl, st, f, scrubbing ? scrub.get() : nullptr);
+  } else {
+    // Fits side by side: the primary first, then each comparison fit, each titled with its
+    // colour (as in the plots), family, sizes and KL(q‖p).
+    std::vector<const vi::Snapshot*> fits{&snap};
+    for (const auto& c : snap.comparison) fits.push_back(c.get());
+    const int n = int(fits.size());
+    const float title_h = fs * 1.5f;
+    const ImVec2 area{avail.x, std::max(avail.y - legend.height() - fs * 0.5f, fs * 8)};
+    const int cols = best_columns(n, area, st.view.width() / st.view.height(), title_h);
+    const int rows = (n + cols - 1) / cols;
+    const float cw = area.x / float(cols), ch = area.y / float(rows);
+    float frames_bottom = origin.y;
+    for (int i = 0; i < n; ++i) {
+      const vi::Snapshot& fit = *fits[size_t(i)];
+      // A last row with fewer panels is centred.
+      const int row = i / cols, in_row = std::min(cols, n - row * cols);
+      const float row_x = origin.x + cw * float(cols - in_row) * 0.5f;
+      const ImVec2 c0{row_x + cw * float(i % cols), origin.y + ch * float(row)};
+      ImGui::PushID(i);
+      const Frame f =
+          draw_fit_view(st, tv.get(), {&fit, nullptr, true}, {c0.x, c0.y + title_h}, {c0.x + cw, c0.y + ch});
+      ImGui::PopID();
+      frames_bottom = std::max(frames_bottom, f.a1.y);
+      // The title over the frame: swatch, label, KL.
+      const float ty = f.a0.y - title_h + fs * 0.1f;
+      dl->AddRectFilled({f.a0.x, ty + fs * 0.3f}, {f.a0.x + fs * 0.7f, ty + fs * 1.0f}, plot::palette(i), 2.0f);
+      const std::string label = fit_label(fit.scene);
+      const bool diverged = fit.state == vi::EngineState::Diverged;
+      const std::string kl = diverged ? "diverged" : "KL(q\u2016p) = " + plot::format_value(fit.metrics.kl_q_p, 3);
+      const float lx = f.a0.x + fs * 1.0f;
+      dl->AddText({lx, ty}, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+      const float kx = lx + ImGui::CalcTextSize(label.c_str()).x + fs * 0.8f;
+      const ImVec2 ksz = ImGui::CalcTextSize(kl.c_str());
+      if (kx + ksz.x <= f.a1.x + fs * 0.5f)
+        dl->AddText({kx, ty}, diverged ? kDivergedText : ImGui::GetColorU32(ImGuiCol_TextDisabled), kl.c_str());
+    }
+    const float centre = origin.x + avail.x * 0.5f;
+    draw_legend(dl, legend, legend_centre(centre), frames_bottom + fs * 2.8f, px);
   }
 
   // Leave the cursor under the view.

@@ -8,6 +8,7 @@
 
 #include "app/controls.hpp"
 #include "app/density_view.hpp"
+#include "app/fit_spec.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/screenshot.hpp"
 #include "app/status_line.hpp"
@@ -24,8 +25,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <stdexcept>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace vilab {
 
@@ -158,10 +161,16 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
-  // A bad scene is the caller's error: say why before opening anything.
+  // A bad scene (or comparison) is the caller's error: say why before opening anything.
   std::unique_ptr<vi::Engine> engine;
+  std::vector<vi::Scene> compare;
   try {
+    if (options.compare.size() > size_t(kMaxCompare))
+      throw std::invalid_argument("compare: at most " + std::to_string(kMaxCompare) + " comparison fits, got " +
+                                  std::to_string(options.compare.size()));
+    for (const std::string& spec : options.compare) compare.push_back(parse_fit_spec(spec, options.scene));
     engine = std::make_unique<vi::Engine>(options.scene, shot ? 0.0 : options.steps_per_s);
+    if (!compare.empty()) engine->compare(comparison_scenes(options.scene, compare));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vilab: %s\n", e.what());
     return 2;
@@ -213,8 +222,12 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
-  UiState ui{make_controls_state(options.scene, options.steps_per_s), {}, {}};
+  UiState ui{make_controls_state(options.scene, options.steps_per_s, compare), {}, {}};
   ui.content_scale = scale;
+  ui.density.scrubber = options.scrub_layer >= 0;
+  ui.density.scrub_k = options.scrub_layer;
+  ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
+
   if (shot) {
     engine->step(options.shot_steps);
     engine->sync();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vilab {
 
@@ -19,6 +20,12 @@ struct GuiOptions {
   // `shot_path` as PNG, and exit. Empty path = interactive.
   std::string shot_path;
   int64_t shot_steps = 0;
+  // Comparison fits to open with (at most 3), each a spec "family[:key=value,…]" as parsed by
+  // parse_fit_spec (app/fit_spec.hpp), e.g. {"meanfield", "planar:K=16"}. Empty = single view.
+  std::vector<std::string> compare;
+  // Open the layer scrubber at layer k (clamped to the flow's K; ignored for a family that is
+  // not a flow, and while comparing). −1 = closed.
+  int scrub_layer = -1;
 };
 
 // Opens the window and runs until it is closed (or, in shot mode, until the PNG is saved).

@@ -1,6 +1,10 @@
 // app/metrics_panel.cpp — ELBO and KL against step (app/plot.hpp), and q vs p in numbers.
+//
+// With comparison fits, both plots show every fit, one colour each (app/plot.hpp's palette, the
+// colours of the panel titles in the density view).
 #include "app/metrics_panel.hpp"
 
+#include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
 
@@ -21,6 +25,14 @@ constexpr ImU32 kElboFaint = IM_COL32(110, 195, 255, 85);
 constexpr ImU32 kLogZ = IM_COL32(240, 228, 66, 230);
 constexpr ImU32 kKlQP = IM_COL32(230, 159, 0, 255);
 constexpr ImU32 kKlPQ = IM_COL32(220, 130, 185, 255);
+constexpr ImU32 kBetaOne = IM_COL32(205, 208, 220, 220);
+
+// A series of one history field against the step.
+plot::Series history_series(std::string label, ImU32 colour, float thickness, const std::vector<vi::HistoryPoint>* h,
+                            double vi::HistoryPoint::*field, bool fit = true) {
+  return {std::move(label), colour, thickness, int(h->size()),
+          [h, field](int i) { return plot::Point{double((*h)[size_t(i)].step), (*h)[size_t(i)].*field}; }, true, fit};
+}
 
 // Table numbers: 4 decimals in a fixed column (so rows line up and −7e−8 reads as 0.0000),
 // significant digits when large.
@@ -107,15 +119,23 @@ void numbers_table(const vi::Snapshot& snap) {
 void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   const float fs = ImGui::GetFontSize();
   const std::vector<vi::HistoryPoint>& h = snap.history;
-  const int n = int(h.size());
   const float avail_h = ImGui::GetContentRegionAvail().y;
   const float table_h = fs * 1.55f * 12 + fs;  // 11 rows + header, with padding
   const float plot_h = std::max(fs * 8, (avail_h - table_h - fs * 4.2f) * 0.5f);
+  const bool comparing = !snap.comparison.empty();
+  std::vector<const vi::Snapshot*> fits{&snap};
+  for (const auto& c : snap.comparison) fits.push_back(c.get());
+
+  // β-annealing: where β reaches 1.
+  std::vector<plot::XRefLine> xrefs;
+  if (snap.scene.anneal > 0) xrefs.push_back({double(snap.scene.anneal), "\u03B2 = 1", kBetaOne});
 
   // ELBO.
   ImGui::TextUnformatted("ELBO");
   tooltip("The objective: ELBO(φ) = E_q[log p̃(z)] + H[q\u1D69] = log Z − KL(q‖p). It rises toward log Z "
-          "(dashed); the remaining gap is the KL q cannot close within its family.");
+          "(dashed); the remaining gap is the KL q cannot close within its family. While β-annealing, "
+          "the optimizer climbs the annealed objective (and the per-step estimate is of it); the "
+          "smooth curve is always the true ELBO, at β = 1.");
   ImGui::SameLine(fs * 4.5f);
   ImGui::Checkbox("per-step estimate##elbo_est", &st.show_elbo_estimate);
   tooltip("Also show the noisy ELBO estimate of each training step (from its S samples), faint. "
@@ -123,38 +143,44 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   {
     std::vector<plot::Series> series;
     if (st.show_elbo_estimate)
-      series.push_back({"per-step estimate", kElboFaint, 1.0f, n,
-                        [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].elbo_estimate}; },
-                        true, false});
-    series.push_back({"ELBO", kElbo, 2.4f, n,
-                      [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].elbo}; }, true, true});
+      series.push_back(history_series(comparing ? "per-step (" + fit_label(snap.scene) + ")" : "per-step estimate",
+                                      kElboFaint, 1.0f, &h, &vi::HistoryPoint::elbo_estimate, false));
+    for (size_t i = 0; i < fits.size(); ++i)
+      series.push_back(history_series(comparing ? fit_label(fits[i]->scene) : "ELBO",
+                                      comparing ? plot::palette(int(i)) : kElbo, 2.4f, &fits[i]->history,
+                                      &vi::HistoryPoint::elbo));
     std::vector<plot::RefLine> refs;
     if (snap.target && std::isfinite(snap.metrics.log_z))
       refs.push_back({snap.metrics.log_z, "log Z = " + plot::format_value(snap.metrics.log_z), kLogZ});
     plot::PlotConfig cfg;
     cfg.height = plot_h;
     cfg.ignore_low_fraction = 0.05;
-    plot::line_plot("##elbo_plot", cfg, series, refs);
+    plot::line_plot("##elbo_plot", cfg, series, refs, xrefs);
   }
 
   // KL divergences.
   ImGui::TextUnformatted("KL divergence");
-  tooltip("How far q is from p, both ways, against the step. KL = 0 only when q = p.");
+  tooltip(comparing ? "KL(q‖p) of every fit against the step, one colour per fit (as in the panel titles): "
+                      "the family that gets lowest fits p best. KL = 0 only when q = p."
+                    : "How far q is from p, both ways, against the step. KL = 0 only when q = p.");
   ImGui::SameLine(fs * 7.5f);
   ImGui::Checkbox("log scale##kl_log", &st.kl_log_scale);
   tooltip("Log y axis: KL shrinks over decades as q converges. Values ≤ 0 (Monte Carlo noise near "
           "zero) are not drawn on the log axis.");
   {
-    const plot::Series series[] = {
-        {"KL(q\u2016p)", kKlQP, 2.4f, n,
-         [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].kl_q_p}; }, true, true},
-        {"KL(p\u2016q)", kKlPQ, 2.4f, n,
-         [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].kl_p_q}; }, true, true},
-    };
+    std::vector<plot::Series> series;
+    if (comparing) {
+      for (size_t i = 0; i < fits.size(); ++i)
+        series.push_back(history_series("KL(q\u2016p) " + fit_label(fits[i]->scene), plot::palette(int(i)), 2.4f,
+                                        &fits[i]->history, &vi::HistoryPoint::kl_q_p));
+    } else {
+      series.push_back(history_series("KL(q\u2016p)", kKlQP, 2.4f, &h, &vi::HistoryPoint::kl_q_p));
+      series.push_back(history_series("KL(p\u2016q)", kKlPQ, 2.4f, &h, &vi::HistoryPoint::kl_p_q));
+    }
     plot::PlotConfig cfg;
     cfg.height = plot_h;
     cfg.log_y = st.kl_log_scale;
-    plot::line_plot("##kl_plot", cfg, series);
+    plot::line_plot("##kl_plot", cfg, series, {}, xrefs);
   }
 
   ImGui::Spacing();

@@ -1,9 +1,11 @@
-// app/plot.cpp — line plots with ImDrawList: ticks, log scale, legend, hover readout.
+// app/plot.cpp — line plots with ImDrawList: ticks, log scale, reference lines, legend, hover
+// readout; the categorical palette.
 //
 // Index
 // [SECTION] Ticks and labels
 // [SECTION] Drawing helpers
 // [SECTION] Line plots
+// [SECTION] Colours
 #include "app/plot.hpp"
 
 #include <algorithm>
@@ -77,7 +79,7 @@ std::string format_tick(double v, double step) {
   const double av = std::abs(v);
   if (av < std::abs(step) * 1e-6) {
     std::snprintf(buf, sizeof buf, "0");
-  } else if (av >= 1e6 && step >= 1e5) {
+  } else if (av >= 1e6 && av < 1e9 && step >= 1e5) {
     const int dec = std::max(0, int(std::ceil(-std::log10(step / 1e6) - 1e-9)));
     std::snprintf(buf, sizeof buf, "%.*fM", dec, v / 1e6);
   } else if (av >= 1e4 && step >= 1e3) {
@@ -218,7 +220,7 @@ int nearest_index(const Series& s, double x) {
 }  // namespace
 
 void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> series,
-               std::span<const RefLine> refs) {
+               std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
   const float fs = ImGui::GetFontSize();
   const float px = fs / 18.0f;  // line widths scale with the font
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -347,6 +349,12 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     const ImVec2 line[2] = {{a0.x, y}, {a1.x, y}};
     dashed_polyline(dl, line, 2, false, r.color, 1.5f * px, 8 * px, 5 * px);
   }
+  for (const XRefLine& r : xrefs) {
+    if (!std::isfinite(r.x) || r.x < x_lo || r.x > x_hi) continue;
+    const float x = sx(r.x);
+    const ImVec2 line[2] = {{x, a0.y}, {x, a1.y}};
+    dashed_polyline(dl, line, 2, false, r.color, 1.5f * px, 8 * px, 5 * px);
+  }
 
   // Series, decimated to a min/max envelope per pixel column when dense.
   std::vector<ImVec2> run;
@@ -397,13 +405,35 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     flush();
   }
   // Reference labels over the data, at the right end, above the line when there is room.
+  std::vector<ImVec4> label_boxes;  // (x0, y0, x1, y1) of the labels placed
   for (const RefLine& r : refs) {
     if (!ax.valid(r.y) || r.label.empty()) continue;
     const float y = sy(ax.t(r.y));
     const ImVec2 sz = ImGui::CalcTextSize(r.label.c_str());
     float ty = y - sz.y - 4 * px;
     if (ty < a0.y + 2) ty = y + 4 * px;
-    boxed_text(dl, {a1.x - sz.x - fs * 0.4f, ty}, r.color, r.label.c_str());
+    const float tx = a1.x - sz.x - fs * 0.4f;
+    boxed_text(dl, {tx, ty}, r.color, r.label.c_str());
+    label_boxes.push_back({tx - fs * 0.3f, ty - fs * 0.2f, tx + sz.x + fs * 0.3f, ty + sz.y + fs * 0.2f});
+  }
+  // Vertical reference labels near the top: right of the line (left when it would run out of
+  // the frame), moved down past the labels above; a line beyond the data gets its label at the
+  // right edge with an arrow.
+  for (const XRefLine& r : xrefs) {
+    if (!std::isfinite(r.x) || r.x < x_lo || r.label.empty()) continue;
+    const bool beyond = r.x > x_hi;
+    const std::string text = beyond ? r.label + " at " + format_value(r.x) + " \u2192" : r.label;
+    const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
+    float tx = beyond ? a1.x - sz.x - fs * 0.4f : sx(r.x) + fs * 0.35f;
+    if (!beyond && tx + sz.x > a1.x - fs * 0.2f) tx = sx(r.x) - fs * 0.35f - sz.x;
+    float ty = a0.y + fs * 0.3f;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const ImVec4& b : label_boxes)
+        if (tx < b.z && tx + sz.x > b.x && ty < b.w && ty + sz.y > b.y) ty = b.w + fs * 0.2f, moved = true;
+    }
+    boxed_text(dl, {tx, ty}, r.color, text.c_str());
+    label_boxes.push_back({tx - fs * 0.3f, ty - fs * 0.2f, tx + sz.x + fs * 0.3f, ty + sz.y + fs * 0.2f});
   }
   dl->PopClipRect();
   dl->AddRect(a0, a1, kFrameBorder, 0, 0, 1.0f);
@@ -508,8 +538,27 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     }
     for (const RefLine& r : refs)
       if (!r.label.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.color), "%s", r.label.c_str());
+    for (const XRefLine& r : xrefs)
+      if (!r.label.empty())
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.color), "%s at %s %s", r.label.c_str(),
+                           cfg.x_label.c_str(), format_value(r.x).c_str());
     ImGui::EndTooltip();
   }
+}
+
+// [SECTION] Colours
+
+ImU32 palette(int i) {
+  constexpr ImU32 kPalette[] = {
+      IM_COL32(230, 159, 0, 255),    // orange
+      IM_COL32(86, 180, 233, 255),   // sky blue
+      IM_COL32(0, 158, 115, 255),    // bluish green
+      IM_COL32(204, 121, 167, 255),  // reddish purple
+      IM_COL32(213, 94, 0, 255),     // vermillion
+      IM_COL32(60, 140, 220, 255),   // blue (lightened from #0072B2 for the dark theme)
+  };
+  constexpr int n = int(sizeof kPalette / sizeof kPalette[0]);
+  return kPalette[((i % n) + n) % n];
 }
 
 }  // namespace vilab::plot

@@ -1,8 +1,8 @@
 // app/plot.hpp — vilab's one plotting module, drawn with ImDrawList (Debian has no ImPlot).
 //
 // Line plots of series against x (the step), linear or log y, "nice" ticks, a legend, a hover
-// readout (vertical cursor + the value of every series at the nearest x) and optional
-// horizontal reference lines. The plot never owns data: a Series reads the caller's arrays
+// readout (vertical cursor + the value of every series at the nearest x), optional horizontal
+// reference lines (y = c) and vertical ones (x = c, e.g. the step where β reaches 1). The plot never owns data: a Series reads the caller's arrays
 // through an accessor, each frame, like ImPlot's getters.
 #pragma once
 
@@ -50,6 +50,14 @@ struct RefLine {
   ImU32 color = IM_COL32(255, 255, 255, 160);
 };
 
+// A vertical reference line x = c (dashed). It never widens the x-range: when c lies beyond the
+// data, its label is drawn at the right edge with an arrow ("β = 1 at 5000 →").
+struct XRefLine {
+  double x = 0;
+  std::string label;  // drawn at the top, right of the line
+  ImU32 color = IM_COL32(255, 255, 255, 160);
+};
+
 // Where the legend goes: Above = one row over the frame, right-aligned (never hides data);
 // Auto = the corner inside the frame that hides the fewest data points.
 enum class Corner { Above, Auto, TopLeft, TopRight, BottomLeft, BottomRight };
@@ -67,7 +75,14 @@ struct PlotConfig {
 
 // Draws a plot filling the available width. `id` must be unique in the current window.
 void line_plot(const char* id, const PlotConfig& config, std::span<const Series> series,
-               std::span<const RefLine> refs = {});
+               std::span<const RefLine> refs = {}, std::span<const XRefLine> xrefs = {});
+
+// [SECTION] Colours
+
+// The i-th colour of vilab's categorical palette (Okabe & Ito 2008, colour-blind safe, bright
+// enough on the dark theme): orange, sky blue, bluish green, reddish purple, vermillion, blue.
+// Fits side by side take colours in this order everywhere (panel titles, plot lines).
+ImU32 palette(int i);
 
 // [SECTION] Small drawing helpers (used by the density view too)
 

@@ -1,11 +1,13 @@
 // app/status_line.cpp — step, speed, frame rate and engine state in one line.
 #include "app/status_line.hpp"
 
+#include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 
 #include <imgui.h>
 
 #include <cstdio>
+#include <string>
 
 namespace vilab {
 
@@ -52,8 +54,16 @@ void draw_status_line(const vi::Snapshot& snap) {
   ImGui::Text("%.0f fps", double(ImGui::GetIO().Framerate));
   separator();
   const vi::Scene& s = snap.scene;
+  const double beta = s.beta(snap.step);
+  if (beta < 1) {
+    // While annealing: the current β, and when it reaches 1.
+    ImGui::TextColored({0.98f, 0.85f, 0.45f, 1.0f}, "\u03B2 = %.3f (1 at step %d)", beta, s.anneal);
+    separator();
+  }
+  std::string fits = fit_label(s);
+  if (!snap.comparison.empty()) fits += " vs " + std::to_string(snap.comparison.size()) + " more";
   ImGui::TextDisabled("%s \u00B7 %s \u00B7 %s \u03B7 = %s \u00B7 S = %d \u00B7 seed %llu", s.target.c_str(),
-                      s.family.c_str(), s.optimizer.c_str(), plot::format_value(s.lr).c_str(), s.samples,
+                      fits.c_str(), s.optimizer.c_str(), plot::format_value(s.lr).c_str(), s.samples,
                       static_cast<unsigned long long>(s.seed));
   // The engine's message is shown in full at the top of the control panel; here only the keys.
   const char* keys = "Space play/pause \u00B7 \u2192 step \u00B7 R reset \u00B7 Ctrl \u00B1 text size";

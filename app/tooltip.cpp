@@ -6,7 +6,8 @@
 namespace vilab {
 
 void tooltip(const char* text) {
-  if (!ImGui::IsItemHovered()) return;
+  // Disabled controls explain themselves too (why they are disabled).
+  if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
   ImGui::TextUnformatted(text);

@@ -70,6 +70,11 @@ class Family {
   virtual double entropy(const Vec& /*phi*/) const { return 0; }
   virtual void add_entropy_grad(const Vec& /*phi*/, Vec& /*g*/) const {}
 
+  // Whether log_density is cheap enough for the quadrature grids at every history point (tens of
+  // thousands of points). Flows invert numerically or through networks and say no: their
+  // history records the Monte Carlo KL(q‖p) only; snapshots still compute every metric.
+  virtual bool cheap_density() const { return true; }
+
   // Mean and covariance of q_φ.
   virtual Moments moments(const Vec& phi) const = 0;
 

@@ -120,13 +120,13 @@ void Run::step() {
 }
 
 void Run::record_history() {
-  const Metrics m = metrics();
+  const Metrics m = metrics(/*full=*/false);
   history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q});
 }
 
 // [SECTION] Metrics
 
-Metrics Run::metrics() const {
+Metrics Run::metrics(bool full) const {
   Metrics m;
   m.step = step_;
   m.elbo_estimate = step_ > 0 ? last_elbo_ : std::numeric_limits<double>::quiet_NaN();
@@ -171,7 +171,7 @@ Metrics Run::metrics() const {
   m.kl_q_p_se = std::sqrt(var_mean);
   m.kl_q_p = m.kl_q_p_mc;
   m.kl_q_p_error = m.kl_q_p_se;
-  if (p.dim() == 2) {
+  if (p.dim() == 2 && (full || family_->cheap_density())) {
     family_->log_density(phi_, grid_points_, grid_logq_);
     m.kl_p_q = kl_p_q_on_grid(target_->reference, grid_logq_);
     // In 2D, quadrature on a grid fitted to q beats any affordable number of draws.

@@ -77,8 +77,10 @@ class Run {
   const std::shared_ptr<const TargetData>& target_data() const { return target_; }
   const History& history() const { return history_; }
 
-  // Metrics at the current φ. Deterministic: uses the run's fixed metric draws.
-  Metrics metrics() const;
+  // Metrics at the current φ. Deterministic: uses the run's fixed metric draws. With
+  // full = false, families whose density is expensive (Family::cheap_density) skip the grid
+  // quadratures: KL(q‖p) is then the Monte Carlo estimate and KL(p‖q) is NaN.
+  Metrics metrics(bool full = true) const;
 
   // The run's fixed display draws pushed through the current q (2 × M): a cloud that moves
   // smoothly with q instead of flickering.

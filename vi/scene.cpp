@@ -32,8 +32,6 @@ Scene Scene::compared_with(const Scene& primary) const {
   Scene s = primary;
   s.family = family;
   s.family_options = family_options;
-  s.analytic_entropy = analytic_entropy;
-  s.anneal = anneal;
   return s;
 }
 

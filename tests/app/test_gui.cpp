@@ -5,7 +5,12 @@
 // exactly that region.
 #include "app/colormap.hpp"
 #include "app/density_view.hpp"
+#include "app/fit_spec.hpp"
 #include "app/gui.hpp"
+#include "app/layer_scrubber.hpp"
+#include "vi/family.hpp"
+#include "vi/run.hpp"
+#include "vi/snapshot.hpp"
 
 #include <catch2/catch.hpp>
 #include <stb_image.h>
@@ -15,6 +20,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,7 +29,9 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -62,6 +71,46 @@ std::pair<int, int> nearest_viridis(const std::array<int, 3>& c) {
     if (d < best_d) best_d = d, best = i;
   }
   return {best, best_d};
+}
+
+// What a rectangle of a shot is made of.
+struct RegionStats {
+  long area = 0;
+  long viridis = 0;  // pixels within 8 units per channel of a viridis entry
+  long white = 0;    // near-white pixels (q's contours: viridis never gets there)
+  long orange = 0;   // q's sample dots
+  int populated_bins = 0;  // sixteenths of the viridis map with ≥ 100 pixels
+};
+
+RegionStats region_stats(const Image& img, const vilab::PixelRect& r) {
+  RegionStats st;
+  constexpr int kBins = 16;
+  std::array<long, kBins> bins{};
+  for (int y = std::max(r.y0, 0); y < std::min(r.y1, img.h); ++y)
+    for (int x = std::max(r.x0, 0); x < std::min(r.x1, img.w); ++x) {
+      ++st.area;
+      const auto c = img.at(x, y);
+      if (c[0] >= 235 && c[1] >= 235 && c[2] >= 235) ++st.white;
+      if (c[0] >= 230 && c[1] >= 120 && c[1] <= 170 && c[2] <= 60) ++st.orange;
+      const auto [index, d2] = nearest_viridis(c);
+      if (d2 <= 8 * 8 * 3) {
+        ++st.viridis;
+        ++bins[size_t(index * kBins / vilab::kViridisSize)];
+      }
+    }
+  for (long b : bins) st.populated_bins += b >= 100;
+  return st;
+}
+
+// Runs a shot and loads it (the file is removed).
+Image take_shot(vilab::GuiOptions opt, const char* name) {
+  const fs::path png = temp_png(name);
+  opt.shot_path = png.string();
+  REQUIRE(vilab::run_gui(opt) == 0);
+  REQUIRE(fs::exists(png));
+  Image img = load_png(png);
+  fs::remove(png);
+  return img;
 }
 
 // Runs `f` with stderr redirected to a file; returns what it printed.
@@ -172,7 +221,8 @@ TEST_CASE("without a display run_gui prints one line and returns 1", "[gui]") {
   const ScopedEnv display("DISPLAY", std::nullopt);
   const ScopedEnv wayland("WAYLAND_DISPLAY", std::nullopt);
   int rc = -1;
-  const std::string err = capture_stderr([&] { rc = vilab::run_gui(vilab::GuiOptions{}); });
+  const vilab::GuiOptions defaults;  // a named object: GCC 12 warns falsely about a temporary's strings
+  const std::string err = capture_stderr([&] { rc = vilab::run_gui(defaults); });
   CHECK(rc == 1);
   INFO(err);
   CHECK(err.find("no display") != std::string::npos);
@@ -190,4 +240,160 @@ TEST_CASE("a bad scene makes run_gui say why and return 2", "[gui]") {
   INFO(err);
   CHECK(err.find("learning rate") != std::string::npos);
   CHECK_FALSE(fs::exists(opt.shot_path));
+}
+
+TEST_CASE("a shot of U1 / planar K=8 shows q's white contours from the flow's exact density", "[gui]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "U1";
+  opt.scene.family = "planar";
+  opt.scene.family_options.K = 8;
+  opt.scene.metrics_every = 50;  // fewer metric points: the shot is about the density view
+  opt.shot_steps = 300;
+  const Image img = take_shot(opt, "planar");
+  const vilab::PixelRect r = vilab::last_density_view_rect();
+  INFO("density frame: (" << r.x0 << ", " << r.y0 << ") – (" << r.x1 << ", " << r.y1 << ")");
+  REQUIRE(vilab::last_density_view_rects().size() == 1);  // no comparison: the single view
+  REQUIRE(r.x1 - r.x0 >= 200);
+  const RegionStats st = region_stats(img, r);
+  INFO("viridis " << st.viridis << " of " << st.area << ", bins " << st.populated_bins << ", white " << st.white
+                  << ", orange " << st.orange);
+  CHECK(st.viridis >= st.area / 2);
+  CHECK(st.populated_bins >= 5);
+  CHECK(st.white >= 1500);  // q's 50 / 90 / 99 % contours, traced from log q on a grid
+  CHECK(st.orange >= 300);  // q's samples
+}
+
+TEST_CASE("a shot with a comparison fit draws one density panel per fit", "[gui]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "meanfield";
+  opt.scene.metrics_every = 50;
+  opt.compare = {"planar:K=4"};
+  opt.shot_steps = 200;
+  const Image img = take_shot(opt, "compare");
+  const std::vector<vilab::PixelRect> rects = vilab::last_density_view_rects();
+  REQUIRE(rects.size() == 2);
+  CHECK(vilab::last_density_view_rect().x0 == rects[0].x0);
+  // Two separate panels, both inside the window, neither covering the other.
+  for (const auto& r : rects) {
+    INFO("panel: (" << r.x0 << ", " << r.y0 << ") – (" << r.x1 << ", " << r.y1 << ")");
+    CHECK(r.x0 >= 0);
+    CHECK(r.y0 >= 0);
+    CHECK(r.x1 <= img.w);
+    CHECK(r.y1 <= img.h);
+    CHECK(r.x1 - r.x0 >= 150);
+    CHECK(r.y1 - r.y0 >= 150);
+  }
+  const bool apart = rects[0].x1 <= rects[1].x0 || rects[1].x1 <= rects[0].x0 || rects[0].y1 <= rects[1].y0 ||
+                     rects[1].y1 <= rects[0].y0;
+  CHECK(apart);
+  // Each panel is its own viridis heatmap with its own fit's white contours.
+  for (const auto& r : rects) {
+    const RegionStats st = region_stats(img, r);
+    INFO("viridis " << st.viridis << " of " << st.area << ", white " << st.white << ", orange " << st.orange);
+    CHECK(st.viridis >= st.area / 3);
+    CHECK(st.populated_bins >= 4);
+    CHECK(st.white >= 300);
+    CHECK(st.orange >= 100);
+  }
+}
+
+TEST_CASE("a shot with the layer scrubber open shows the layers, not p's heatmap", "[gui]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "U1";
+  opt.scene.family = "planar";
+  opt.scene.family_options.K = 4;
+  opt.scene.metrics_every = 50;
+  opt.scrub_layer = 2;
+  opt.shot_steps = 100;
+  const Image img = take_shot(opt, "scrub");
+  const vilab::PixelRect r = vilab::last_density_view_rect();
+  REQUIRE(r.x1 - r.x0 >= 200);
+  const RegionStats st = region_stats(img, r);
+  INFO("viridis " << st.viridis << " of " << st.area << ", white " << st.white << ", orange " << st.orange);
+  CHECK(st.viridis < st.area / 4);  // the log|det J| map instead of the viridis heatmap
+  CHECK(st.orange >= 300);          // the base draws after two layers
+  CHECK(st.white >= 500);           // the pushed grid of the base space (and the map's pale centre)
+}
+
+TEST_CASE("comparison specs name a family and its sizes", "[gui]") {
+  const vi::Scene primary;
+  const vi::Scene planar = vilab::parse_fit_spec("planar:K=16", primary);
+  CHECK(planar.family == "planar");
+  CHECK(planar.family_options.K == 16);
+  CHECK(planar.target == primary.target);
+  CHECK(vilab::fit_label(planar) == "planar K=16");
+  const vi::Scene mix = vilab::parse_fit_spec("mixture:components=2,component=meanfield", primary);
+  CHECK(mix.family_options.components == 2);
+  CHECK(mix.family_options.component == "meanfield");
+  CHECK(vilab::fit_label(mix) == "mixture K=2 diag");
+  CHECK(vilab::parse_fit_spec("meanfield", primary).family == "meanfield");
+  CHECK_THROWS_WITH(vilab::parse_fit_spec("planar:rank=2", primary), Catch::Contains("does not use 'rank'"));
+  CHECK_THROWS_WITH(vilab::parse_fit_spec("planar:K=0", primary), Catch::Contains("depth K"));
+  CHECK_THROWS_WITH(vilab::parse_fit_spec("nope", primary), Catch::Contains("unknown family"));
+  CHECK_THROWS_WITH(vilab::parse_fit_spec("realnvp:hidden=x", primary), Catch::Contains("integer"));
+
+  vilab::GuiOptions opt;
+  opt.compare = {"planar:bogus=1"};
+  opt.shot_path = temp_png("badcompare").string();
+  int rc = -1;
+  const std::string err = capture_stderr([&] { rc = vilab::run_gui(opt); });
+  CHECK(rc == 2);
+  CHECK(err.find("bogus") != std::string::npos);
+}
+
+TEST_CASE("the layer scrubber pushes q's own base draws: k = K gives q's samples", "[gui]") {
+  vi::Scene scene;
+  scene.target = "U1";
+  scene.family = "planar";
+  scene.family_options.K = 6;
+  vi::Run run(scene, nullptr, false);
+  run.step(50);
+  const std::shared_ptr<vi::Snapshot> snap = vi::make_snapshot(run, nullptr);
+  snap->serial = 7;
+  const int K = 6;
+
+  const vilab::ScrubResult top = vilab::compute_scrub(snap->scene, snap->phi, snap->samples, {7, K});
+  REQUIRE(top.error.empty());
+  CHECK(top.layers == K);
+  REQUIRE(top.cloud.cols() == snap->samples.cols());
+  CHECK(top.sample_mismatch == 0.0);
+  CHECK(top.log_det.nx == vilab::ScrubResult::kMapCells);
+
+  // k = 0: the base z₀ = μ + σ ⊙ ε; the grid spans the base's ±3σ box.
+  const vilab::ScrubResult base = vilab::compute_scrub(snap->scene, snap->phi, snap->samples, {7, 0});
+  REQUIRE(base.error.empty());
+  CHECK(base.log_det.values.empty());
+  CHECK(base.sample_mismatch == -1.0);
+  const double mu1 = snap->phi(0), sd1 = std::exp(snap->phi(2));  // φ = [μ, log σ, layers…]
+  CHECK(base.grid.row(0).minCoeff() == Approx(mu1 - 3 * sd1));
+  CHECK(base.grid.row(0).maxCoeff() == Approx(mu1 + 3 * sd1));
+
+  // A middle layer: its log|det J| is finite on its whole input region.
+  const vilab::ScrubResult mid = vilab::compute_scrub(snap->scene, snap->phi, snap->samples, {7, 3});
+  REQUIRE(mid.error.empty());
+  REQUIRE(mid.log_det.values.size() == size_t(vilab::ScrubResult::kMapCells * vilab::ScrubResult::kMapCells));
+  for (double v : mid.log_det.values) REQUIRE(std::isfinite(v));
+  CHECK(mid.log_det_scale > 0);
+
+  // Not a flow: a message, no crash.
+  vi::Scene gauss = scene;
+  gauss.family = "fullrank";
+  vi::Run grun(gauss, nullptr, false);
+  CHECK_FALSE(vilab::compute_scrub(gauss, grun.params(), grun.display_samples(), {1, 0}).error.empty());
+
+  // The LayerScrubber's first computation goes to a worker; update() returns at once and the
+  // result arrives on a later call.
+  vilab::LayerScrubber scrubber;
+  std::shared_ptr<const vilab::ScrubResult> got = scrubber.update(*snap, 2, false);
+  CHECK(got == nullptr);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!(got && got->key == vilab::ScrubKey{7, 2}) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    got = scrubber.update(*snap, 2, false);
+  }
+  REQUIRE(got);
+  CHECK(got->key == vilab::ScrubKey{7, 2});
+  CHECK(got->error.empty());
+  CHECK(scrubber.last_seconds() >= 0);
 }
