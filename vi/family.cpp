@@ -2,6 +2,7 @@
 #include "vi/family.hpp"
 
 #include "vi/check.hpp"
+#include "vi/registry.hpp"
 #include "vi/family_flow.hpp"
 #include "vi/family_gaussian.hpp"
 #include "vi/family_lowrank.hpp"
@@ -61,18 +62,11 @@ const std::vector<FamilyInfo>& family_registry() {
   return registry;
 }
 
-std::vector<std::string> family_names() {
-  std::vector<std::string> n;
-  for (const auto& f : family_registry()) n.push_back(f.name);
-  return n;
-}
+std::vector<std::string> family_names() { return registry_names(family_registry()); }
 
 std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options) {
   check_positive("family", "dimension", dim);
-  for (const auto& f : family_registry())
-    if (f.name == name) return f.make(dim, options);
-  check_member("family", "family", name, family_names());
-  return nullptr;  // unreachable: check_member throws
+  return registry_find(family_registry(), "family", "family", name).make(dim, options);
 }
 
 }  // namespace vi
