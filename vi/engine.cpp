@@ -142,9 +142,11 @@ void Engine::worker(std::stop_token stop) {
     view = view_for(*run);
   } catch (const std::exception& e) {
     // The constructor validated the scene; this is only reached on failures such as memory.
+    // Fall back to the default scene so that there is always a fit to show, with the message.
     message = e.what();
     state = EngineState::Error;
-    run = std::make_unique<Run>(Scene{});
+    const Scene fallback;
+    run = std::make_unique<Run>(fallback);
     view = view_for(*run);
   }
   publish();
