@@ -78,8 +78,11 @@ void MeanFieldGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec
   w_ = z;
   w_.colwise() -= phi.head(d);
   w_.array().colwise() *= inv_sigma;
-  g_phi.head(d).array() += inv_sigma * (w_ * c).array();
-  g_phi.tail(d).array() += (w_.array().square().matrix() * c).array() - c.sum();
+  wc_.noalias() = w_ * c;  // products into scratch: `g += A * x` would allocate a temporary
+  g_phi.head(d).array() += inv_sigma * wc_.array();
+  w_ = w_.array().square();
+  wc_.noalias() = w_ * c;
+  g_phi.tail(d).array() += wc_.array() - c.sum();
   if (grad_z) {
     *grad_z = -w_;
     grad_z->array().colwise() *= inv_sigma;
@@ -190,8 +193,10 @@ void FullRankGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec&
   L_.triangularView<Eigen::Lower>().solveInPlace(W_);  // W = L⁻¹ R
   V_ = W_;
   L_.triangularView<Eigen::Lower>().transpose().solveInPlace(V_);  // V = L⁻ᵀ W
-  g_phi.head(d) += V_ * c;
-  gL_.noalias() = V_ * c.asDiagonal() * W_.transpose();
+  vc_.noalias() = V_ * c;  // into scratch: `g += A * x` would allocate a temporary
+  g_phi.head(d) += vc_;
+  VC_ = V_ * c.asDiagonal();
+  gL_.noalias() = VC_ * W_.transpose();
   const double sum_c = c.sum();
   int k = d;
   for (int i = 0; i < d; ++i)

@@ -24,7 +24,8 @@ class MeanFieldGaussian final : public Family {
   Moments moments(const Vec& phi) const override;
 
  private:
-  mutable Mat w_;  // scratch: standardized residuals
+  mutable Mat w_;   // scratch: standardized residuals
+  mutable Vec wc_;  // scratch: their products with the weights
 };
 
 // q = N(μ, L Lᵀ) with L lower triangular and a positive diagonal,
@@ -51,7 +52,8 @@ class FullRankGaussian final : public Family {
 
  private:
   void unpack(const Vec& phi) const;  // fills L_ from φ
-  mutable Mat L_, gL_, W_, V_;        // scratch: reused across calls
+  mutable Mat L_, gL_, W_, V_, VC_;   // scratch: reused across calls
+  mutable Vec vc_;
 };
 
 }  // namespace vi

@@ -113,7 +113,8 @@ void LowRankGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec& 
   h_ = a_ * c.asDiagonal();
   g_sigma_.noalias() = 0.5 * h_ * a_.transpose();
   g_sigma_ -= 0.5 * c.sum() * sigma_inv_;
-  g_phi.head(d) += a_ * c;
+  ac_.noalias() = a_ * c;  // into scratch: `g += A * x` would allocate a temporary
+  g_phi.head(d) += ac_;
   g_phi.segment(d, d).array() += 2.0 * (2.0 * phi.segment(d, d).array()).exp() * g_sigma_.diagonal().array();
   const Eigen::Map<const Mat> B(phi.data() + 2 * d, d, rank_);
   Eigen::Map<Mat> gB(g_phi.data() + 2 * d, d, rank_);

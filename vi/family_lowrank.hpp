@@ -37,6 +37,7 @@ class LowRankGaussian final : public Family {
 
   int rank_;
   mutable Mat sigma_, sigma_inv_, a_, h_, g_sigma_;
+  mutable Vec ac_;
   mutable Eigen::LLT<Mat> llt_;
 };
 

@@ -58,6 +58,13 @@ void MixtureFamily::weights(const Vec& phi, Vec& pi) const {
   pi /= pi.sum();
 }
 
+Vec& MixtureFamily::grad_scratch(int k) const {
+  if (blocks_.size() != size_t(k_)) blocks_.resize(size_t(k_));
+  Vec& g = blocks_[size_t(k)].g;
+  g.setZero(offsets_[k + 1] - offsets_[k]);  // a no-op resize after the first call
+  return g;
+}
+
 MixtureFamily::Block& MixtureFamily::scratch(int k, Eigen::Index cols) const {
   if (blocks_.size() != size_t(k_)) blocks_.resize(size_t(k_));
   Block& b = blocks_[size_t(k)];
@@ -102,14 +109,14 @@ void MixtureFamily::log_density_grad(const Vec& phi, const Mat& z, const Vec& c,
   lqk_.rowwise() -= lq_.transpose();
   lqk_ = lqk_.array().exp();  // now the responsibilities r (K × S)
   weights(phi, pi_);
-  g_phi.head(k_) += lqk_ * c;
+  rc_.noalias() = lqk_ * c;  // into scratch: `g += A * x` would allocate a temporary
+  g_phi.head(k_) += rc_;
   g_phi.head(k_) -= c.sum() * pi_;
   if (grad_z) grad_z->setZero(dim(), S);
   c_.resize(S);
   for (int k = 0; k < k_; ++k) {
     c_ = c.cwiseProduct(lqk_.row(k).transpose());
-    Vec& g = scratch(k, 0).g;
-    g.setZero();
+    Vec& g = grad_scratch(k);
     comp_[k]->log_density_grad(theta(phi, k), z, c_, g, grad_z ? &gzk_ : nullptr);
     g_phi.segment(offsets_[k], g.size()) += g;
     if (grad_z) grad_z->noalias() += gzk_ * lqk_.row(k).transpose().asDiagonal();
@@ -169,7 +176,7 @@ void MixtureFamily::backward(const Vec& phi, const Mat& eps, const Mat& g_z, con
   forward(phi, eps, z_, lq_);
   log_density_grad(phi, z_, g_lq, g_phi, &h_);
   // The cotangent at z: g_z + g_lq ⊙ ∇_z log q, sent back along each component's path.
-  h_ = h_ * g_lq.asDiagonal();
+  h_.array().rowwise() *= g_lq.transpose().array();
   h_ += g_z;
   for (int k = 0; k < k_; ++k) {
     const auto [b, e] = block(k, S);

@@ -69,10 +69,11 @@ class MixtureFamily final : public Family {
     Vec lq, zero, g;
   };
   Block& scratch(int k, Eigen::Index cols) const;
+  Vec& grad_scratch(int k) const;  // component k's gradient buffer, zeroed
   mutable std::vector<Block> blocks_;
   mutable std::vector<Vec> thetas_;
   mutable Mat lqk_, gzk_, z_, h_;
-  mutable Vec col_, c_, lq_, pi_, one_lq_;
+  mutable Vec col_, c_, lq_, pi_, rc_, one_lq_;
   mutable Mat one_eps_, one_z_;
 };
 
