@@ -78,15 +78,15 @@ void MeanFieldGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec
   w_ = z;
   w_.colwise() -= phi.head(d);
   w_.array().colwise() *= inv_sigma;
-  wc_.noalias() = w_ * c;  // products into scratch: `g += A * x` would allocate a temporary
-  g_phi.head(d).array() += inv_sigma * wc_.array();
-  w_ = w_.array().square();
-  wc_.noalias() = w_ * c;
-  g_phi.tail(d).array() += wc_.array() - c.sum();
   if (grad_z) {
     *grad_z = -w_;
     grad_z->array().colwise() *= inv_sigma;
   }
+  wc_.noalias() = w_ * c;  // products into scratch: `g += A * x` would allocate a temporary
+  g_phi.head(d).array() += inv_sigma * wc_.array();
+  w_ = w_.array().square();  // (w is not needed after this)
+  wc_.noalias() = w_ * c;
+  g_phi.tail(d).array() += wc_.array() - c.sum();
 }
 
 double MeanFieldGaussian::entropy(const Vec& phi) const { return gaussian_entropy(dim(), phi.tail(dim()).sum()); }
