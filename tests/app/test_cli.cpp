@@ -122,7 +122,7 @@ TEST_CASE("CLI: a learning rate that blows up reports divergence, exit 3", "[cli
   CHECK(j["status"] == "diverged");
 }
 
-TEST_CASE("CLI: list names every target, family and optimizer; --help works", "[cli]") {
+TEST_CASE("CLI: list names every target, family and optimizer, and --help works", "[cli]") {
   const Result r = vilab("list");
   REQUIRE(r.code == 0);
   for (const auto& t : vi::target_names()) CHECK_THAT(r.out, Catch::Contains(t));

@@ -300,7 +300,7 @@ TEST_CASE("Flows: the radial inverse is exact to round-off along the whole ray",
 // log q to 1e-8. What must hold for every φ: valid(φ); finite log q from both directions; every
 // layer inverted to round-off. And wherever the forward pass is well-conditioned, the path's
 // log q to 1e-8 plus what rounding the pass's own intermediate points changes (below).
-TEST_CASE("Flows: extreme φ (entries ±10) stay valid and invertible; log q agrees up to the pass's own "
+TEST_CASE("Flows: extreme φ (entries ±10) stay valid and invertible, and log q agrees up to the pass's own "
           "rounding", "[flows]") {
   Rng rng(106);
   for (const auto& name : kFlows)
@@ -419,7 +419,7 @@ TEST_CASE("Flows: push_layers through all K layers equals forward", "[flows]") {
     }
 }
 
-TEST_CASE("Flows: initial φ is deterministic and near the identity; names are readable", "[flows]") {
+TEST_CASE("Flows: initial φ is deterministic and near the identity, with readable names", "[flows]") {
   for (const auto& name : kFlows) {
     auto f = make_flow(name, 2, FamilyOptions{});
     auto g = make_flow(name, 2, FamilyOptions{});
