@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <utility>
 
 namespace vi {
 
@@ -101,7 +102,12 @@ void Engine::worker(std::stop_token stop) {
     s->message = message;
     s->steps_per_s = rate;
     s->speed_limit = speed;
-    snapshot_.store(std::move(s), std::memory_order_release);
+    std::shared_ptr<const Snapshot> old;
+    {
+      std::lock_guard lock(snapshot_mutex_);
+      old = std::exchange(snapshot_, std::move(s));
+    }
+    old.reset();  // freed after the lock: the UI never waits on a destructor
     last_publish = Clock::now();
     // Snapshots cost more with more fits and with flows (their densities are inverted
     // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
