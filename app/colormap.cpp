@@ -19,19 +19,23 @@ constexpr int kRdBuSize = int(sizeof kRdBu / sizeof kRdBu[0]);
 
 uint8_t to_byte(float v) { return uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); }
 
+// Linear interpolation in a colour table at u ∈ [0, 1] (the one lookup every map uses).
+Rgb lookup(const Rgb* table, int size, double u) {
+  const double s = std::clamp(u, 0.0, 1.0) * (size - 1);
+  const int i = std::min(int(s), size - 2);
+  const float f = float(s - i);
+  const Rgb& a = table[i];
+  const Rgb& b = table[i + 1];
+  return {a.r + f * (b.r - a.r), a.g + f * (b.g - a.g), a.b + f * (b.b - a.b)};
+}
+
 }  // namespace
 
 const Rgb& viridis_entry(int i) { return kViridis[std::clamp(i, 0, kViridisSize - 1)]; }
 
 Rgb viridis(double t) {
   if (!(t > 0)) return kViridis[0];  // also NaN
-  if (t >= 1) return kViridis[kViridisSize - 1];
-  const double s = t * (kViridisSize - 1);
-  const int i = std::min(int(s), kViridisSize - 2);
-  const float f = float(s - i);
-  const Rgb& a = kViridis[i];
-  const Rgb& b = kViridis[i + 1];
-  return {a.r + f * (b.r - a.r), a.g + f * (b.g - a.g), a.b + f * (b.b - a.b)};
+  return lookup(kViridis, kViridisSize, t);
 }
 
 std::array<uint8_t, 4> viridis_rgba8(double t) {
@@ -41,12 +45,7 @@ std::array<uint8_t, 4> viridis_rgba8(double t) {
 
 Rgb diverging(double t) {
   if (std::isnan(t)) t = 0;
-  const double s = (std::clamp(t, -1.0, 1.0) + 1.0) * 0.5 * (kRdBuSize - 1);
-  const int i = std::min(int(s), kRdBuSize - 2);
-  const float f = float(s - i);
-  const Rgb& a = kRdBu[i];
-  const Rgb& b = kRdBu[i + 1];
-  return {a.r + f * (b.r - a.r), a.g + f * (b.g - a.g), a.b + f * (b.b - a.b)};
+  return lookup(kRdBu, kRdBuSize, (std::clamp(t, -1.0, 1.0) + 1.0) * 0.5);
 }
 
 std::array<uint8_t, 4> diverging_rgba8(double t) {

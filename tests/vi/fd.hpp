@@ -3,6 +3,7 @@
 // tolerances).
 #pragma once
 
+#include "vi/family.hpp"
 #include "vi/types.hpp"
 
 #include <catch2/catch.hpp>
@@ -50,6 +51,23 @@ inline void expect_gradient(const std::string& what, const std::function<double(
               << " vs finite difference " << numeric(i));
     CHECK(std::abs(numeric(i) - analytic(i)) <= bound);
   }
+}
+
+// The reparameterization-path check every family shares. For fixed base draws eps and
+// cotangents cz (on z) and clq (on log q), L(φ) = Σ_s cz_s · z_s(φ) + clq_s · log q_s(φ);
+// Family::backward must equal central differences of L. Returns the analytic gradient.
+inline Vec expect_family_backward(const std::string& what, const Family& f, const Vec& phi, const Mat& eps,
+                                  const Mat& cz, const Vec& clq, FdTolerance tol = {}) {
+  auto objective = [&](const Vec& p) {
+    Mat z(cz.rows(), cz.cols());
+    Vec lq(cz.cols());
+    f.forward(p, eps, z, lq);
+    return (cz.array() * z.array()).sum() + clq.dot(lq);
+  };
+  Vec g = Vec::Zero(phi.size());
+  f.backward(phi, eps, cz, clq, g);
+  expect_gradient(what, objective, phi, g, tol);
+  return g;
 }
 
 }  // namespace vi::test

@@ -117,16 +117,7 @@ TEST_CASE("Gaussian families: backward pass and entropy gradient agree with fini
       rng.fill_normal(eps);
       rng.fill_normal(cz);
       for (int s = 0; s < S; ++s) clq(s) = rng.normal();
-      // f(φ) = Σ_s cz_s · z_s(φ) + clq_s · log q_s(φ)
-      auto objective = [&](const Vec& p) {
-        Mat z(d, S);
-        Vec lq(S);
-        f->forward(p, eps, z, lq);
-        return (cz.array() * z.array()).sum() + clq.dot(lq);
-      };
-      Vec g = Vec::Zero(phi.size());
-      f->backward(phi, eps, cz, clq, g);
-      test::expect_gradient(c.name + " backward, D=" + std::to_string(d), objective, phi, g);
+      test::expect_family_backward(c.name + " backward, D=" + std::to_string(d), *f, phi, eps, cz, clq);
 
       Vec gh = Vec::Zero(phi.size());
       f->add_entropy_grad(phi, gh);
