@@ -11,6 +11,7 @@
 #include "app/bench.hpp"
 
 #include "vi/run.hpp"
+#include "vi/vector_math.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -127,10 +128,11 @@ int run_bench(const BenchOptions& o) {
     std::fprintf(stderr, "vilab bench: --peer: no reference script at %s (use --peer-script PATH)\n", script.c_str());
     return 2;
   }
-  json report{{"repeats", o.repeats}, {"steps", o.steps}, {"threads", 1}, {"workloads", json::array()}};
+  json report{{"repeats", o.repeats}, {"steps", o.steps}, {"threads", 1}, {"simd", vi::vector_math_isa()},
+              {"workloads", json::array()}};
   if (!o.json)
-    std::printf("vilab bench: %d repetitions of %d steps each, one thread%s\n", o.repeats, o.steps,
-                o.peer ? ", interleaved with the PyTorch reference" : "");
+    std::printf("vilab bench: %d repetitions of %d steps each, one thread, %s vector math%s\n", o.repeats, o.steps,
+                vi::vector_math_isa(), o.peer ? ", interleaved with the PyTorch reference" : "");
   for (const auto& w : workloads(o.steps)) {
     if (!o.only.empty() && o.only != w.id) continue;
     std::vector<double> ours, ours_kl, peer, peer_kl;
