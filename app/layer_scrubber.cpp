@@ -1,7 +1,7 @@
 // app/layer_scrubber.cpp — see layer_scrubber.hpp.
 #include "app/layer_scrubber.hpp"
 
-#include "vi/rng.hpp"
+#include "vi/run.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -14,11 +14,6 @@
 namespace vilab {
 
 namespace {
-
-// The display draws of vi::Run (vi/run.cpp): stream 2 of the scene's seed, 600 columns. Mirrored
-// here so that the cloud at k = K is q's own sample cloud; compute_scrub checks that it is.
-constexpr uint64_t kDisplayStream = 2;
-constexpr int kDisplaySamples = 600;
 
 constexpr Eigen::Index kBlock = 512;  // columns per push: the cancel flag is polled between blocks
 
@@ -78,19 +73,16 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
     // Base draws: the display draws, then the grid lines of ε over [−3, 3]² (the base's ±3σ box
     // once base_transform maps ε to z₀ = μ + σ ⊙ ε).
     constexpr int L = ScrubResult::kGridLines, P = ScrubResult::kLinePoints;
-    vi::Mat eps(2, kDisplaySamples + 2 * L * P);
-    {
-      vi::Mat draws(2, kDisplaySamples);
-      vi::Rng rng(scene.seed, kDisplayStream);
-      rng.fill_normal(draws);
-      eps.leftCols(kDisplaySamples) = draws;
-    }
+    const vi::Mat draws = vi::display_draws(scene, 2).eps;  // the run's own cloud (vi/run.hpp)
+    const Eigen::Index n_cloud = draws.cols();
+    vi::Mat eps(2, n_cloud + 2 * L * P);
+    eps.leftCols(n_cloud) = draws;
     for (int l = 0; l < L; ++l) {
       const double c = -3.0 + 6.0 * l / (L - 1);
       for (int p = 0; p < P; ++p) {
         const double t = -3.0 + 6.0 * p / (P - 1);
-        const Eigen::Index h = kDisplaySamples + Eigen::Index(l) * P + p;  // constant ε₂
-        const Eigen::Index v = kDisplaySamples + Eigen::Index(L + l) * P + p;  // constant ε₁
+        const Eigen::Index h = n_cloud + Eigen::Index(l) * P + p;  // constant ε₂
+        const Eigen::Index v = n_cloud + Eigen::Index(L + l) * P + p;  // constant ε₁
         eps(0, h) = t, eps(1, h) = c;
         eps(0, v) = c, eps(1, v) = t;
       }
@@ -120,9 +112,9 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
       r.log_det_scale = std::max(r.log_det_scale, 0.05);  // a near-identity layer stays pale
       push(*fam, phi, k - 1, k, x, ld, cancel);
     }
-    r.cloud = x.leftCols(kDisplaySamples);
+    r.cloud = x.leftCols(n_cloud);
     r.grid = x.rightCols(2 * L * P);
-    if (k == r.layers && samples.rows() == 2 && samples.cols() == kDisplaySamples)
+    if (k == r.layers && samples.rows() == 2 && samples.cols() == n_cloud)
       r.sample_mismatch = (r.cloud - samples).cwiseAbs().maxCoeff();
   } catch (const Cancelled&) {
     r.error = "cancelled";

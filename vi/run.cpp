@@ -1,6 +1,6 @@
 // vi/run.cpp — one fit.
 //
-// [SECTION] Target data (problem + quadrature references, shared between runs)
+// [SECTION] Display draws, target data (problem + quadrature references, shared between runs)
 // [SECTION] Construction
 // [SECTION] Stepping and divergence
 // [SECTION] Metrics
@@ -20,6 +20,14 @@ constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2;
 constexpr int kDisplaySamples = 600;
 constexpr int kQuadCells = 128;  // cells per axis of the grid on q's mass box (KL(q‖p))
 }  // namespace
+
+DisplayDraws display_draws(const Scene& scene, int base_rows) {
+  Rng rng(scene.seed, kDisplayStream);
+  DisplayDraws d{Mat(base_rows, kDisplaySamples), Vec(kDisplaySamples)};
+  rng.fill_normal(d.eps);
+  for (auto& u : d.u) u = rng.uniform();
+  return d;
+}
 
 // [SECTION] Target data
 
@@ -69,11 +77,9 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   metric_logp_.resize(2 * half);
   metric_logq_.resize(2 * half);
 
-  Rng display_rng(scene_.seed, kDisplayStream);
-  display_eps_.resize(e, kDisplaySamples);
-  display_rng.fill_normal(display_eps_);
-  display_u_.resize(kDisplaySamples);
-  for (auto& u : display_u_) u = display_rng.uniform();
+  DisplayDraws display = display_draws(scene_, e);
+  display_eps_ = std::move(display.eps);
+  display_u_ = std::move(display.u);
   metric_a_.resize(2 * half);
 
   if (d == 2) {

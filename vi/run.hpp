@@ -18,6 +18,16 @@
 
 namespace vi {
 
+// The fixed draws a scene's sample cloud is made of: base draws ε (base_rows × 600) and one
+// uniform per column (a mixture's choice of component), from the display stream of its seed.
+// Run pushes them through q; the layer scrubber pushes them through the first k layers, so its
+// cloud at k = K is the same cloud.
+struct DisplayDraws {
+  Mat eps;
+  Vec u;
+};
+DisplayDraws display_draws(const Scene& scene, int base_rows);
+
 enum class RunStatus { Ok, Diverged };
 
 // Quantities that describe how good q is right now.
