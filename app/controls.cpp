@@ -189,7 +189,7 @@ const char* depth_help(const std::string& family) {
 
 // The sizes `family` uses (and only those), editing `o`.
 void draw_family_sizes(vi::FamilyOptions& o, const std::string& family) {
-  const FamilySizes uses = family_sizes(family);
+  const vi::FamilySizes uses = vi::family_sizes(family);
   constexpr ImGuiSliderFlags kClamp = ImGuiSliderFlags_AlwaysClamp;
   if (uses.K) {
     ImGui::SliderInt(family == "realnvp" ? "coupling layers K##K" : "depth K##K", &o.K, 1, 64, "%d", kClamp);

@@ -9,18 +9,9 @@
 
 namespace vilab {
 
-FamilySizes family_sizes(std::string_view family) {
-  FamilySizes s;
-  if (family == "planar" || family == "radial") s.K = true;
-  if (family == "realnvp") s.K = s.hidden = s.depth = true;
-  if (family == "lowrank") s.rank = true;
-  if (family == "mixture") s.components = s.component = true;
-  return s;
-}
-
 std::string fit_label(const vi::Scene& scene) {
   const vi::FamilyOptions& o = scene.family_options;
-  const FamilySizes s = family_sizes(scene.family);
+  const vi::FamilySizes s = vi::family_sizes(scene.family);
   // Appended piece by piece ("literal" + std::string trips a false GCC 12 -Wrestrict).
   std::string label = scene.family;
   if (s.rank) label.append(" r=").append(std::to_string(o.rank));
@@ -58,7 +49,7 @@ vi::Scene parse_fit_spec(std::string_view spec, const vi::Scene& primary) {
     for (const std::string& n : vi::family_names()) allowed += (allowed.empty() ? "" : ", ") + n;
     bad_spec(spec, "unknown family '" + s.family + "' (allowed: " + allowed + ")");
   }
-  const FamilySizes uses = family_sizes(s.family);
+  const vi::FamilySizes uses = vi::family_sizes(s.family);
   vi::FamilyOptions& o = s.family_options;
   std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
   while (!rest.empty()) {

@@ -1,8 +1,8 @@
 // app/fit_spec.hpp — a fit's family and sizes in words.
 //
-// Which sizes each family uses (so the controls show only those), a short label for panel
-// titles and plot legends ("planar K=16"), and the "family:key=value,…" specs that name a
-// comparison fit on the command line (GuiOptions::compare).
+// A short label for panel titles and plot legends ("planar K=16"), and the "family:key=value,…"
+// specs that name a comparison fit on the command line (GuiOptions::compare). Which sizes a
+// family reads is vi::family_sizes (vi/family.hpp).
 #pragma once
 
 #include "vi/scene.hpp"
@@ -11,17 +11,6 @@
 #include <string_view>
 
 namespace vilab {
-
-// The fields of vi::FamilyOptions a family reads.
-struct FamilySizes {
-  bool K = false;           // planar / radial depth, RealNVP coupling layers
-  bool hidden = false;      // RealNVP conditioner width
-  bool depth = false;       // RealNVP conditioner hidden layers
-  bool rank = false;        // lowrank: rank r
-  bool components = false;  // mixture: number of components
-  bool component = false;   // mixture: the components' kind (fullrank | meanfield)
-};
-FamilySizes family_sizes(std::string_view family);
 
 // "meanfield", "lowrank r=1", "mixture K=3 full", "planar K=16", "realnvp K=8 32×2".
 std::string fit_label(const vi::Scene& scene);

@@ -43,26 +43,32 @@ std::string indexed_name(std::string_view base, std::initializer_list<int> indic
 const std::vector<FamilyInfo>& family_registry() {
   static const std::vector<FamilyInfo> registry{
       {"meanfield", "mean-field Gaussian N(μ, diag σ²): independent axes, cannot tilt",
-       [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<MeanFieldGaussian>(d); }},
+       [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<MeanFieldGaussian>(d); },
+       {}},
       {"fullrank", "full-rank Gaussian N(μ, LLᵀ): any ellipse, Cholesky-parameterized",
-       [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<FullRankGaussian>(d); }},
+       [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<FullRankGaussian>(d); },
+       {}},
       {"lowrank", "low-rank Gaussian N(μ, diag d² + BBᵀ): the r strongest correlations at O(D·r) cost",
-       [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> { return std::make_unique<LowRankGaussian>(d, o.rank); }},
+       [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> { return std::make_unique<LowRankGaussian>(d, o.rank); },
+       {.rank = true}},
       {"mixture", "mixture of K Gaussians with learnable weights: can sit on several modes at once",
        [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> {
          return std::make_unique<MixtureFamily>(d, o.components, o.component);
-       }},
+       },
+       {.components = true, .component = true}},
       {"planar", "planar flow: K bends z + u·tanh(wᵀz + b) of a Gaussian, each folding space along a line",
-       make_planar_flow},
+       make_planar_flow, {.K = true}},
       {"radial", "radial flow: K pulls toward / pushes away from learned centres, bending a Gaussian into rings",
-       make_radial_flow},
+       make_radial_flow, {.K = true}},
       {"realnvp", "RealNVP: K coupling layers, each shifting and scaling half the axes by a small network of the rest",
-       make_realnvp_flow},
+       make_realnvp_flow, {.K = true, .hidden = true, .depth = true}},
   };
   return registry;
 }
 
 std::vector<std::string> family_names() { return registry_names(family_registry()); }
+
+FamilySizes family_sizes(std::string_view name) { return registry_find(family_registry(), "family", "family", name).sizes; }
 
 std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options) {
   check_positive("family", "dimension", dim);

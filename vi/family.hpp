@@ -119,14 +119,28 @@ struct FamilyOptions {
   bool operator==(const FamilyOptions&) const = default;
 };
 
+// The fields of FamilyOptions a family reads (so UIs show only those, and spec parsers refuse
+// the others).
+struct FamilySizes {
+  bool K = false;           // planar / radial depth, RealNVP coupling layers
+  bool hidden = false;      // RealNVP conditioner width
+  bool depth = false;       // RealNVP conditioner hidden layers
+  bool rank = false;        // lowrank: rank r
+  bool components = false;  // mixture: number of components
+  bool component = false;   // mixture: the components' kind (fullrank | meanfield)
+};
+
 struct FamilyInfo {
   std::string name;     // "meanfield", "fullrank", "planar", "radial", "realnvp"
   std::string summary;  // one line for `vilab list` and tooltips
   std::unique_ptr<Family> (*make)(int dim, const FamilyOptions& options);
+  FamilySizes sizes;    // which FamilyOptions fields `make` reads
 };
 
 const std::vector<FamilyInfo>& family_registry();
 std::vector<std::string> family_names();
+// The sizes a registered family reads; throws std::invalid_argument for an unknown name.
+FamilySizes family_sizes(std::string_view name);
 // Throws std::invalid_argument "family: unknown family 'x' (allowed: ...)", or the family's own
 // message for options out of range.
 std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options = {});
