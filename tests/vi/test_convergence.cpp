@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace vi;
@@ -83,9 +84,10 @@ TEST_CASE("Mean-field on correlated reaches variances 1 − ρ² and KL = −½ 
 }
 
 TEST_CASE("Planar K = 8 on U1 reaches a KL far below the best full-rank Gaussian's", "[convergence][flows]") {
-  // U1 is a ring with two lobes: no Gaussian can bend around it. Full-rank's best is KL ≈ 3.2
-  // whatever its start (it covers one lobe); eight planar layers bend a Gaussian into the ring.
-  auto fit_u1 = [](const std::string& family, int steps) {
+  // U1 is a ring with two lobes: no Gaussian can bend around it. Started at the centre a
+  // Gaussian stays on the symmetric stationary point (KL ≈ 3.2); started off-centre it settles
+  // on one lobe (KL ≈ 0.9). The best of several starts is the full-rank figure to beat.
+  auto fit_u1 = [](const std::string& family, double x0, double y0) {
     Scene s;
     s.target = "U1";
     s.family = family;
@@ -93,13 +95,17 @@ TEST_CASE("Planar K = 8 on U1 reaches a KL far below the best full-rank Gaussian
     s.lr = 0.01;
     s.samples = 128;
     s.seed = 3;
+    s.init_mean_x = x0;
+    s.init_mean_y = y0;
     Run run(s, nullptr, false);
-    run.step(steps);
+    run.step(4000);
     REQUIRE(run.status() == RunStatus::Ok);
     return run.metrics().kl_q_p;
   };
-  const double planar = fit_u1("planar", 4000), fullrank = fit_u1("fullrank", 4000);
-  INFO("KL(q‖p): planar K = 8 " << planar << ", full-rank " << fullrank);
-  CHECK(fullrank > 2.5);
-  CHECK(planar < 0.1 * fullrank);
+  double fullrank = 1e300;
+  for (auto [x0, y0] : {std::pair{0.0, 0.0}, {2.0, 0.0}, {0.0, 2.0}, {1.5, 1.5}}) fullrank = std::min(fullrank, fit_u1("fullrank", x0, y0));
+  const double planar = fit_u1("planar", 0, 0);
+  INFO("KL(q‖p): planar K = 8 " << planar << ", best full-rank " << fullrank);
+  CHECK(fullrank > 0.5);
+  CHECK(planar < 0.2 * fullrank);
 }
