@@ -4,6 +4,7 @@
 #include "vi/check.hpp"
 #include "vi/objective.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -114,16 +115,24 @@ std::string describe_gradient_variance(const GradVarTable& t) {
   if (t.variants.empty() || t.samples.empty()) return {};
   std::string out;
   const size_t last = t.samples.size() - 1;
-  const size_t base = 0;  // reparam (reverse-kl, renyi) or exact draws (forward-kl) come first
-  const GradVarCell& ref = t.at(base, last);
+  const GradVarCell& ref = t.at(0, last);  // reparam (reverse-kl, renyi) or exact draws (forward-kl)
+  // Variances at the level of rounding: q is at p (or as good as), see sentence 3.
+  double largest = 0;
+  for (size_t v = 0; v < t.variants.size(); ++v)
+    if (t.at(v, last).error.empty()) largest = std::max(largest, t.at(v, last).trace_cov);
+  const auto zero = [&](const GradVarCell& c) { return c.error.empty() && c.trace_cov <= 1e-12 * largest; };
   // 1. Each variant against the first at the largest S.
   if (ref.error.empty() && t.variants.size() > 1) {
     out += "At S = " + std::to_string(t.samples[last]) + ", tr Cov is " + fmt(ref.trace_cov) + " for " + ref.variant;
     for (size_t v = 1; v < t.variants.size(); ++v) {
       const GradVarCell& c = t.at(v, last);
       if (!c.error.empty()) continue;
+      if (zero(c)) {
+        out += ", ~0 for " + c.variant;
+        continue;
+      }
       out += ", " + fmt(c.trace_cov) + " for " + c.variant;
-      if (ref.trace_cov > 0) out += " (" + fmt(c.trace_cov / ref.trace_cov, "%.2g") + "×)";
+      if (ref.trace_cov > 0 && !zero(ref)) out += " (" + fmt(c.trace_cov / ref.trace_cov, "%.2g") + "×)";
     }
     out += ". ";
   }
@@ -132,20 +141,20 @@ std::string describe_gradient_variance(const GradVarTable& t) {
     std::string slopes;
     for (size_t v = 0; v < t.variants.size(); ++v) {
       const GradVarCell &a = t.at(v, 0), &b = t.at(v, last);
-      if (!a.error.empty() || !b.error.empty() || !(a.trace_cov > 0) || !(b.trace_cov > 0)) continue;
+      if (!a.error.empty() || !b.error.empty() || zero(b) || !(a.trace_cov > 0) || !(b.trace_cov > 0)) continue;
       const double slope = std::log(b.trace_cov / a.trace_cov) / std::log(double(b.samples) / a.samples);
       slopes += (slopes.empty() ? "" : ", ") + t.variants[v] + " " + fmt(slope, "%.2f");
     }
     if (!slopes.empty())
       out += "Variance against S on log–log axes has slope " + slopes + " (−1 is the 1/S of independent draws). ";
   }
-  // 3. STL at (or near) q = p: its variance vanishes while reparam's does not.
-  for (size_t v = 0; v < t.variants.size(); ++v) {
-    const GradVarCell& c = t.at(v, last);
-    if (t.variants[v] == "stl" && c.error.empty() && ref.error.empty() && ref.trace_cov > 0 &&
-        c.trace_cov < 1e-6 * ref.trace_cov)
-      out += "STL's variance is ~0: q is at p, where the path derivative of log p~ − log q vanishes for every draw. ";
-  }
+  // 3. At q = p: STL's path derivative (and any signal measured from a baseline) vanishes.
+  std::string zeros;
+  for (size_t v = 0; v < t.variants.size(); ++v)
+    if (zero(t.at(v, last))) zeros += (zeros.empty() ? "" : ", ") + t.variants[v];
+  if (!zeros.empty())
+    out += "The variance of " + zeros + " is ~0: q is at p, where log p~ − log q takes the same value at every draw, " +
+           "so STL's path derivative is 0 (and so is a score-function signal once that value is removed). ";
   // 4. SNIS: effective sample size and bias against the quadrature gradient.
   for (size_t v = 0; v < t.variants.size(); ++v) {
     const GradVarCell& c = t.at(v, last);
