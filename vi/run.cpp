@@ -91,14 +91,17 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   if (record_) record_history();
 }
 
-void Run::update_scene(const Scene& next) {
+void Run::check_update(const Scene& next) const {
   if (!scene_.can_continue_into(next))
     throw_invalid("Run::update_scene", "the new scene changes more than Scene::can_continue_into allows");
   next.validate();
-  const ObjectiveSpec spec = objective_spec(next);
-  check_objective_supported(*family_, spec, family_->dim(), next.samples);
+  check_objective_supported(*family_, objective_spec(next), family_->dim(), next.samples);
+}
+
+void Run::update_scene(const Scene& next) {
+  check_update(next);
   scene_ = next;
-  spec_ = spec;
+  spec_ = objective_spec(next);
   ws_.resize(family_->dim(), scene_.samples);  // the draws are resized by the next step
 }
 

@@ -75,8 +75,12 @@ class Run {
     for (int64_t i = 0; i < n && status_ == RunStatus::Ok; ++i) step();
   }
 
-  // Applies the live-changeable fields of `next` (see Scene::can_continue_into).
+  // Applies the live-changeable fields of `next` (see Scene::can_continue_into). Throws
+  // std::invalid_argument, leaving the run as it was, when check_update would.
   void update_scene(const Scene& next);
+  // Throws what update_scene(next) would throw, changing nothing: a caller updating several runs
+  // together (the engine and its comparison fits) checks them all before it changes any.
+  void check_update(const Scene& next) const;
 
   int64_t steps() const { return step_; }
   // The parsed objective (β as of the last step) and the workspace of the last step: its draws,
