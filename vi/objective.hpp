@@ -74,8 +74,9 @@ struct ObjectiveContext {
 };
 
 // The estimate of the objective `spec` names at φ (to be maximized: the ELBO, −KL(p‖q), or the
-// Rényi bound), with its gradient estimate written to grad. Throws std::invalid_argument for a
-// combination check_objective_supported refuses (callers check once, up front).
+// Rényi bound), with its gradient estimate written to grad. Callers check the combination once,
+// up front, with check_objective_supported: one it refuses may throw here (std::logic_error from
+// a family without log_density_grad, std::invalid_argument for exact draws without a grid).
 double objective_value_and_grad(const ObjectiveContext& ctx, const ObjectiveSpec& spec, const Vec& phi,
                                 const Draws& draws, ObjectiveWorkspace& ws, Vec& grad);
 
