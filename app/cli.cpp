@@ -1,14 +1,20 @@
 // app/cli.cpp — the command line: the same engine as the app, no window.
 //
-// [SECTION] Scene flags shared by run, shot and gui
+// [SECTION] Scene flags shared by run, shot, gui and gradvar
 // [SECTION] vilab list
 // [SECTION] vilab run
+// [SECTION] vilab gradvar
 // [SECTION] Dispatch
 #include "app/cli.hpp"
 
 #include "app/bench.hpp"
 #include "app/gui.hpp"
+#include "vi/check.hpp"
 #include "vi/family.hpp"
+#include "vi/gaussian_divergence.hpp"
+#include "vi/gradvar.hpp"
+#include "vi/moment_matching.hpp"
+#include "vi/objective_spec.hpp"
 #include "vi/optimizer.hpp"
 #include "vi/run.hpp"
 #include "vi/targets.hpp"
@@ -34,7 +40,27 @@ struct SceneFlags {
   vi::Scene scene;
   std::vector<std::string> sets;  // "name=value" target parameter overrides
   bool mc_entropy = false;
+  // The objective flags are checked by finish_scene (exit 2 with a message naming the flag), and
+  // a flag the chosen objective would ignore is refused there when it was given explicitly.
+  std::string objective;  // "reverse-kl", "forward-kl", "renyi" or "renyi:α"
+  std::string alpha;      // Rényi α (text: parsed strictly)
+  CLI::Option *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
+              *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr;
 };
+
+// A double from the whole of `text`, or std::invalid_argument naming `flag`.
+double parse_number(const std::string& flag, const std::string& text) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v))
+    throw std::invalid_argument(flag + ": '" + text + "' is not a number");
+  return v;
+}
 
 // "a number > 0" with a readable message (CLI11's PositiveNumber prints the whole double range).
 const CLI::Validator kPositive(
@@ -49,7 +75,9 @@ const CLI::Validator kPositive(
     },
     "NUMBER > 0");
 
-void add_scene_flags(CLI::App* app, SceneFlags& f) {
+// `gradvar` takes --samples and --estimator as lists (the S values and estimators to compare), so
+// it asks for the scene flags without those and without --baseline and --sampling.
+void add_scene_flags(CLI::App* app, SceneFlags& f, bool for_gradvar = false) {
   const vi::Scene defaults;
   app->add_option("--target,-t", f.scene.target, "2D target posterior")
       ->check(CLI::IsMember(vi::target_names()))
@@ -63,9 +91,28 @@ void add_scene_flags(CLI::App* app, SceneFlags& f) {
   app->add_option("--lr", f.scene.lr, "learning rate (> 0)")
       ->check(kPositive)
       ->default_str(std::to_string(defaults.lr));
-  app->add_option("--samples,-S", f.scene.samples, "Monte Carlo samples per step (1 … 65536)")
-      ->check(CLI::Range(1, 65536))
-      ->default_str(std::to_string(defaults.samples));
+  if (!for_gradvar)
+    app->add_option("--samples,-S", f.scene.samples, "Monte Carlo samples per step (1 … 65536)")
+        ->check(CLI::Range(1, 65536))
+        ->default_str(std::to_string(defaults.samples));
+  f.objective_opt = app->add_option("--objective", f.objective,
+                                    "what a step maximizes: reverse-kl (the ELBO), forward-kl, renyi or renyi:α")
+                        ->default_str(defaults.objective);
+  f.alpha_opt = app->add_option("--alpha", f.alpha,
+                                "Rényi α in [" + vi::to_text(vi::kAlphaMin) + ", " + vi::to_text(vi::kAlphaMax) +
+                                    "] (renyi only): 1 = ELBO, 0 = IWAE with K = S")
+                    ->default_str(vi::to_text(defaults.alpha));
+  if (!for_gradvar) {
+    f.estimator_opt = app->add_option("--estimator", f.scene.estimator,
+                                      "gradient estimator (reverse-kl, renyi): " + vi::join(vi::estimator_names(), ", "))
+                          ->default_str(defaults.estimator);
+    f.baseline_opt = app->add_option("--baseline", f.scene.baseline,
+                                     "score estimator's baseline: " + vi::join(vi::baseline_names(), ", "))
+                         ->default_str(defaults.baseline);
+    f.sampling_opt = app->add_option("--sampling", f.scene.sampling,
+                                     "forward-kl: exact (draws of p from the grid) or snis (importance sampling from q)")
+                         ->default_str(defaults.sampling);
+  }
   app->add_option("--seed", f.scene.seed, "random seed")->default_str(std::to_string(defaults.seed));
   app->add_option("--set", f.sets, "target parameter override, e.g. --set rho=0.95 (repeatable)");
   auto& fo = f.scene.family_options;
@@ -81,9 +128,9 @@ void add_scene_flags(CLI::App* app, SceneFlags& f) {
       ->check(CLI::Range(1, 16))->default_str(std::to_string(fo.components));
   app->add_option("--component", fo.component, "mixture: the components' family")
       ->check(CLI::IsMember({"fullrank", "meanfield"}))->default_str(fo.component);
-  app->add_option("--anneal", f.scene.anneal, "β-annealing over T steps: β_t = min(1, 0.01 + t/T) (0 = off)")
+  f.anneal_opt = app->add_option("--anneal", f.scene.anneal, "β-annealing over T steps: β_t = min(1, 0.01 + t/T) (0 = off)")
       ->check(CLI::Range(0, 100000000))->default_str("0");
-  app->add_flag("--mc-entropy", f.mc_entropy, "estimate the entropy by Monte Carlo instead of in closed form");
+  f.mc_entropy_opt = app->add_flag("--mc-entropy", f.mc_entropy, "estimate the entropy by Monte Carlo instead of in closed form");
   app->add_option("--init-mean", [&f](const CLI::results_t& r) {
        f.scene.init_mean_x = std::stod(r.at(0));
        f.scene.init_mean_y = std::stod(r.at(1));
@@ -93,7 +140,49 @@ void add_scene_flags(CLI::App* app, SceneFlags& f) {
   app->add_option("--grid", f.scene.grid, "quadrature grid cells per axis (16 … 2048)")->check(CLI::Range(16, 2048));
 }
 
-// Applies --set and --mc-entropy and validates the whole scene (throws std::invalid_argument).
+// The objective flags: names and α checked here so that the message names the flag, and flags the
+// objective would ignore refused when given explicitly (a silently ignored flag misleads).
+void finish_objective(SceneFlags& f) {
+  vi::Scene& sc = f.scene;
+  const auto given = [](const CLI::Option* o) { return o && o->count() > 0; };
+  if (!f.objective.empty()) {
+    const auto colon = f.objective.find(':');
+    sc.objective = f.objective.substr(0, colon);
+    vi::check_member("--objective", "objective", sc.objective, vi::objective_names());
+    if (colon != std::string::npos) {
+      if (sc.objective != "renyi")
+        throw std::invalid_argument("--objective: only renyi takes a parameter (renyi:α), got '" + f.objective + "'");
+      if (given(f.alpha_opt)) throw std::invalid_argument("--alpha: α is already given in --objective " + f.objective);
+      sc.alpha = parse_number("--objective", f.objective.substr(colon + 1));
+      vi::check_range("--objective", "Rényi α", sc.alpha, vi::kAlphaMin, vi::kAlphaMax);
+    }
+  }
+  if (given(f.alpha_opt)) {
+    sc.alpha = parse_number("--alpha", f.alpha);
+    vi::check_range("--alpha", "Rényi α", sc.alpha, vi::kAlphaMin, vi::kAlphaMax);
+  }
+  vi::check_member("--estimator", "estimator", sc.estimator, vi::estimator_names());
+  vi::check_member("--baseline", "baseline", sc.baseline, vi::baseline_names());
+  vi::check_member("--sampling", "sampling", sc.sampling, vi::sampling_names());
+  const bool forward = sc.objective == "forward-kl";
+  if (given(f.alpha_opt) && sc.objective != "renyi")
+    throw std::invalid_argument("--alpha: only --objective renyi uses α (the objective is " + sc.objective + ")");
+  if (given(f.estimator_opt) && forward)
+    throw std::invalid_argument("--estimator: forward-kl has no estimator to choose (its gradient E_p[∇φ log q] is "
+                                "taken at draws of p); choose how p is drawn with --sampling exact|snis");
+  if (given(f.baseline_opt) && (forward || sc.estimator != "score"))
+    throw std::invalid_argument("--baseline: only --estimator score uses a baseline");
+  if (given(f.sampling_opt) && !forward)
+    throw std::invalid_argument("--sampling: only --objective forward-kl draws from p (the objective is " + sc.objective + ")");
+  if (given(f.anneal_opt) && sc.anneal > 0 && forward)
+    throw std::invalid_argument("--anneal: forward-kl has no target term to anneal (it draws from p itself)");
+  if (given(f.mc_entropy_opt) && (sc.objective != "reverse-kl" || sc.estimator == "stl"))
+    throw std::invalid_argument("--mc-entropy: only reverse-kl with --estimator reparam or score uses H[q] in closed "
+                                "form; the others always estimate log q by Monte Carlo");
+}
+
+// Applies --set, --mc-entropy and the objective flags and validates the whole scene (throws
+// std::invalid_argument).
 vi::Scene finish_scene(SceneFlags& f) {
   for (const auto& s : f.sets) {
     const auto eq = s.find('=');
@@ -112,11 +201,16 @@ vi::Scene finish_scene(SceneFlags& f) {
     f.scene.target_params[name] = value;
   }
   f.scene.analytic_entropy = !f.mc_entropy;
-  try {
-    f.scene.validate();
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(f.sets.empty() ? e.what() : std::string("--set: ") + e.what());
+  finish_objective(f);
+  if (!f.sets.empty()) {
+    // The target's own check first, so that only its messages are attributed to --set.
+    try {
+      vi::make_target(f.scene.target, f.scene.target_params);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--set: ") + e.what());
+    }
   }
+  f.scene.validate();
   return f.scene;
 }
 
@@ -148,6 +242,13 @@ int cmd_list(bool as_json) {
   }
   for (const auto& f : vi::family_registry()) j["families"].push_back({{"name", f.name}, {"summary", f.summary}});
   for (const auto& o : vi::optimizer_registry()) j["optimizers"].push_back({{"name", o.name}, {"summary", o.summary}});
+  const std::pair<const char*, const std::vector<vi::NamedChoice>*> choices[] = {
+      {"objectives", &vi::objective_choices()},
+      {"estimators", &vi::estimator_choices()},
+      {"baselines", &vi::baseline_choices()},
+      {"samplings", &vi::sampling_choices()}};
+  for (const auto& [key, list] : choices)
+    for (const auto& c : *list) j[key].push_back({{"name", c.name}, {"summary", c.summary}});
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -162,6 +263,10 @@ int cmd_list(bool as_json) {
   for (const auto& f : vi::family_registry()) std::printf("  %-11s %s\n", f.name.c_str(), f.summary.c_str());
   std::cout << "optimizers:\n";
   for (const auto& o : vi::optimizer_registry()) std::printf("  %-11s %s\n", o.name.c_str(), o.summary.c_str());
+  for (const auto& [key, list] : choices) {
+    std::printf("%s:\n", key);
+    for (const auto& c : *list) std::printf("  %-13s %s\n", c.name.c_str(), c.summary.c_str());
+  }
   return 0;
 }
 
@@ -207,16 +312,45 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
          {"log_z_error", m.log_z_error},
          {"mean", vector_json(q.mean)},
          {"cov", matrix_json(q.cov)},
-         {"p_mean", vector_json(ref.moments.mean)},
-         {"p_cov", matrix_json(ref.moments.cov)},
          {"param_names", run.family().param_names()},
          {"params", vector_json(run.params())},
          {"params_hash", vi::params_hash(run.params())}};
+  // What was maximized and how, with null for the fields this objective does not use.
+  const vi::ObjectiveSpec& spec = run.objective();
+  const bool forward = spec.kind == vi::ObjectiveKind::ForwardKL;
+  j["objective"] = scene.objective;
+  j["objective_label"] = vi::objective_label(spec, scene.samples);
+  j["alpha"] = spec.kind == vi::ObjectiveKind::Renyi ? json(scene.alpha) : json(nullptr);
+  j["estimator"] = forward ? json(nullptr) : json(scene.estimator);
+  j["baseline"] = !forward && spec.estimator == vi::Estimator::Score ? json(scene.baseline) : json(nullptr);
+  j["sampling"] = forward ? json(scene.sampling) : json(nullptr);
+  j["objective_estimate"] = m.objective_estimate;
+  j["snis_ess"] = m.snis_ess;
+  j["mean_error"] = m.mean_error;
+  j["cov_error"] = m.cov_error;
+  j["p_moments_exact"] = m.p_moments_exact;
+  const auto& pm = run.target_data()->p_moments;
+  j["p_mean"] = vector_json(pm.mean);
+  j["p_cov"] = matrix_json(pm.cov);
+  // The forward-KL optimum of a Gaussian family (moment matching): the fit forward KL should reach.
+  j["forward_kl_optimum"] = nullptr;
+  const auto opt = vi::forward_kl_optimum(run.family(), pm);
+  if (opt && run.problem().dim() == 2) {
+    const vi::Mat pts = ref.log_p.points();
+    vi::Vec lq(pts.cols());
+    run.family().log_density(opt->phi, pts, lq);
+    j["forward_kl_optimum"] = {{"mean", vector_json(opt->moments.mean)},
+                               {"cov", matrix_json(opt->moments.cov)},
+                               {"params", vector_json(opt->phi)},
+                               {"kl_p_q", vi::kl_p_q_on_grid(ref, lq)}};
+  }
   if (as_json) {
     std::cout << j.dump(2) << "\n";
   } else {
     std::printf("%s / %s / %s, lr %g, S = %d, seed %llu\n", scene.target.c_str(), scene.family.c_str(),
                 scene.optimizer.c_str(), scene.lr, scene.samples, (unsigned long long)scene.seed);
+    std::printf("  objective    %s, estimator %s\n", vi::objective_label(spec, scene.samples).c_str(),
+                vi::estimator_label(spec).c_str());
     std::printf("  steps        %lld in %.3f s (%.0f steps/s)\n", (long long)run.steps(), seconds,
                 seconds > 0 ? double(run.steps()) / seconds : 0.0);
     std::printf("  ELBO         %.6f\n", m.elbo);
@@ -229,11 +363,144 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
     std::printf("  cov of q     [[%.4f, %.4f], [%.4f, %.4f]]\n", q.cov(0, 0), q.cov(0, 1), q.cov(1, 0), q.cov(1, 1));
     std::printf("  cov of p     [[%.4f, %.4f], [%.4f, %.4f]]\n", ref.moments.cov(0, 0), ref.moments.cov(0, 1),
                 ref.moments.cov(1, 0), ref.moments.cov(1, 1));
+    std::printf("  moment error ‖Δmean‖ %.4f, ‖Δcov‖_F %.4f (against p's %s moments)\n", m.mean_error, m.cov_error,
+                m.p_moments_exact ? "exact" : "quadrature");
+    if (forward && spec.sampling == vi::PSampling::Snis)
+      std::printf("  SNIS ESS     %.1f of %d draws (last step)\n", m.snis_ess, scene.samples);
+    if (opt && j["forward_kl_optimum"].is_object())
+      std::printf("  forward-KL optimum (moment matching): KL(p‖q*) %.6f\n",
+                  j["forward_kl_optimum"]["kl_p_q"].get<double>());
   }
   if (!ok) {
     std::fprintf(stderr, "vilab run: diverged: %s\n", run.message().c_str());
     return 3;
   }
+  return 0;
+}
+
+// [SECTION] vilab gradvar
+
+// "1,4,16,64" → {1, 4, 16, 64}; std::invalid_argument naming the flag for anything else.
+std::vector<int> parse_int_list(const std::string& flag, const std::string& text, int lo, int hi) {
+  std::vector<int> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    size_t used = 0;
+    long v = 0;
+    try {
+      v = std::stol(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size())
+      throw std::invalid_argument(flag + ": '" + item + "' is not an integer (expected a list like 1,4,16,64)");
+    if (v < lo || v > hi)
+      throw std::invalid_argument(flag + ": " + item + " is out of range (each must be in [" + std::to_string(lo) +
+                                  ", " + std::to_string(hi) + "])");
+    out.push_back(int(v));
+    start = comma + 1;
+  }
+  return out;
+}
+
+struct GradVarFlags {
+  std::string estimators = "all";
+  std::string samples = "1,4,16,64";
+  int replicates = 500;
+  int64_t steps = 0;
+  bool json = false;
+};
+
+int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g) {
+  vi::GradVarOptions opt;
+  opt.samples = parse_int_list("--samples", g.samples, 1, 65536);
+  opt.replicates = g.replicates;
+  opt.seed = scene.seed;
+  if (g.estimators != "all") {
+    const auto allowed = vi::gradient_variants(scene);
+    size_t start = 0;
+    while (start <= g.estimators.size()) {
+      const size_t comma = std::min(g.estimators.find(',', start), g.estimators.size());
+      const std::string v = g.estimators.substr(start, comma - start);
+      vi::check_member("--estimator", "estimator for " + scene.objective, v, allowed);
+      opt.variants.push_back(v);
+      start = comma + 1;
+    }
+  }
+  // φ: the scene's own fit after --steps steps (0: its initial q).
+  vi::Run run(scene, nullptr, /*record_history=*/false);
+  run.step(g.steps);
+  if (run.status() != vi::RunStatus::Ok) {
+    std::fprintf(stderr, "vilab gradvar: the fit before the measurement diverged: %s\n", run.message().c_str());
+    return 3;
+  }
+  const vi::GradVarTable t = vi::gradient_variance(scene, *run.target_data(), run.params(), opt);
+  const vi::ObjectiveSpec spec = run.objective();
+  if (g.json) {
+    json rows = json::array();
+    for (size_t v = 0; v < t.variants.size(); ++v) {
+      json cells = json::array();
+      for (size_t s = 0; s < t.samples.size(); ++s) {
+        const vi::GradVarCell& c = t.at(v, s);
+        if (!c.error.empty()) {
+          cells.push_back({{"S", c.samples}, {"error", c.error}});
+          continue;
+        }
+        cells.push_back({{"S", c.samples},
+                         {"trace_cov", c.trace_cov},
+                         {"trace_cov_se", c.trace_cov_se},
+                         {"value_mean", c.value_mean},
+                         {"value_se", c.value_se},
+                         {"mean", vector_json(c.mean)},
+                         {"mean_se", vector_json(c.mean_se)},
+                         {"ess_mean", c.ess_mean},
+                         {"bias_norm", c.bias_norm},
+                         {"noise_norm", c.noise_norm}});
+      }
+      rows.push_back({{"estimator", t.variants[v]}, {"cells", cells}});
+    }
+    json j{{"target", scene.target},
+           {"target_params", scene.target_params},
+           {"family", scene.family},
+           {"objective", scene.objective},
+           {"objective_label", vi::objective_label(spec, scene.samples)},
+           {"alpha", spec.kind == vi::ObjectiveKind::Renyi ? json(scene.alpha) : json(nullptr)},
+           {"steps", run.steps()},
+           {"seed", scene.seed},
+           {"replicates", opt.replicates},
+           {"samples", t.samples},
+           {"param_names", run.family().param_names()},
+           {"params", vector_json(run.params())},
+           {"exact_gradient", t.exact_gradient.size() ? vector_json(t.exact_gradient) : json(nullptr)},
+           {"rows", rows},
+           {"reading", t.reading}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s / %s / %s, φ after %lld steps; R = %d estimates per cell, seed %llu\n", scene.target.c_str(),
+              scene.family.c_str(), vi::objective_label(spec, 0).c_str(), (long long)run.steps(), opt.replicates,
+              (unsigned long long)scene.seed);
+  std::printf("tr Cov of one gradient estimate (± standard error)\n%-12s", "estimator");
+  for (int S : t.samples) std::printf("  %-22s", ("S = " + std::to_string(S)).c_str());
+  std::printf("\n");
+  for (size_t v = 0; v < t.variants.size(); ++v) {
+    std::printf("%-12s", t.variants[v].c_str());
+    for (size_t s = 0; s < t.samples.size(); ++s) {
+      const vi::GradVarCell& c = t.at(v, s);
+      char cell[64];
+      if (!c.error.empty())
+        std::snprintf(cell, sizeof cell, "n/a");
+      else
+        std::snprintf(cell, sizeof cell, "%.4g ± %.2g", c.trace_cov, c.trace_cov_se);
+      std::printf("  %-22s", cell);
+    }
+    std::printf("\n");
+  }
+  for (const auto& c : t.cells)
+    if (!c.error.empty()) std::printf("n/a: %s at S = %d: %s\n", c.variant.c_str(), c.samples, c.error.c_str());
+  if (!t.reading.empty()) std::printf("\n%s\n", t.reading.c_str());
   return 0;
 }
 
@@ -247,7 +514,7 @@ int cli_main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("vilab ") + VILAB_VERSION);
   app.require_subcommand(0, 1);
 
-  auto* list = app.add_subcommand("list", "list targets, families and optimizers");
+  auto* list = app.add_subcommand("list", "list targets, families, optimizers, objectives and estimators");
   bool list_json = false;
   list->add_flag("--json", list_json, "print JSON");
 
@@ -281,6 +548,24 @@ int cli_main(int argc, char** argv) {
   bench->add_option("--peer-script", bench_opts.peer_script, "path to peer_torch_vi.py");
   bench->add_flag("--json", bench_opts.json, "print JSON");
 
+  auto* gradvar = app.add_subcommand("gradvar", "variance of the gradient estimators at one φ, against S");
+  SceneFlags gradvar_flags;
+  GradVarFlags gradvar_opts;
+  add_scene_flags(gradvar, gradvar_flags, /*for_gradvar=*/true);
+  gradvar->add_option("--estimator", gradvar_opts.estimators,
+                      "estimators to compare, comma-separated, or all: reparam, score, score+loo (leave-one-out "
+                      "baseline), stl; for forward-kl: exact, snis")
+      ->default_str("all");
+  gradvar->add_option("--samples,-S", gradvar_opts.samples, "the S values, comma-separated (each 1 … 65536)")
+      ->default_str("1,4,16,64");
+  gradvar->add_option("--replicates,-R", gradvar_opts.replicates, "independent estimates per cell (2 … 1000000)")
+      ->check(CLI::Range(2, 1000000))
+      ->default_str("500");
+  gradvar->add_option("--steps,-n", gradvar_opts.steps, "fit this many steps first (S = 64, the scene's estimator); 0 = initial q")
+      ->check(CLI::Range(int64_t(0), int64_t(1) << 40))
+      ->default_str("0");
+  gradvar->add_flag("--json", gradvar_opts.json, "print one JSON object");
+
   auto* gui = app.add_subcommand("gui", "open the app on the scene the flags describe");
   SceneFlags gui_flags;
   GuiOptions gui_opts;
@@ -309,6 +594,7 @@ int cli_main(int argc, char** argv) {
     if (list->parsed()) return cmd_list(list_json);
     if (run->parsed()) return cmd_run(finish_scene(run_flags), run_steps, run_json);
     if (bench->parsed()) return run_bench(bench_opts);
+    if (gradvar->parsed()) return cmd_gradvar(finish_scene(gradvar_flags), gradvar_opts);
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       shot_gui.shot_path = shot_out;

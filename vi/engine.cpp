@@ -209,6 +209,11 @@ void Engine::worker(std::stop_token stop) {
             } else if constexpr (std::is_same_v<T, cmd::Apply>) {
               try {
                 if (run->scene().can_continue_into(cmd.scene)) {
+                  // Every fit is checked before any changes (a comparison flow refuses an
+                  // estimator the primary accepts), so a rejected scene changes nothing.
+                  run->check_update(cmd.scene);
+                  for (size_t i = 0; i < others.size(); ++i)
+                    others[i]->check_update(other_scenes[i].compared_with(cmd.scene));
                   run->update_scene(cmd.scene);
                   for (size_t i = 0; i < others.size(); ++i)
                     others[i]->update_scene(other_scenes[i].compared_with(cmd.scene));

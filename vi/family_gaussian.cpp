@@ -80,17 +80,20 @@ void MeanFieldGaussian::backward(const Vec& phi, const Mat& eps, const Mat& g_z,
 void MeanFieldGaussian::log_density(const Vec& phi, const Mat& z, Vec& log_q) const {
   const int d = dim();
   const auto mu = phi.head(d);
-  const Vec inv_sigma = (-phi.tail(d).array()).exp().matrix();
+  inv_sigma_ = (-phi.tail(d).array()).exp();  // into scratch: no allocation per call
   // Column by column: no D × S temporary.
   const double c = -0.5 * d * kLog2Pi - phi.tail(d).sum();
   for (Eigen::Index s = 0; s < z.cols(); ++s)
-    log_q(s) = c - 0.5 * ((z.col(s) - mu).array() * inv_sigma.array()).square().sum();
+    log_q(s) = c - 0.5 * ((z.col(s) - mu).array() * inv_sigma_).square().sum();
 }
 
 void MeanFieldGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const {
   // With w = (z − μ)/σ: ∂log q/∂μ = w/σ, ∂log q/∂log σ = w² − 1, ∇_z log q = −w/σ.
   const int d = dim();
-  const auto inv_sigma = (-phi.tail(d).array()).exp();
+  // 1/σ into scratch: broadcast by colwise(), an exp() expression would be evaluated into a
+  // heap temporary on every call.
+  inv_sigma_ = (-phi.tail(d).array()).exp();
+  const auto& inv_sigma = inv_sigma_;
   w_ = z;
   w_.colwise() -= phi.head(d);
   w_.array().colwise() *= inv_sigma;

@@ -26,6 +26,7 @@ class MeanFieldGaussian final : public Family {
  private:
   mutable Mat w_;   // scratch: standardized residuals
   mutable Vec wc_;  // scratch: their products with the weights
+  mutable Eigen::ArrayXd inv_sigma_;  // scratch: 1/σ
 };
 
 // q = N(μ, L Lᵀ) with L lower triangular and a positive diagonal,

@@ -18,6 +18,8 @@ struct HistoryPoint {
   double elbo = 0;           // the ELBO on the run's fixed metric draws (smooth)
   double kl_q_p = 0;         // KL(q‖p), Monte Carlo on the fixed metric draws
   double kl_p_q = 0;         // KL(p‖q) on the quadrature grid
+  double objective_estimate = 0;  // the training step's estimate of its own objective (the ELBO,
+                                  // −KL(p‖q) or the Rényi bound; elbo_estimate is NaN unless reverse-kl)
 };
 
 class History {

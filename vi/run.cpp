@@ -41,6 +41,13 @@ std::shared_ptr<const TargetData> make_target_data(const Scene& scene) {
   } else {
     data->log_z = data->reference.log_z;
   }
+  if (auto exact = data->problem->exact_moments()) {
+    data->p_moments = *exact;
+    data->p_moments_exact = true;
+  } else {
+    data->p_moments = data->reference.moments;
+  }
+  if (data->problem->dim() == 2) data->p_sampler = GridSampler(data->reference.log_p);
   return data;
 }
 
@@ -61,9 +68,10 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   grad_.resize(phi_.size());
   prev_phi_.resize(phi_.size());
   optimizer_->reset(phi_.size());
+  spec_ = objective_spec(scene_);
+  check_objective_supported(*family_, spec_, d, scene_.samples);
   rng_.reseed(scene_.seed, kTrainStream);
   const int e = family_->base_dim();
-  eps_.resize(e, scene_.samples);
   ws_.resize(d, scene_.samples);
 
   Rng metric_rng(scene_.seed, kMetricStream);
@@ -89,13 +97,18 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   if (record_) record_history();
 }
 
-void Run::update_scene(const Scene& next) {
+void Run::check_update(const Scene& next) const {
   if (!scene_.can_continue_into(next))
-    throw_invalid("Run::update_scene", "the new scene changes more than the learning rate and S");
+    throw_invalid("Run::update_scene", "the new scene changes more than Scene::can_continue_into allows");
   next.validate();
+  check_objective_supported(*family_, objective_spec(next), family_->dim(), next.samples);
+}
+
+void Run::update_scene(const Scene& next) {
+  check_update(next);
   scene_ = next;
-  eps_.resize(eps_.rows(), scene_.samples);
-  ws_.resize(family_->dim(), scene_.samples);
+  spec_ = objective_spec(next);
+  ws_.resize(family_->dim(), scene_.samples);  // the draws are resized by the next step
 }
 
 // [SECTION] Stepping and divergence
@@ -108,11 +121,17 @@ void Run::fail(const std::string& what) {
 
 void Run::step() {
   if (status_ != RunStatus::Ok) return;
-  rng_.fill_normal(eps_);
-  const double value = elbo_value_and_grad(*target_->problem, *family_, phi_, eps_,
-                                           {scene_.analytic_entropy, scene_.beta(step_)}, ws_, grad_);
-  if (!std::isfinite(value)) return fail("non-finite ELBO estimate (" + to_text(value) + ")");
-  if (!grad_.allFinite()) return fail("non-finite ELBO gradient");
+  spec_.beta = scene_.beta(step_);
+  fill_draws(spec_, *family_, scene_.samples, rng_, draws_);
+  const ObjectiveContext ctx{*target_->problem, *family_, &target_->p_sampler, target_->log_z};
+  const double value = objective_value_and_grad(ctx, spec_, phi_, draws_, ws_, grad_);
+  if (!std::isfinite(value) || !grad_.allFinite()) {
+    const char* what = spec_.kind == ObjectiveKind::ReverseKL   ? "ELBO"
+                       : spec_.kind == ObjectiveKind::ForwardKL ? "forward-KL"
+                                                                : "Rényi bound";
+    if (!std::isfinite(value)) return fail(std::string("non-finite ") + what + " estimate (" + to_text(value) + ")");
+    return fail(std::string("non-finite ") + what + " gradient");
+  }
   prev_phi_ = phi_;
   optimizer_->ascend(phi_, grad_, scene_.lr);
   family_->project(phi_);
@@ -121,13 +140,13 @@ void Run::step() {
     return fail("non-finite variational parameters after the update");
   }
   ++step_;
-  last_elbo_ = value;
+  last_value_ = value;
   if (record_ && history_.due(step_)) record_history();
 }
 
 void Run::record_history() {
   const Metrics m = metrics(/*full=*/false);
-  history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q});
+  history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate});
 }
 
 // [SECTION] Metrics
@@ -135,7 +154,10 @@ void Run::record_history() {
 Metrics Run::metrics(bool full) const {
   Metrics m;
   m.step = step_;
-  m.elbo_estimate = step_ > 0 ? last_elbo_ : std::numeric_limits<double>::quiet_NaN();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  m.objective_estimate = step_ > 0 ? last_value_ : nan;
+  m.elbo_estimate = spec_.kind == ObjectiveKind::ReverseKL ? m.objective_estimate : nan;
+  m.snis_ess = step_ > 0 && spec_.kind == ObjectiveKind::ForwardKL && spec_.sampling == PSampling::Snis ? ws_.ess : nan;
   m.log_z = target_->log_z;
   m.log_z_exact = target_->log_z_exact;
   m.log_z_error = m.log_z_exact ? 0.0 : target_->reference.log_z_error;
@@ -188,7 +210,15 @@ Metrics Run::metrics(bool full) const {
       m.elbo = m.log_z - fine;
     }
   } else {
-    m.kl_p_q = std::numeric_limits<double>::quiet_NaN();
+    m.kl_p_q = nan;
+  }
+  m.p_moments_exact = target_->p_moments_exact;
+  if (full || family_->cheap_density()) {
+    const Moments q = family_->moments(phi_);
+    m.mean_error = (q.mean - target_->p_moments.mean).norm();
+    m.cov_error = (q.cov - target_->p_moments.cov).norm();  // Frobenius
+  } else {
+    m.mean_error = m.cov_error = nan;
   }
   return m;
 }

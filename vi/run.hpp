@@ -33,7 +33,9 @@ enum class RunStatus { Ok, Diverged };
 // Quantities that describe how good q is right now.
 struct Metrics {
   int64_t step = 0;
-  double elbo_estimate = 0;  // the last training step's Monte Carlo ELBO
+  double objective_estimate = 0;  // the last training step's estimate of what it maximizes: the
+                                  // ELBO, −KL(p‖q) or the Rényi bound (NaN before the first step)
+  double elbo_estimate = 0;  // the same when the objective is reverse-kl (the ELBO), else NaN
   double elbo = 0;           // E_q[log p~] (+ H[q] or − E_q[log q]) on the fixed metric draws
   double kl_q_p = 0;         // KL(q‖p): quadrature on q's own grid (2D), else Monte Carlo
   double kl_q_p_error = 0;   // its stated error: grid n vs n/2 (2D), else the MC standard error
@@ -43,6 +45,13 @@ struct Metrics {
   double log_z = 0;          // the log Z used: exact when known, else quadrature
   double log_z_error = 0;    // 0 when exact, else the quadrature's stated error
   bool log_z_exact = false;
+  double snis_ess = 0;       // forward KL by SNIS: the last step's effective sample size 1/Σw̄² (of S), else NaN
+  // q against p's mean and covariance (p's exact moments when known, else quadrature): what the
+  // forward-KL optimum of a Gaussian family matches exactly. NaN when skipped (full = false for
+  // a flow, whose moments are Monte Carlo over thousands of pushed draws).
+  double mean_error = 0;     // ‖mean(q) − mean(p)‖₂
+  double cov_error = 0;      // ‖cov(q) − cov(p)‖_F
+  bool p_moments_exact = false;
 };
 
 // The shared, read-only part of a run that depends only on the target: built once per target
@@ -52,6 +61,9 @@ struct TargetData {
   TargetReference reference;  // quadrature on the reference box
   double log_z = 0;           // exact when known, else reference.log_z
   bool log_z_exact = false;
+  Moments p_moments;          // p's mean and covariance: exact when known, else reference.moments
+  bool p_moments_exact = false;
+  GridSampler p_sampler;      // exact draws of p from the reference grid (forward KL; 2D targets)
 };
 
 std::shared_ptr<const TargetData> make_target_data(const Scene& scene);
@@ -73,10 +85,18 @@ class Run {
     for (int64_t i = 0; i < n && status_ == RunStatus::Ok; ++i) step();
   }
 
-  // Applies the live-changeable fields of `next` (see Scene::can_continue_into).
+  // Applies the live-changeable fields of `next` (see Scene::can_continue_into). Throws
+  // std::invalid_argument, leaving the run as it was, when check_update would.
   void update_scene(const Scene& next);
+  // Throws what update_scene(next) would throw, changing nothing: a caller updating several runs
+  // together (the engine and its comparison fits) checks them all before it changes any.
+  void check_update(const Scene& next) const;
 
   int64_t steps() const { return step_; }
+  // The parsed objective (β as of the last step) and the workspace of the last step: its draws,
+  // log weights and per-draw coefficients (vi/estimators.hpp), for views that show them.
+  const ObjectiveSpec& objective() const { return spec_; }
+  const ObjectiveWorkspace& last_estimate() const { return ws_; }
   const Vec& params() const { return phi_; }
   RunStatus status() const { return status_; }
   const std::string& message() const { return message_; }
@@ -107,7 +127,8 @@ class Run {
   Rng rng_;
   Vec phi_, grad_;
   int64_t step_ = 0;
-  double last_elbo_ = 0;
+  double last_value_ = 0;  // the last step's objective estimate
+  ObjectiveSpec spec_;
   RunStatus status_ = RunStatus::Ok;
   std::string message_;
   History history_;
@@ -115,7 +136,7 @@ class Run {
   bool record_;
 
   // Workspace: sized at construction (and when S changes), reused by every step.
-  Mat eps_;
+  Draws draws_;
   ObjectiveWorkspace ws_;
   Vec prev_phi_;  // φ before the step: restored when the step produces non-finite parameters
   // Fixed draws for metrics and display; their own random streams. The metric draws come in

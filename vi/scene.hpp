@@ -25,6 +25,13 @@ struct Scene {
   uint64_t seed = 1;               // seeds every random stream of the run
   bool analytic_entropy = true;    // ELBO = E_q[log p~] + H[q] (closed form) instead of E_q[log p~ − log q]
   int anneal = 0;                  // β-annealing over this many steps: β_t = min(1, 0.01 + t/T); 0 = off
+  // What a step maximizes and how (vi/objective_spec.hpp). A field the chosen objective does not
+  // use is kept (a slider keeps its value when the objective changes) and ignored.
+  std::string objective = "reverse-kl";  // reverse-kl | forward-kl | renyi
+  double alpha = 0.5;                    // renyi: α in [0, 2]; 1 = ELBO, 0 = IWAE with K = S
+  std::string estimator = "reparam";     // reverse-kl, renyi: reparam | score | stl
+  std::string baseline = "none";         // score estimator: none | leave-one-out
+  std::string sampling = "exact";        // forward-kl: exact (draws of p from the grid) | snis
   double init_mean_x = 0, init_mean_y = 0;  // q's initial mean
   double init_log_sd = 0;          // q's initial log standard deviation (every axis)
   int metrics_every = 10;          // a KL point is recorded every this many steps (≥ 1)
@@ -45,7 +52,8 @@ struct Scene {
   Scene compared_with(const Scene& primary) const;
 
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
-  // the learning rate, S or the annealing changed); false when the run must start afresh.
+  // the learning rate, S, the annealing, Rényi α, the estimator, its baseline or the forward-KL
+  // sampling changed); false when the run must start afresh.
   bool can_continue_into(const Scene& next) const;
 };
 

@@ -150,3 +150,130 @@ TEST_CASE("CLI: bench runs the three workloads and reports medians", "[cli][benc
   CHECK(bad.code != 0);
   CHECK_THAT(bad.err, Catch::Contains("--only"));
 }
+
+TEST_CASE("CLI: bad objective, estimator and gradvar values exit 2 with one line naming the flag", "[cli][objectives]") {
+  struct Case {
+    const char* args;
+    std::vector<const char*> must_mention;
+  };
+  const std::vector<Case> cases{
+      {"run --objective nope", {"--objective", "nope", "reverse-kl", "forward-kl", "renyi"}},
+      {"run --estimator magic", {"--estimator", "magic", "reparam", "score", "stl"}},
+      {"run --baseline mean --estimator score", {"--baseline", "mean", "leave-one-out"}},
+      {"run --objective forward-kl --sampling mcmc", {"--sampling", "mcmc", "exact", "snis"}},
+      {"run --objective renyi --alpha 7", {"--alpha", "7", "[0, 2]"}},
+      {"run --objective renyi --alpha x", {"--alpha", "'x'"}},
+      {"run --objective renyi:abc", {"--objective", "abc"}},
+      {"run --objective renyi:0.5 --alpha 0.3", {"--alpha", "renyi:0.5"}},
+      {"run --alpha 0.5", {"--alpha", "renyi"}},
+      {"run --objective forward-kl --estimator score", {"--estimator", "forward-kl", "--sampling"}},
+      {"run --baseline leave-one-out", {"--baseline", "score"}},
+      {"run --sampling snis", {"--sampling", "forward-kl"}},
+      {"run --objective forward-kl --anneal 100", {"--anneal", "forward-kl"}},
+      {"run --family planar --estimator stl", {"planar", "stl", "reparam"}},
+      {"run --family realnvp --objective forward-kl", {"realnvp", "forward-kl"}},
+      {"run --estimator score --baseline leave-one-out --samples 1", {"leave-one-out", "S ≥ 2"}},
+      {"gradvar --samples 1,x", {"--samples", "'x'"}},
+      {"gradvar --samples 0,4", {"--samples", "65536"}},
+      {"gradvar --estimator magic", {"--estimator", "magic", "score+loo"}},
+      {"gradvar --objective forward-kl --estimator stl", {"--estimator", "stl", "exact", "snis"}},
+  };
+  for (const auto& c : cases) {
+    const Result r = vilab(c.args);
+    INFO("vilab " << c.args << "\n  exit " << r.code << "\n  stderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(lines(r.err) == 1);
+    for (const char* word : c.must_mention) CHECK_THAT(r.err, Catch::Contains(word));
+  }
+}
+
+TEST_CASE("CLI: run --objective and --estimator report what was fitted, with both KLs and moment errors", "[cli][objectives]") {
+  // Forward KL on the bimodal target reaches the moment-matching floor; the JSON says how.
+  const Result f = vilab("run --target bimodal --objective forward-kl --samples 256 --lr 0.01 --steps 2000 --json");
+  INFO(f.err);
+  REQUIRE(f.code == 0);
+  const auto j = nlohmann::json::parse(f.out);
+  CHECK(j["objective"] == "forward-kl");
+  CHECK(j["sampling"] == "exact");
+  CHECK(j["estimator"].is_null());
+  CHECK(j["alpha"].is_null());
+  for (const char* key : {"kl_q_p", "kl_p_q", "mean_error", "cov_error", "objective_estimate"})
+    CHECK(std::isfinite(j[key].get<double>()));
+  CHECK(j["p_moments_exact"] == true);
+  REQUIRE(j["forward_kl_optimum"].is_object());
+  const double floor = j["forward_kl_optimum"]["kl_p_q"].get<double>();
+  CHECK(j["kl_p_q"].get<double>() - floor < 0.01);
+  CHECK(j["mean_error"].get<double>() < 0.1);
+  // The CLI's trace is the library's.
+  vi::Scene s;
+  s.target = "bimodal";
+  s.objective = "forward-kl";
+  s.samples = 256;
+  s.lr = 0.01;
+  vi::Run run(s, nullptr, false);
+  run.step(2000);
+  CHECK(j["params_hash"].get<uint64_t>() == vi::params_hash(run.params()));
+
+  const Result r = vilab("run --objective renyi:0 --estimator stl --steps 200 --json");
+  REQUIRE(r.code == 0);
+  const auto k = nlohmann::json::parse(r.out);
+  CHECK(k["objective"] == "renyi");
+  CHECK(k["alpha"] == 0.0);
+  CHECK(k["estimator"] == "stl");
+  CHECK_THAT(k["objective_label"].get<std::string>(), Catch::Contains("IWAE"));
+  CHECK(k["elbo_estimate"].is_null());  // NaN: the step estimated the Rényi bound, not the ELBO
+
+  const Result g = vilab("run --estimator score --baseline leave-one-out --objective forward-kl --steps 10");
+  CHECK(g.code == 2);  // forward-kl takes no estimator
+  const Result sc = vilab("run --estimator score --baseline leave-one-out --steps 200 --json");
+  REQUIRE(sc.code == 0);
+  const auto l = nlohmann::json::parse(sc.out);
+  CHECK(l["estimator"] == "score");
+  CHECK(l["baseline"] == "leave-one-out");
+  CHECK(std::isfinite(l["kl_q_p"].get<double>()));
+  // Text output names the objective and the estimator.
+  const Result t = vilab("run --objective renyi --alpha 0.5 --steps 10");
+  CHECK_THAT(t.out, Catch::Contains("Rényi α = 0.5") && Catch::Contains("moment error"));
+}
+
+TEST_CASE("CLI: gradvar prints the variance table, and JSON with --json", "[cli][objectives]") {
+  const Result r = vilab("gradvar --estimator all --samples 1,4,16 --replicates 200 --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["rows"].size() == 4);
+  CHECK(j["samples"] == std::vector<int>{1, 4, 16});
+  std::vector<std::string> names;
+  for (const auto& row : j["rows"]) {
+    names.push_back(row["estimator"]);
+    CHECK(row["cells"].size() == 3);
+  }
+  CHECK(names == std::vector<std::string>{"reparam", "score", "score+loo", "stl"});
+  CHECK(j["rows"][2]["cells"][0].contains("error"));  // leave-one-out needs S ≥ 2
+  for (int s = 0; s < 3; ++s)
+    CHECK(j["rows"][1]["cells"][s]["trace_cov"].get<double>() > j["rows"][0]["cells"][s]["trace_cov"].get<double>());
+  CHECK_THAT(j["reading"].get<std::string>(), Catch::Contains("score"));
+
+  const Result subset = vilab("gradvar --estimator reparam,stl --samples 8 --replicates 100");
+  REQUIRE(subset.code == 0);
+  CHECK_THAT(subset.out, Catch::Contains("tr Cov") && Catch::Contains("S = 8") && Catch::Contains("stl"));
+  CHECK_THAT(subset.out, !Catch::Contains("score"));
+
+  const Result fwd = vilab("gradvar --objective forward-kl --target bimodal --samples 4,64 --replicates 200 --json");
+  REQUIRE(fwd.code == 0);
+  const auto k = nlohmann::json::parse(fwd.out);
+  REQUIRE(k["rows"].size() == 2);
+  CHECK(k["rows"][0]["estimator"] == "exact");
+  CHECK(k["rows"][1]["estimator"] == "snis");
+  CHECK(k["exact_gradient"].size() == 5);
+  const auto& snis = k["rows"][1]["cells"][1];
+  CHECK(snis["ess_mean"].get<double>() < 64);
+  CHECK(snis["bias_norm"].get<double>() > 0);
+}
+
+TEST_CASE("CLI: list names the objectives, estimators, baselines and samplings", "[cli][objectives]") {
+  const Result r = vilab("list");
+  REQUIRE(r.code == 0);
+  for (const char* w : {"reverse-kl", "forward-kl", "renyi", "reparam", "score", "stl", "leave-one-out", "snis"})
+    CHECK_THAT(r.out, Catch::Contains(w));
+}

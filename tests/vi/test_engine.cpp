@@ -210,3 +210,41 @@ TEST_CASE("Engine: comparison fits share the target and seed, step together and 
   engine.sync();
   CHECK(engine.snapshot()->comparison.empty());
 }
+
+TEST_CASE("Engine: α and the estimator change without a restart, and a change one fit refuses changes none", "[engine][objectives]") {
+  Scene s = quick_scene();
+  s.objective = "renyi";
+  s.alpha = 1.0;
+  Engine engine(s);
+  Scene flow = s;
+  flow.family = "planar";
+  engine.compare({flow});
+  engine.step(30);
+  engine.sync();
+  REQUIRE(engine.snapshot()->step == 30);
+
+  // α falls: the same fits carry on from where they are (no reset to step 0).
+  Scene next = s;
+  next.alpha = 0.0;
+  engine.apply(next);
+  engine.step(10);
+  engine.sync();
+  auto snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Paused);
+  CHECK(snap->step == 40);
+  CHECK(snap->scene.alpha == 0.0);
+  REQUIRE(snap->comparison.size() == 1);
+  CHECK(snap->comparison[0]->scene.alpha == 0.0);
+  CHECK(snap->comparison[0]->step == 40);
+
+  // The score function: the primary could take it, the planar comparison cannot. Nothing changes.
+  Scene score = next;
+  score.estimator = "score";
+  engine.apply(score);
+  engine.sync();
+  snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Error);
+  CHECK_THAT(snap->message, Catch::Contains("planar") && Catch::Contains("score"));
+  CHECK(snap->scene.estimator == "reparam");
+  CHECK(snap->step == 40);
+}
