@@ -38,6 +38,11 @@ Scene Scene::compared_with(const Scene& primary) const {
   Scene s = primary;
   s.family = family;
   s.family_options = family_options;
+  s.objective = objective;
+  s.alpha = alpha;
+  s.estimator = estimator;
+  s.baseline = baseline;
+  s.sampling = sampling;
   return s;
 }
 

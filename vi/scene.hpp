@@ -46,9 +46,10 @@ struct Scene {
   // Throws std::invalid_argument naming the first bad field and what it must be.
   void validate() const;
 
-  // A comparison fit: this scene's family and sizes on everything else of `primary` (target,
-  // parameters, seed, S, optimizer, learning rate, annealing, entropy option, start, grid), so
-  // fits side by side differ only in the family being compared.
+  // A comparison fit: this scene's family and sizes and its objective (with α, estimator,
+  // baseline and sampling) on everything else of `primary` (target, parameters, seed, S,
+  // optimizer, learning rate, annealing, entropy option, start, grid), so fits side by side
+  // differ only in what is being compared, and draw the same ε (common random numbers).
   Scene compared_with(const Scene& primary) const;
 
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only

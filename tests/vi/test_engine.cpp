@@ -216,14 +216,20 @@ TEST_CASE("Engine: α and the estimator change without a restart, and a change o
   s.objective = "renyi";
   s.alpha = 1.0;
   Engine engine(s);
-  Scene flow = s;
-  flow.family = "planar";
-  engine.compare({flow});
+  // A comparison fit with its own family and objective: the score function with a
+  // leave-one-out baseline, which needs S ≥ 2 draws.
+  Scene score = s;
+  score.family = "fullrank";
+  score.objective = "reverse-kl";
+  score.estimator = "score";
+  score.baseline = "leave-one-out";
+  engine.compare({score});
   engine.step(30);
   engine.sync();
   REQUIRE(engine.snapshot()->step == 30);
 
-  // α falls: the same fits carry on from where they are (no reset to step 0).
+  // α falls: the same fits carry on from where they are (no reset to step 0); the comparison
+  // keeps its own objective.
   Scene next = s;
   next.alpha = 0.0;
   engine.apply(next);
@@ -234,17 +240,19 @@ TEST_CASE("Engine: α and the estimator change without a restart, and a change o
   CHECK(snap->step == 40);
   CHECK(snap->scene.alpha == 0.0);
   REQUIRE(snap->comparison.size() == 1);
-  CHECK(snap->comparison[0]->scene.alpha == 0.0);
+  CHECK(snap->comparison[0]->scene.objective == "reverse-kl");
+  CHECK(snap->comparison[0]->scene.estimator == "score");
   CHECK(snap->comparison[0]->step == 40);
 
-  // The score function: the primary could take it, the planar comparison cannot. Nothing changes.
-  Scene score = next;
-  score.estimator = "score";
-  engine.apply(score);
+  // S = 1: the primary could take it, the comparison's baseline cannot. Nothing changes.
+  Scene one = next;
+  one.samples = 1;
+  engine.apply(one);
   engine.sync();
   snap = engine.snapshot();
   CHECK(snap->state == EngineState::Error);
-  CHECK_THAT(snap->message, Catch::Contains("planar") && Catch::Contains("score"));
-  CHECK(snap->scene.estimator == "reparam");
+  CHECK_THAT(snap->message, Catch::Contains("leave-one-out") && Catch::Contains("S"));
+  CHECK(snap->scene.samples == 16);
+  CHECK(snap->comparison[0]->scene.samples == 16);
   CHECK(snap->step == 40);
 }

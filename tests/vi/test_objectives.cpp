@@ -776,3 +776,27 @@ TEST_CASE("The fitted q widens as Rényi α falls", "[objectives][renyi][lesson]
     prev = var;
   }
 }
+
+TEST_CASE("A comparison fit takes its family and objective from its own scene and the rest from the primary",
+          "[objectives]") {
+  Scene primary;
+  primary.target = "bimodal";
+  primary.seed = 7;
+  primary.samples = 100;
+  primary.lr = 0.02;
+  Scene other;
+  other.family = "meanfield";
+  other.objective = "renyi";
+  other.alpha = 0.25;
+  other.estimator = "stl";
+  other.seed = 99;  // not compared: the primary's seed wins, so both fits draw the same ε
+  const Scene c = other.compared_with(primary);
+  CHECK(c.family == "meanfield");
+  CHECK(c.objective == "renyi");
+  CHECK(c.alpha == 0.25);
+  CHECK(c.estimator == "stl");
+  CHECK(c.target == "bimodal");
+  CHECK(c.seed == 7);
+  CHECK(c.samples == 100);
+  CHECK(c.lr == 0.02);
+}
