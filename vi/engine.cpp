@@ -25,11 +25,6 @@ constexpr int kViewGrid = 200;  // cells per axis of the heatmap
 std::shared_ptr<const TargetView> view_for(const Run& run) {
   return make_target_view(run.target_data(), run.problem().view_box(), kViewGrid);
 }
-
-// Same target, same parameters and same quadrature grid: the references can be reused.
-bool same_target(const Scene& a, const Scene& b) {
-  return a.target == b.target && a.target_params == b.target_params && a.grid == b.grid;
-}
 }  // namespace
 
 // [SECTION] Construction and commands
@@ -215,7 +210,7 @@ void Engine::worker(std::stop_token stop) {
                   if (state == EngineState::Error) state = EngineState::Paused;
                   if (state != EngineState::Diverged) message.clear();
                 } else {
-                  rebuild(cmd.scene, same_target(run->scene(), cmd.scene), other_scenes);
+                  rebuild(cmd.scene, run->scene().same_target(cmd.scene), other_scenes);
                 }
               } catch (const std::exception& e) {
                 // The previous fit stays loaded and paused; the message says what was wrong.

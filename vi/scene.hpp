@@ -44,6 +44,12 @@ struct Scene {
   // fits side by side differ only in the family being compared.
   Scene compared_with(const Scene& primary) const;
 
+  // Same target, same parameters and same quadrature grid: the target's references (TargetData)
+  // can be shared between the two.
+  bool same_target(const Scene& other) const {
+    return target == other.target && target_params == other.target_params && grid == other.grid;
+  }
+
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
   // the learning rate, S or the annealing changed); false when the run must start afresh.
   bool can_continue_into(const Scene& next) const;
