@@ -7,8 +7,11 @@
 #include "app/cli.hpp"
 
 #include "app/bench.hpp"
+#include "app/grid_report.hpp"
 #include "app/gui.hpp"
 #include "vi/family.hpp"
+#include "vi/check.hpp"
+#include "vi/fit_grid.hpp"
 #include "vi/optimizer.hpp"
 #include "vi/run.hpp"
 #include "vi/targets.hpp"
@@ -148,6 +151,7 @@ int cmd_list(bool as_json) {
   }
   for (const auto& f : vi::family_registry()) j["families"].push_back({{"name", f.name}, {"summary", f.summary}});
   for (const auto& o : vi::optimizer_registry()) j["optimizers"].push_back({{"name", o.name}, {"summary", o.summary}});
+  for (const auto& g : vi::fit_grid_registry()) j["grids"].push_back({{"name", g.name}, {"summary", g.summary}});
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -162,6 +166,8 @@ int cmd_list(bool as_json) {
   for (const auto& f : vi::family_registry()) std::printf("  %-11s %s\n", f.name.c_str(), f.summary.c_str());
   std::cout << "optimizers:\n";
   for (const auto& o : vi::optimizer_registry()) std::printf("  %-11s %s\n", o.name.c_str(), o.summary.c_str());
+  std::cout << "grids (vilab grid PRESET, vilab gui --grid PRESET):\n";
+  for (const auto& g : vi::fit_grid_registry()) std::printf("  %-20s %s\n", g.name.c_str(), g.summary.c_str());
   return 0;
 }
 
@@ -281,6 +287,15 @@ int cli_main(int argc, char** argv) {
   bench->add_option("--peer-script", bench_opts.peer_script, "path to peer_torch_vi.py");
   bench->add_flag("--json", bench_opts.json, "print JSON");
 
+  auto* grid = app.add_subcommand("grid", "train a grid preset headless and print its KL(q‖p) table");
+  GridReportOptions grid_opts;
+  grid->add_option("preset", grid_opts.preset, "grid preset: " + vi::join(vi::fit_grid_names()))->default_str(grid_opts.preset);
+  grid->add_option("--steps,-n", grid_opts.steps, "optimizer steps per fit")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("10000");
+  grid->add_option("--seeds", grid_opts.seeds, "fits per cell, seeds s, s+1, … (1 … 1000)")->check(CLI::Range(1, 1000))->default_str("3");
+  grid->add_option("--threads", grid_opts.threads, "worker threads (1 … 256; default: one per hardware thread)")->check(CLI::Range(1, 256));
+  grid->add_option("--anneal", grid_opts.anneal, "T of the annealed columns (0 = none; default: the preset's, else 2000)")->check(CLI::Range(0, 100000000));
+  grid->add_flag("--json", grid_opts.json, "print JSON");
+
   auto* gui = app.add_subcommand("gui", "open the app on the scene the flags describe");
   SceneFlags gui_flags;
   GuiOptions gui_opts;
@@ -309,6 +324,7 @@ int cli_main(int argc, char** argv) {
     if (list->parsed()) return cmd_list(list_json);
     if (run->parsed()) return cmd_run(finish_scene(run_flags), run_steps, run_json);
     if (bench->parsed()) return run_bench(bench_opts);
+    if (grid->parsed()) return run_grid_report(grid_opts);
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       shot_gui.shot_path = shot_out;
