@@ -29,7 +29,8 @@ std::shared_ptr<const TargetView> view_for(const Run& run) {
 
 // [SECTION] Construction and commands
 
-Engine::Engine(const Scene& scene, double steps_per_s) : initial_scene_(scene), initial_speed_(steps_per_s) {
+Engine::Engine(const Scene& scene, double steps_per_s, SnapshotDetail detail)
+    : initial_scene_(scene), initial_speed_(steps_per_s), detail_(detail) {
   scene.validate();  // throws on the caller's thread
   thread_ = std::jthread([this](std::stop_token st) { worker(st); });
   sync();  // the first snapshot exists before the constructor returns
@@ -82,9 +83,11 @@ void Engine::worker(std::stop_token stop) {
   auto publish_every = std::chrono::duration<double>(kPublishEvery);
   auto publish = [&] {
     const auto t0 = Clock::now();
-    auto s = make_snapshot(*run, view);
+    const bool stepping = state == EngineState::Playing || pending_steps > 0;
+    const bool full = detail_ == SnapshotDetail::Full || !stepping;
+    auto s = make_snapshot(*run, view, full);
     for (const auto& o : others) {
-      auto c = make_snapshot(*o, view);
+      auto c = make_snapshot(*o, view, full);
       c->serial = serial + 1;
       c->state = o->status() == RunStatus::Diverged ? EngineState::Diverged : state;
       c->message = o->message();

@@ -28,14 +28,15 @@ std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetD
   return tv;
 }
 
-std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target) {
+std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target, bool full_metrics) {
   auto s = std::make_shared<Snapshot>();
   s->scene = run.scene();
   s->step = run.steps();
   s->phi = run.params();
   s->param_names = run.family().param_names();
   s->q = run.family().moments(run.params());
-  s->metrics = run.metrics();
+  s->metrics = run.metrics(full_metrics);
+  s->metrics_exact = full_metrics || run.family().cheap_density();
   s->history = run.history().points();
   s->samples = run.display_samples();
   if (run.problem().dim() == 2) {

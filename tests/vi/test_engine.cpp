@@ -210,3 +210,48 @@ TEST_CASE("Engine: comparison fits share the target and seed, step together and 
   engine.sync();
   CHECK(engine.snapshot()->comparison.empty());
 }
+
+TEST_CASE("Engine: light snapshots while a flow steps, exact metrics once it stops", "[engine]") {
+  Scene s = quick_scene();
+  s.target = "U1";
+  s.family = "planar";
+  s.family_options.K = 2;
+  s.metrics_every = 50;
+  for (const SnapshotDetail detail : {SnapshotDetail::Light, SnapshotDetail::Full}) {
+    const bool light = detail == SnapshotDetail::Light;
+    INFO((light ? "light" : "full"));
+    Engine engine(s, 0.0, detail);
+    CHECK(engine.snapshot()->metrics_exact);  // at rest from the start
+    engine.play();
+    // A snapshot published while playing, after the one the Play command produced.
+    std::shared_ptr<const Snapshot> playing;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto snap = engine.snapshot();
+      if (snap->state == EngineState::Playing && snap->step > 0) {
+        playing = snap;
+        break;
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    REQUIRE(playing);
+    CHECK(playing->metrics_exact == !light);
+    CHECK(std::isnan(playing->metrics.kl_p_q) == light);
+    CHECK(std::isfinite(playing->metrics.kl_q_p));  // the Monte Carlo estimate when light
+    CHECK_FALSE(playing->q_contours.empty());       // q's exact contours either way
+    engine.pause();
+    engine.sync();
+    auto rest = engine.snapshot();
+    CHECK(rest->state == EngineState::Paused);
+    CHECK(rest->metrics_exact);
+    CHECK(std::isfinite(rest->metrics.kl_p_q));
+    CHECK(rest->metrics.kl_q_p != rest->metrics.kl_q_p_mc);  // quadrature, not the Monte Carlo one
+  }
+  // A Gaussian's metrics are exact even in a light snapshot.
+  Engine gauss(quick_scene(), 0.0, SnapshotDetail::Light);
+  gauss.play();
+  std::this_thread::sleep_for(30ms);
+  auto snap = gauss.snapshot();
+  CHECK(snap->metrics_exact);
+  CHECK(std::isfinite(snap->metrics.kl_p_q));
+}
