@@ -74,6 +74,12 @@ void Engine::worker(std::stop_token stop) {
   uint64_t completed = 1;          // commands fully applied; the constructor's start counts as one
   uint64_t serial = 0;
   bool unpublished = false;  // steps were taken since the last snapshot
+  // The last snapshot published, whether its metrics were full, and whether any fit has changed
+  // (stepped, diverged, been rebuilt) since: a command that leaves φ alone (pause, a new speed,
+  // a new learning rate) reuses its metrics, contours and samples instead of recomputing them.
+  std::shared_ptr<const Snapshot> last;
+  bool last_full = false;
+  bool fits_changed = true;
   auto last_publish = Clock::now();
   auto last_tick = Clock::now();
   auto rate_t0 = Clock::now();
@@ -85,12 +91,21 @@ void Engine::worker(std::stop_token stop) {
     const auto t0 = Clock::now();
     const bool stepping = state == EngineState::Playing || pending_steps > 0;
     const bool full = detail_ == SnapshotDetail::Full || !stepping;
-    auto s = make_snapshot(*run, view, full);
-    for (const auto& o : others) {
-      auto c = make_snapshot(*o, view, full);
+    const bool reuse = last && !fits_changed && (last_full || !full) && last->comparison.size() == others.size();
+    // A fresh snapshot of `r`, or a copy of `prev` (the same φ) with r's current scene.
+    auto snapshot_of = [&](const Run& r, const Snapshot* prev) {
+      std::shared_ptr<Snapshot> x = prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view, full);
+      x->scene = r.scene();
+      x->comparison.clear();
+      return x;
+    };
+    auto s = snapshot_of(*run, reuse ? last.get() : nullptr);
+    for (size_t i = 0; i < others.size(); ++i) {
+      const Run& o = *others[i];
+      auto c = snapshot_of(o, reuse ? last->comparison[i].get() : nullptr);
       c->serial = serial + 1;
-      c->state = o->status() == RunStatus::Diverged ? EngineState::Diverged : state;
-      c->message = o->message();
+      c->state = o.status() == RunStatus::Diverged ? EngineState::Diverged : state;
+      c->message = o.message();
       c->steps_per_s = rate;
       c->speed_limit = speed;
       s->comparison.push_back(std::move(c));
@@ -100,6 +115,9 @@ void Engine::worker(std::stop_token stop) {
     s->message = message;
     s->steps_per_s = rate;
     s->speed_limit = speed;
+    if (!reuse) last_full = full;
+    fits_changed = false;
+    last = s;
     std::shared_ptr<const Snapshot> old;
     {
       std::lock_guard lock(snapshot_mutex_);
@@ -109,7 +127,7 @@ void Engine::worker(std::stop_token stop) {
     last_publish = Clock::now();
     // Snapshots cost more with more fits and with flows (their densities are inverted
     // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
-    publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
+    if (!reuse) publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
     unpublished = false;
     {
       std::lock_guard lock(mutex_);
@@ -135,6 +153,7 @@ void Engine::worker(std::stop_token stop) {
     other_scenes = compare;
     if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
     message.clear();
+    fits_changed = true;
   };
   auto step_all = [&] {
     run->step();
@@ -262,6 +281,7 @@ void Engine::worker(std::stop_token stop) {
     if (taken > 0) {
       steps_taken_.fetch_add(taken, std::memory_order_relaxed);
       dirty = true;
+      fits_changed = true;
     }
     if (run->status() == RunStatus::Diverged && state != EngineState::Diverged) {
       state = EngineState::Diverged;

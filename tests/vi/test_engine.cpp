@@ -255,3 +255,43 @@ TEST_CASE("Engine: light snapshots while a flow steps, exact metrics once it sto
   CHECK(snap->metrics_exact);
   CHECK(std::isfinite(snap->metrics.kl_p_q));
 }
+
+TEST_CASE("Engine: a command that leaves phi alone reuses the last snapshot's metrics", "[engine]") {
+  // A flow's exact metrics take a numerical inversion at ~10⁵ points; a new speed or a pause
+  // must not pay for it again. Timed relative to a snapshot that must be computed.
+  Scene s = quick_scene();
+  s.target = "U1";
+  s.family = "planar";
+  s.family_options.K = 16;
+  s.grid = 256;
+  Engine engine(s);
+  engine.step(20);
+  engine.sync();
+  auto t0 = std::chrono::steady_clock::now();
+  engine.step(1);  // φ changes: a fresh snapshot
+  engine.sync();
+  const double fresh = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto before = engine.snapshot();
+  t0 = std::chrono::steady_clock::now();
+  engine.set_speed(123);
+  engine.sync();
+  const double reused = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto after = engine.snapshot();
+  INFO("fresh snapshot " << fresh << " s, after set_speed " << reused << " s");
+  CHECK(after->serial > before->serial);
+  CHECK(after->speed_limit == 123);
+  CHECK(after->step == before->step);
+  CHECK(after->metrics.kl_q_p == before->metrics.kl_q_p);
+  CHECK(after->metrics.kl_p_q == before->metrics.kl_p_q);
+  CHECK(reused < 0.2 * fresh);
+  // A new learning rate keeps φ too, and the snapshot carries the new scene.
+  Scene faster = s;
+  faster.lr = 0.02;
+  engine.apply(faster);
+  engine.sync();
+  CHECK(engine.snapshot()->scene.lr == 0.02);
+  CHECK(engine.snapshot()->metrics.kl_q_p == before->metrics.kl_q_p);
+  engine.step(1);
+  engine.sync();
+  CHECK(engine.snapshot()->metrics.kl_q_p != before->metrics.kl_q_p);
+}
