@@ -52,7 +52,9 @@ const CLI::Validator kPositive(
     },
     "NUMBER > 0");
 
-void add_scene_flags(CLI::App* app, SceneFlags& f) {
+// `gui` and `shot` take --grid PRESET for the grid view, so the quadrature grid's flag is
+// --quad-grid there; `run` keeps --grid as another name for it (it was its name before).
+void add_scene_flags(CLI::App* app, SceneFlags& f, bool grid_is_quad_grid = false) {
   const vi::Scene defaults;
   app->add_option("--target,-t", f.scene.target, "2D target posterior")
       ->check(CLI::IsMember(vi::target_names()))
@@ -93,7 +95,9 @@ void add_scene_flags(CLI::App* app, SceneFlags& f) {
        return true;
      }, "q's initial mean (two numbers)")->expected(2)->type_name("X Y");
   app->add_option("--init-log-sd", f.scene.init_log_sd, "q's initial log standard deviation");
-  app->add_option("--grid", f.scene.grid, "quadrature grid cells per axis (16 … 2048)")->check(CLI::Range(16, 2048));
+  app->add_option(grid_is_quad_grid ? "--quad-grid,--grid" : "--quad-grid", f.scene.grid,
+                  "quadrature grid cells per axis (16 … 2048)")
+      ->check(CLI::Range(16, 2048));
 }
 
 // Applies --set and --mc-entropy and validates the whole scene (throws std::invalid_argument).
@@ -261,7 +265,7 @@ int cli_main(int argc, char** argv) {
   SceneFlags run_flags;
   int64_t run_steps = 1000;
   bool run_json = false;
-  add_scene_flags(run, run_flags);
+  add_scene_flags(run, run_flags, /*grid_is_quad_grid=*/true);
   run->add_option("--steps,-n", run_steps, "optimizer steps")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
   run->add_flag("--json", run_json, "print one JSON object");
 
@@ -277,6 +281,7 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
   shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
   shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+  shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -303,6 +308,7 @@ int cli_main(int argc, char** argv) {
   gui->add_flag("--play", gui_opts.play, "start playing at once");
   gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
   gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+  gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
 
   try {
     app.parse(argc, argv);

@@ -488,7 +488,6 @@ void draw_scrub_layers(ImDrawList* dl, const DensityLayers& st, unsigned int tex
 FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::TargetView* tv, const FitView& fv,
                        ImVec2 r0, ImVec2 r1) {
   const float fs = ImGui::GetFontSize();
-  const float px = fs / 18.0f;
   const vi::Snapshot& fit = *fv.fit;
   const PanelOptions& opt = fv.options;
   const Margins m = opt.axes ? frame_margins(opt.compact) : Margins{0, 0, 0, 0};
@@ -501,6 +500,9 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
   f.a0 = {r0.x + m.left + (aw - fw) * 0.5f, r0.y + m.top + (ah - fh) * 0.5f};
   f.a1 = {f.a0.x + fw, f.a0.y + fh};
   f.box = panel.view;
+  // Lines and markers scale with the font, and thin down in a small frame (a grid cell), where
+  // the main view's widths would cover q.
+  const float px = fs / 18.0f * std::clamp(std::min(fw, fh) / (fs * 16), 0.6f, 1.0f);
 
   // Interaction: an invisible button over the frame.
   ImGui::SetCursorScreenPos(f.a0);
