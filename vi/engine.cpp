@@ -21,6 +21,11 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPublishEvery = std::chrono::milliseconds(16);
 constexpr auto kSlice = std::chrono::milliseconds(8);
 constexpr int kViewGrid = 200;  // cells per axis of the heatmap
+// SnapshotDetail::Light: q's contours are traced on a coarser grid (for small panels), and a fit
+// at rest gets its exact metrics once no command has come for this long (so that a Pause shows
+// at once and a Play right after it is not kept waiting).
+constexpr int kLightQGrid = 64;
+constexpr auto kExactDelay = std::chrono::milliseconds(250);
 
 std::shared_ptr<const TargetView> view_for(const Run& run) {
   return make_target_view(run.target_data(), run.problem().view_box(), kViewGrid);
@@ -80,6 +85,11 @@ void Engine::worker(std::stop_token stop) {
   std::shared_ptr<const Snapshot> last;
   bool last_full = false;
   bool fits_changed = true;
+  // Light: the snapshot of the fit at rest is light, and its exact metrics are owed (published
+  // after kExactDelay without commands; sync() waits for them). True at the start, so that the
+  // first snapshot is exact.
+  const bool light = detail_ == SnapshotDetail::Light;
+  bool owed_exact = light;
   auto last_publish = Clock::now();
   auto last_tick = Clock::now();
   auto rate_t0 = Clock::now();
@@ -90,11 +100,12 @@ void Engine::worker(std::stop_token stop) {
   auto publish = [&] {
     const auto t0 = Clock::now();
     const bool stepping = state == EngineState::Playing || pending_steps > 0;
-    const bool full = detail_ == SnapshotDetail::Full || !stepping;
+    const bool full = !light || (!stepping && owed_exact);
     const bool reuse = last && !fits_changed && (last_full || !full) && last->comparison.size() == others.size();
     // A fresh snapshot of `r`, or a copy of `prev` (the same φ) with r's current scene.
     auto snapshot_of = [&](const Run& r, const Snapshot* prev) {
-      std::shared_ptr<Snapshot> x = prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view, full);
+      std::shared_ptr<Snapshot> x =
+          prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view, full, light ? kLightQGrid : kQContourGrid);
       x->scene = r.scene();
       x->comparison.clear();
       return x;
@@ -116,6 +127,7 @@ void Engine::worker(std::stop_token stop) {
     s->steps_per_s = rate;
     s->speed_limit = speed;
     if (!reuse) last_full = full;
+    owed_exact = light && !stepping && !last_full;
     fits_changed = false;
     last = s;
     std::shared_ptr<const Snapshot> old;
@@ -127,8 +139,11 @@ void Engine::worker(std::stop_token stop) {
     last_publish = Clock::now();
     // Snapshots cost more with more fits and with flows (their densities are inverted
     // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
-    if (!reuse) publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
+    // (Measured on snapshots taken while stepping: those are the ones the interval spaces out.)
+    if (!reuse && stepping)
+      publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
     unpublished = false;
+    if (owed_exact) return;  // applied once the exact snapshot is out
     {
       std::lock_guard lock(mutex_);
       applied_ = completed;
@@ -181,7 +196,9 @@ void Engine::worker(std::stop_token stop) {
     {
       std::unique_lock lock(mutex_);
       const bool busy = state == EngineState::Playing || pending_steps > 0;
-      if (!busy) {
+      if (!busy && owed_exact) {
+        wake_.wait_for(lock, stop, kExactDelay, [&] { return !queue_.empty(); });
+      } else if (!busy) {
         wake_.wait(lock, stop, [&] { return !queue_.empty(); });
       } else if (state == EngineState::Playing && speed > 0 && pending_steps == 0 && budget < 1) {
         // Sleep until the next step is due, but wake for commands.

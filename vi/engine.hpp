@@ -51,6 +51,9 @@ enum class SnapshotDetail {
   // and KL(p‖q) is NaN (Snapshot::metrics_exact says which). A flow's full metrics invert it
   // numerically at ~10⁵ points (0.1–1.2 s at K = 2…32), so a dozen engines sharing two cores
   // (the grid view) would otherwise publish every few seconds and answer commands as late.
+  // When the fit comes to rest, a light snapshot shows the new state at once, and the exact one
+  // follows once no command has come for a quarter of a second (sync() waits for it). q's
+  // contours are traced on a coarser grid (64² instead of 96²: the panels are small).
   Light,
 };
 

@@ -59,9 +59,11 @@ struct Snapshot {
 std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data,
                                                    const Box& view, int n);
 
+inline constexpr int kQContourGrid = 96;  // cells per axis of the grid q's contours are traced on
+
 // Builds a snapshot of `run` (state and serial are filled in by the caller), with
-// run.metrics(full_metrics).
+// run.metrics(full_metrics) and q's contours traced on a q_grid × q_grid grid over q's mass box.
 std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target,
-                                        bool full_metrics = true);
+                                        bool full_metrics = true, int q_grid = kQContourGrid);
 
 }  // namespace vi

@@ -295,3 +295,33 @@ TEST_CASE("Engine: a command that leaves phi alone reuses the last snapshot's me
   engine.sync();
   CHECK(engine.snapshot()->metrics.kl_q_p != before->metrics.kl_q_p);
 }
+
+TEST_CASE("Engine: a light engine shows a pause at once and its exact metrics soon after", "[engine]") {
+  Scene s = quick_scene();
+  s.target = "U1";
+  s.family = "planar";
+  s.family_options.K = 16;
+  s.metrics_every = 50;
+  Engine engine(s, 0.0, SnapshotDetail::Light);
+  engine.play();
+  std::this_thread::sleep_for(100ms);
+  engine.pause();
+  // The first snapshot at rest is light (the state shows before the inversion is done) ...
+  std::shared_ptr<const Snapshot> rest;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!rest && std::chrono::steady_clock::now() < deadline) {
+    auto snap = engine.snapshot();
+    if (snap->state == EngineState::Paused) rest = snap;
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(rest);
+  CHECK_FALSE(rest->metrics_exact);
+  // ... and sync() waits for the exact one, of the same φ.
+  engine.sync();
+  auto exact = engine.snapshot();
+  CHECK(exact->metrics_exact);
+  CHECK(exact->step == rest->step);
+  CHECK(exact->phi == rest->phi);
+  CHECK(std::isfinite(exact->metrics.kl_p_q));
+  CHECK(exact->q_contours.size() == rest->q_contours.size());
+}
