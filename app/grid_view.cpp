@@ -177,9 +177,10 @@ Layout layout(const vi::FitGrid& g, ImVec2 origin, ImVec2 size) {
 
 // [SECTION] Panels, labels and KL curves
 
-// "KL(q‖p) = 0.123" (exact), "KL(q‖p) ≈ 0.12 ± 0.01" (a flow's Monte Carlo estimate while
-// stepping), "diverged", "starting…".
-std::string panel_title(const vi::Snapshot* snap, bool& diverged) {
+// The cell's title, as long as fits in `width`: "KL(q‖p) = 0.123" when exact; "KL(q‖p) ≈ 0.123
+// ± 0.004" for a flow's Monte Carlo estimate while it steps; shorter forms ("KL = 0.123",
+// "0.123") in narrow panels; "diverged at step n"; "starting…".
+std::string panel_title(const vi::Snapshot* snap, float width, bool& diverged) {
   diverged = false;
   if (!snap) return "starting\u2026";
   if (snap->state == vi::EngineState::Diverged) {
@@ -187,8 +188,12 @@ std::string panel_title(const vi::Snapshot* snap, bool& diverged) {
     return std::string("diverged at step ").append(std::to_string(snap->step));
   }
   const vi::Metrics& m = snap->metrics;
-  if (snap->metrics_exact) return "KL(q\u2016p) = " + plot::format_value(m.kl_q_p, 3);
-  return "KL(q\u2016p) \u2248 " + plot::format_value(m.kl_q_p, 3) + " \u00B1 " + plot::format_value(m.kl_q_p_error, 1);
+  const std::string value = plot::format_value(m.kl_q_p, 3);
+  const std::string sign = snap->metrics_exact ? " = " : " \u2248 ";
+  const std::string error = snap->metrics_exact ? "" : " \u00B1 " + plot::format_value(m.kl_q_p_error, 1);
+  for (const std::string& t : {"KL(q\u2016p)" + sign + value + error, "KL(q\u2016p)" + sign + value, "KL" + sign + value})
+    if (ImGui::CalcTextSize(t.c_str()).x <= width) return t;
+  return (snap->metrics_exact ? "" : "\u2248 ") + value;
 }
 
 void draw_headers(const Layout& l, const vi::FitGrid& g) {
@@ -228,7 +233,7 @@ void draw_cell(GridViewState& st, const Layout& l, int r, int c, const vi::Snaps
   const ImVec2 r0{l.cell_x(c), l.row_y(r) + l.title_h};
   const ImVec2 r1{r0.x + l.side, r0.y + l.side};
   bool diverged = false;
-  const std::string title = panel_title(snap, diverged);
+  const std::string title = panel_title(snap, l.side + l.gap * 0.5f, diverged);
   const ImU32 title_col = diverged ? kDivergedText
                           : snap && snap->metrics_exact ? ImGui::GetColorU32(ImGuiCol_Text)
                                                         : ImGui::GetColorU32(ImGuiCol_TextDisabled);
