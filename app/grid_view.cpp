@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vilab {
@@ -57,8 +58,11 @@ void open_grid(GridViewState& st, const std::string& preset) {
   if (st.session) st.retiring.push_back(retire_grid_session(std::move(st.session)));
   st.session = std::move(next);
   st.preset = preset;
-  // The panels' textures stay: sync_panel uploads a new heatmap when a panel's target changes.
-  st.panels.resize(size_t(st.session->cells()));
+  // The panels' textures stay (sync_panel uploads a new heatmap when a panel's target changes);
+  // those of panels the new grid does not have are deleted.
+  const size_t n = size_t(st.session->cells());
+  for (size_t i = n; i < st.panels.size(); ++i) release_density_panel(st.panels[i]);
+  st.panels.resize(n);
 }
 
 void release_grid_view(GridViewState& st) {
@@ -130,7 +134,8 @@ GridRequest draw_command_bar(GridViewState& st) {
   if (ImGui::BeginCombo("##grid_preset", st.preset.c_str())) {
     for (const auto& info : vi::fit_grid_registry()) {
       const bool selected = info.name == st.preset;
-      if (ImGui::Selectable(info.name.c_str(), selected) && !selected) open_grid(st, info.name);
+      // Opened after the frame: this frame's drawing still reads the current session.
+      if (ImGui::Selectable(info.name.c_str(), selected) && !selected) st.switch_to = info.name;
       tooltip(info.summary.c_str());
     }
     ImGui::EndCombo();
@@ -350,7 +355,6 @@ GridRequest draw_grid_view(GridViewState& st, bool keys) {
   GridSession& s = *st.session;
   s.poll();
   const vi::FitGrid& g = s.grid();
-  if (st.panels.size() != size_t(s.cells())) st.panels.resize(size_t(s.cells()));
   const float fs = ImGui::GetFontSize();
 
   if (keys) {
@@ -408,6 +412,11 @@ GridRequest draw_grid_view(GridViewState& st, bool keys) {
 
   ImGui::SetCursorScreenPos({origin.x, origin.y + avail.y - status_h + style.ItemSpacing.y});
   draw_status(s, snaps);
+
+  if (!st.switch_to.empty()) {
+    const std::string preset = std::exchange(st.switch_to, {});
+    open_grid(st, preset);  // a name from the registry's own list
+  }
   return req;
 }
 

@@ -27,6 +27,7 @@ struct GridViewState {
   // cover q at this size); the checkboxes turn them on.
   DensityLayers layers{false, true, true, false, false};
   std::string preset = "paper-fig3";  // what the preset combo shows
+  std::string switch_to;              // a preset picked in the combo, opened at the end of the frame
   double speed = 500;                 // steps/s of every cell while playing (the speed slider)
   bool max_speed = false;             // no limit
   bool kl_log_scale = true;           // the KL curves on a log axis
