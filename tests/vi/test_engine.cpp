@@ -304,14 +304,21 @@ TEST_CASE("Engine: a light engine shows a pause at once and its exact metrics so
   s.metrics_every = 50;
   Engine engine(s, 0.0, SnapshotDetail::Light);
   engine.play();
-  std::this_thread::sleep_for(100ms);
+  // Pause once the fit is seen stepping (a slow build, e.g. under TSan, needs longer).
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  uint64_t playing_serial = 0;
+  while (playing_serial == 0 && std::chrono::steady_clock::now() < deadline) {
+    auto snap = engine.snapshot();
+    if (snap->state == EngineState::Playing && snap->step > 0) playing_serial = snap->serial;
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(playing_serial > 0);
   engine.pause();
   // The first snapshot at rest is light (the state shows before the inversion is done) ...
   std::shared_ptr<const Snapshot> rest;
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (!rest && std::chrono::steady_clock::now() < deadline) {
     auto snap = engine.snapshot();
-    if (snap->state == EngineState::Paused) rest = snap;
+    if (snap->serial > playing_serial && snap->state == EngineState::Paused) rest = snap;
     std::this_thread::sleep_for(1ms);
   }
   REQUIRE(rest);
