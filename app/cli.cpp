@@ -8,9 +8,11 @@
 #include "app/cli.hpp"
 
 #include "app/bench.hpp"
+#include "app/grid_report.hpp"
 #include "app/gui.hpp"
 #include "vi/check.hpp"
 #include "vi/family.hpp"
+#include "vi/fit_grid.hpp"
 #include "vi/gaussian_divergence.hpp"
 #include "vi/gradvar.hpp"
 #include "vi/moment_matching.hpp"
@@ -75,9 +77,17 @@ const CLI::Validator kPositive(
     },
     "NUMBER > 0");
 
-// `gradvar` takes --samples and --estimator as lists (the S values and estimators to compare), so
-// it asks for the scene flags without those and without --baseline and --sampling.
-void add_scene_flags(CLI::App* app, SceneFlags& f, bool for_gradvar = false) {
+// Which scene flags a subcommand takes. `gradvar` takes --samples and --estimator as lists (the
+// S values and estimators to compare), so it asks for the scene flags without those and without
+// --baseline and --sampling. `gui` and `shot` take --grid PRESET for the grid view, so the
+// quadrature grid's flag is --quad-grid there; `run` keeps --grid as another name for it (it was
+// its name before).
+struct SceneFlagSet {
+  bool for_gradvar = false;
+  bool grid_is_quad_grid = false;
+};
+void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
+  const bool for_gradvar = set.for_gradvar, grid_is_quad_grid = set.grid_is_quad_grid;
   const vi::Scene defaults;
   app->add_option("--target,-t", f.scene.target, "2D target posterior")
       ->check(CLI::IsMember(vi::target_names()))
@@ -137,7 +147,9 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, bool for_gradvar = false) {
        return true;
      }, "q's initial mean (two numbers)")->expected(2)->type_name("X Y");
   app->add_option("--init-log-sd", f.scene.init_log_sd, "q's initial log standard deviation");
-  app->add_option("--grid", f.scene.grid, "quadrature grid cells per axis (16 … 2048)")->check(CLI::Range(16, 2048));
+  app->add_option(grid_is_quad_grid ? "--quad-grid,--grid" : "--quad-grid", f.scene.grid,
+                  "quadrature grid cells per axis (16 … 2048)")
+      ->check(CLI::Range(16, 2048));
 }
 
 // The objective flags: names and α checked here so that the message names the flag, and flags the
@@ -249,6 +261,7 @@ int cmd_list(bool as_json) {
       {"samplings", &vi::sampling_choices()}};
   for (const auto& [key, list] : choices)
     for (const auto& c : *list) j[key].push_back({{"name", c.name}, {"summary", c.summary}});
+  for (const auto& g : vi::fit_grid_registry()) j["grids"].push_back({{"name", g.name}, {"summary", g.summary}});
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -267,6 +280,8 @@ int cmd_list(bool as_json) {
     std::printf("%s:\n", key);
     for (const auto& c : *list) std::printf("  %-13s %s\n", c.name.c_str(), c.summary.c_str());
   }
+  std::cout << "grids (vilab grid PRESET, vilab gui --grid PRESET):\n";
+  for (const auto& g : vi::fit_grid_registry()) std::printf("  %-20s %s\n", g.name.c_str(), g.summary.c_str());
   return 0;
 }
 
@@ -522,7 +537,7 @@ int cli_main(int argc, char** argv) {
   SceneFlags run_flags;
   int64_t run_steps = 1000;
   bool run_json = false;
-  add_scene_flags(run, run_flags);
+  add_scene_flags(run, run_flags, {.grid_is_quad_grid = true});
   run->add_option("--steps,-n", run_steps, "optimizer steps")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
   run->add_flag("--json", run_json, "print one JSON object");
 
@@ -538,6 +553,7 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
   shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
   shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+  shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -551,7 +567,7 @@ int cli_main(int argc, char** argv) {
   auto* gradvar = app.add_subcommand("gradvar", "variance of the gradient estimators at one φ, against S");
   SceneFlags gradvar_flags;
   GradVarFlags gradvar_opts;
-  add_scene_flags(gradvar, gradvar_flags, /*for_gradvar=*/true);
+  add_scene_flags(gradvar, gradvar_flags, {.for_gradvar = true});
   gradvar->add_option("--estimator", gradvar_opts.estimators,
                       "estimators to compare, comma-separated, or all: reparam, score, score+loo (leave-one-out "
                       "baseline), stl; for forward-kl: exact, snis")
@@ -566,6 +582,15 @@ int cli_main(int argc, char** argv) {
       ->default_str("0");
   gradvar->add_flag("--json", gradvar_opts.json, "print one JSON object");
 
+  auto* grid = app.add_subcommand("grid", "train a grid preset headless and print its KL(q‖p) table");
+  GridReportOptions grid_opts;
+  grid->add_option("preset", grid_opts.preset, "grid preset: " + vi::join(vi::fit_grid_names()))->default_str(grid_opts.preset);
+  grid->add_option("--steps,-n", grid_opts.steps, "optimizer steps per fit")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("10000");
+  grid->add_option("--seeds", grid_opts.seeds, "fits per cell, seeds s, s+1, … (1 … 1000)")->check(CLI::Range(1, 1000))->default_str("3");
+  grid->add_option("--threads", grid_opts.threads, "worker threads (1 … 256; default: one per hardware thread)")->check(CLI::Range(1, 256));
+  grid->add_option("--anneal", grid_opts.anneal, "T of the annealed columns (0 = none; default: the preset's, else 2000)")->check(CLI::Range(0, 100000000));
+  grid->add_flag("--json", grid_opts.json, "print JSON");
+
   auto* gui = app.add_subcommand("gui", "open the app on the scene the flags describe");
   SceneFlags gui_flags;
   GuiOptions gui_opts;
@@ -573,6 +598,7 @@ int cli_main(int argc, char** argv) {
   gui->add_flag("--play", gui_opts.play, "start playing at once");
   gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
   gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+  gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
 
   try {
     app.parse(argc, argv);
@@ -595,6 +621,7 @@ int cli_main(int argc, char** argv) {
     if (run->parsed()) return cmd_run(finish_scene(run_flags), run_steps, run_json);
     if (bench->parsed()) return run_bench(bench_opts);
     if (gradvar->parsed()) return cmd_gradvar(finish_scene(gradvar_flags), gradvar_opts);
+    if (grid->parsed()) return run_grid_report(grid_opts);
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       shot_gui.shot_path = shot_out;

@@ -13,6 +13,7 @@
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
+#include "vi/fit_grid.hpp"
 #include "vi/optimizer.hpp"
 #include "vi/targets.hpp"
 
@@ -318,6 +319,19 @@ void draw_init(vi::Scene& sc) {
           "here, on the command line and in the tests. Restarts the fit.");
 }
 
+// The grid view's entry: a preset and a button (the app switches views when it sees the request).
+void draw_paper_figures(ControlsState& st) {
+  section("Paper figures");
+  const auto& registry = vi::fit_grid_registry();
+  registry_combo("grid##grid_preset", registry, st.grid_preset,
+                 "A grid of fits, one panel per cell, each row its own target. paper-fig3 is Rezende & "
+                 "Mohamed (2015), Fig. 3: the energies U1\u2013U4 against planar flows of depth K = 2, 8, 32.");
+  if (ImGui::Button("\u25A6 Open the grid view##open_grid")) st.open_grid = st.grid_preset;
+  tooltip("Show the preset as a grid of density panels with their live KL(q\u2016p) and KL curves; one "
+          "play / pause / step / reset drives every cell. Click a panel to open that fit here, at the "
+          "same step.");
+}
+
 void draw_advanced(vi::Scene& sc) {
   if (!ImGui::CollapsingHeader("Advanced##advanced")) return;
   ImGui::SliderInt("KL every##metrics_every", &sc.metrics_every, 1, 1000, "%d steps", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
@@ -438,6 +452,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   draw_optimizer(st.edited);
   draw_init(st.edited);
   draw_compare(st);
+  draw_paper_figures(st);
   draw_advanced(st.edited);
   ImGui::PopItemWidth();
 
@@ -455,13 +470,22 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
 
 // [SECTION] Shortcuts
 
-void handle_shortcuts(vi::Engine& engine) {
+ShortcutKeys read_shortcuts() {
+  ShortcutKeys k;
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) engine.toggle_play();
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true)) engine.step(1);
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return k;
+  k.toggle_play = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false);
+  k.steps = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) ? 1 : 0;
   // Dear ImGui 1.86 has no ImGuiKey for letters: its GLFW backend indexes keys by GLFW key code.
-  if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) engine.reset();
+  k.reset = ImGui::IsKeyPressed(GLFW_KEY_R, false);
+  return k;
+}
+
+void handle_shortcuts(vi::Engine& engine) {
+  const ShortcutKeys k = read_shortcuts();
+  if (k.toggle_play) engine.toggle_play();
+  if (k.steps > 0) engine.step(k.steps);
+  if (k.reset) engine.reset();
 }
 
 }  // namespace vilab

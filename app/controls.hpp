@@ -32,6 +32,11 @@ struct ControlsState {
 
   // Which families have a closed-form entropy, probed once per family name.
   std::vector<std::pair<std::string, bool>> entropy_known;
+
+  // The grid view (paper figures): the preset the combo shows, and a request to open it that the
+  // app takes and clears (empty = none).
+  std::string grid_preset = "paper-fig3";
+  std::string open_grid;
 };
 
 // `compare`: comparison fits already sent to the engine (e.g. from GuiOptions::compare).
@@ -44,7 +49,17 @@ std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::ve
 // Draws the panel into the current window and sends commands to `engine`.
 void draw_controls(ControlsState& state, vi::Engine& engine, const vi::Snapshot& snap);
 
-// Space: play / pause, Right arrow: one step, R: reset — unless a text field has the keyboard.
+// The run keys pressed this frame: Space (play / pause), Right arrow (one step, repeats), R
+// (reset) — none while a text field has the keyboard or a modifier is held. The single view
+// sends them to its engine, the grid view to every cell.
+struct ShortcutKeys {
+  bool toggle_play = false;
+  int steps = 0;
+  bool reset = false;
+};
+ShortcutKeys read_shortcuts();
+
+// read_shortcuts() sent to `engine`.
 void handle_shortcuts(vi::Engine& engine);
 
 }  // namespace vilab

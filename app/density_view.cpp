@@ -88,12 +88,12 @@ void delete_texture(unsigned int& texture) {
   texture = 0;
 }
 
-void upload_heatmap(DensityViewState& st, const std::shared_ptr<const vi::TargetView>& tv) {
-  st.uploaded = tv;
-  st.uploaded_log = st.log_density;
+void upload_heatmap(DensityPanel& p, bool log_density, const std::shared_ptr<const vi::TargetView>& tv) {
+  p.uploaded = tv;
+  p.uploaded_log = log_density;
   const vi::Grid2D& g = tv->log_p;
   if (!grid_ok(g)) {
-    delete_texture(st.texture);
+    delete_texture(p.texture);
     return;
   }
   const double mx = grid_max(g);
@@ -101,11 +101,28 @@ void upload_heatmap(DensityViewState& st, const std::shared_ptr<const vi::Target
   for (size_t k = 0; k < g.values.size(); ++k) {
     const double d = g.values[k] - mx;  // ≤ 0; −inf where p~ vanishes
     double t = 0;
-    if (std::isfinite(mx) && !std::isnan(d)) t = st.log_density ? (d + kLogRange) / kLogRange : std::exp(d);
+    if (std::isfinite(mx) && !std::isnan(d)) t = log_density ? (d + kLogRange) / kLogRange : std::exp(d);
     const auto c = viridis_rgba8(t);
     std::copy(c.begin(), c.end(), rgba.begin() + long(4 * k));
   }
-  upload_rgba(st.texture, g.nx, g.ny, rgba);
+  upload_rgba(p.texture, g.nx, g.ny, rgba);
+}
+
+// The panel follows the target: its zoom box goes home when the target's box changes (or on
+// `reset`), and the heatmap is uploaded again when the target view or the colouring changes.
+void sync_panel(DensityPanel& p, const DensityLayers& layers, const std::shared_ptr<const vi::TargetView>& tv,
+                bool reset) {
+  if (tv) {
+    if (!p.has_view || !(p.home == tv->view) || reset) {
+      p.home = tv->view;
+      p.view = tv->view;
+      p.has_view = true;
+    }
+  } else if (!p.has_view) {
+    p.view = p.home = vi::Box{};
+    p.has_view = true;
+  }
+  if (tv && (tv != p.uploaded || p.uploaded_log != layers.log_density)) upload_heatmap(p, layers.log_density, tv);
 }
 
 // log|det J_k| / scale through the diverging map; cells with no finite value are transparent.
@@ -317,7 +334,14 @@ void draw_legend(ImDrawList* dl, const LegendLayout& l, float centre_x, float to
 struct FitView {
   const vi::Snapshot* fit = nullptr;
   const ScrubResult* scrub = nullptr;
-  bool compact = false;  // a small panel (side by side): tighter margins, denser ticks
+  unsigned int scrub_texture = 0;  // the GL texture of scrub's log|det J| map (0 = none)
+  PanelOptions options;            // compact, axes, contour labels, interactive
+};
+
+// What draw_fit_view drew, and what the mouse did to it.
+struct FitFrame {
+  Frame f;
+  bool hovered = false, clicked = false;
 };
 
 // Ticks every `step` in [lo, hi].
@@ -329,7 +353,7 @@ std::vector<double> ticks_every(double lo, double hi, double step) {
 }
 
 // Shared by every view: wheel zooms about the cursor, drag pans, double-click resets.
-void handle_view_input(DensityViewState& st, const Frame& f, bool hovered) {
+void handle_view_input(DensityPanel& st, const Frame& f, bool hovered) {
   ImGuiIO& io = ImGui::GetIO();
   const float fw = f.a1.x - f.a0.x, fh = f.a1.y - f.a0.y;
   if (hovered && io.MouseWheel != 0) {
@@ -362,7 +386,7 @@ void draw_q_contours(ImDrawList* dl, const Frame& f, const vi::Snapshot& fit, fl
     }
 }
 
-void draw_contour_labels(ImDrawList* dl, const DensityViewState& st, const Frame& f, const vi::Snapshot& fit,
+void draw_contour_labels(ImDrawList* dl, const DensityLayers& st, const Frame& f, const vi::Snapshot& fit,
                          const vi::TargetView* tv, float px) {
   // Each label at the rightmost point of its contour where it fits in the frame and clears
   // the labels already placed.
@@ -416,10 +440,12 @@ bool points_box(const vi::Mat& a, const vi::Mat& b, vi::Box& box) {
 
 // The scrubber's picture: layer k's log|det J_k| map, the z₀ grid and the base draws after k
 // layers.
-void draw_scrub_layers(ImDrawList* dl, const DensityViewState& st, const Frame& f, const ScrubResult& r, float px) {
-  if (st.scrub_texture != 0 && st.scrub_uploaded.get() == &r) {
+// `texture` holds r's map (0 = none uploaded for it).
+void draw_scrub_layers(ImDrawList* dl, const DensityLayers& st, unsigned int texture, const Frame& f,
+                       const ScrubResult& r, float px) {
+  if (texture != 0) {
     const vi::Box& gb = r.log_det.box;
-    dl->AddImage(texture_id(st.scrub_texture), f.s(gb.x0, gb.y1), f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
+    dl->AddImage(texture_id(texture), f.s(gb.x0, gb.y1), f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
   }
   constexpr int L = ScrubResult::kGridLines, P = ScrubResult::kLinePoints;
   if (r.grid.cols() == Eigen::Index(2 * L * P)) {
@@ -456,34 +482,35 @@ void draw_scrub_layers(ImDrawList* dl, const DensityViewState& st, const Frame& 
 }
 
 // Draws one fit's view into the screen rectangle [r0, r1]: the frame (keeping the view box's
-// aspect ratio, centred) with its ticks and axis labels around it. Handles zoom and pan; the
-// caller pushes a unique ID per view. Returns the frame.
-Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitView& fv, ImVec2 r0, ImVec2 r1) {
+// aspect ratio, centred) with its ticks and axis labels around it, from the panel's texture and
+// zoom box and the layers' switches. Handles zoom and pan (or reports a click); the caller
+// pushes a unique ID per view.
+FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::TargetView* tv, const FitView& fv,
+                       ImVec2 r0, ImVec2 r1) {
   const float fs = ImGui::GetFontSize();
-  const float px = fs / 18.0f;
   const vi::Snapshot& fit = *fv.fit;
-  const Margins m = frame_margins(fv.compact);
+  const PanelOptions& opt = fv.options;
+  const Margins m = opt.axes ? frame_margins(opt.compact) : Margins{0, 0, 0, 0};
   const float aw = std::max(r1.x - r0.x - m.left - m.right, fs * 3);
   const float ah = std::max(r1.y - r0.y - m.top - m.bottom, fs * 3);
-  const double bw = st.view.width(), bh = st.view.height();
+  const double bw = panel.view.width(), bh = panel.view.height();
   const float scale = float(std::min(aw / bw, ah / bh));
   const float fw = float(bw) * scale, fh = float(bh) * scale;
   Frame f;
   f.a0 = {r0.x + m.left + (aw - fw) * 0.5f, r0.y + m.top + (ah - fh) * 0.5f};
   f.a1 = {f.a0.x + fw, f.a0.y + fh};
-  f.box = st.view;
+  f.box = panel.view;
+  // Lines and markers scale with the font, and thin down in a small frame (a grid cell), where
+  // the main view's widths would cover q.
+  const float px = fs / 18.0f * std::clamp(std::min(fw, fh) / (fs * 16), 0.6f, 1.0f);
 
   // Interaction: an invisible button over the frame.
   ImGui::SetCursorScreenPos(f.a0);
-  ImGui::InvisibleButton("##density_frame", {std::max(fw, 1.0f), std::max(fh, 1.0f)});
+  const bool clicked = ImGui::InvisibleButton("##density_frame", {std::max(fw, 1.0f), std::max(fh, 1.0f)});
   const bool hovered = ImGui::IsItemHovered();
-  handle_view_input(st, f, hovered);
-  f.box = st.view;
-
+  if (opt.interactive) handle_view_input(panel, f, hovered);
+  f.box = panel.view;
   ImGuiIO& io = ImGui::GetIO();
-  const ImVec2 fb = io.DisplayFramebufferScale;
-  g_last_rects.push_back({int(std::lround(f.a0.x * fb.x)), int(std::lround(f.a0.y * fb.y)),
-                          int(std::lround(f.a1.x * fb.x)), int(std::lround(f.a1.y * fb.y))});
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
@@ -491,14 +518,14 @@ Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitVie
   dl->PushClipRect(f.a0, f.a1, true);
 
   // Heatmap of p (not under the scrubber: its colours are the layer's log-determinant).
-  if (!fv.scrub && tv && st.texture != 0) {
+  if (!fv.scrub && tv && panel.texture != 0) {
     const vi::Box& gb = tv->log_p.box;
-    dl->AddImage(texture_id(st.texture), f.s(gb.x0, gb.y1), f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
+    dl->AddImage(texture_id(panel.texture), f.s(gb.x0, gb.y1), f.s(gb.x1, gb.y0), {0, 1}, {1, 0});
   }
 
   // Faint grid at the ticks: one spacing on both axes (the aspect ratio is equal).
   double xstep = 1, ystep = 1;
-  const float tick_gap_x = fv.compact ? fs * 2.6f : fs * 4.5f, tick_gap_y = fv.compact ? fs * 2.6f : fs * 3.0f;
+  const float tick_gap_x = opt.compact ? fs * 2.6f : fs * 4.5f, tick_gap_y = opt.compact ? fs * 2.6f : fs * 3.0f;
   plot::nice_ticks(f.box.x0, f.box.x1, std::max(2, int(fw / tick_gap_x)), &xstep);
   plot::nice_ticks(f.box.y0, f.box.y1, std::max(2, int(fh / tick_gap_y)), &ystep);
   xstep = ystep = std::max(xstep, ystep);
@@ -507,7 +534,7 @@ Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitVie
   for (double x : xt) dl->AddLine({f.sx(x), f.a0.y}, {f.sx(x), f.a1.y}, IM_COL32(255, 255, 255, 22), 1.0f);
   for (double y : yt) dl->AddLine({f.a0.x, f.sy(y)}, {f.a1.x, f.sy(y)}, IM_COL32(255, 255, 255, 22), 1.0f);
 
-  if (fv.scrub) draw_scrub_layers(dl, st, f, *fv.scrub, px);
+  if (fv.scrub) draw_scrub_layers(dl, st, fv.scrub_texture, f, *fv.scrub, px);
 
   // p's contours: thin, dashed, under everything of q.
   std::vector<ImVec2> pts;
@@ -531,7 +558,7 @@ Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitVie
         draw_diamond(dl, f.s(fit.q.mean(0), fit.q.mean(1)), 7 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px);
     }
     // Contour labels last, on the lines, so no line crosses them.
-    if (st.show_q_contours) draw_contour_labels(dl, st, f, fit, tv, px);
+    if (st.show_q_contours && opt.contour_labels) draw_contour_labels(dl, st, f, fit, tv, px);
   }
 
   // Hover readout.
@@ -566,6 +593,9 @@ Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitVie
   dl->PopClipRect();
   dl->AddRect(f.a0, f.a1, kFrameBorder, 0, 0, 1.0f);
 
+  const FitFrame result{f, hovered, clicked && !opt.interactive};
+  if (!opt.axes) return result;
+
   // Axes: ticks and labels outside the frame.
   for (double x : xt) {
     const float X = f.sx(x);
@@ -588,7 +618,7 @@ Frame draw_fit_view(DensityViewState& st, const vi::TargetView* tv, const FitVie
   const ImVec2 syl = ImGui::CalcTextSize(zy_label);
   dl->AddText({std::max(r0.x + fs * 0.2f, f.a0.x - m.left + fs * 0.2f), (f.a0.y + f.a1.y - syl.y) * 0.5f}, text_col,
               zy_label);
-  return f;
+  return result;
 }
 
 // [SECTION] Colour bars
@@ -611,7 +641,7 @@ void colour_bar(ImDrawList* dl, ImVec2 c0, ImVec2 c1, ColourFn map) {
 }
 
 // p̃'s viridis bar, or the scrubber's log|det J_k| bar, right of the frame.
-void draw_colour_bar(ImDrawList* dl, const DensityViewState& st, const Frame& f, const ScrubResult* scrub) {
+void draw_colour_bar(ImDrawList* dl, const DensityLayers& st, const Frame& f, const ScrubResult* scrub) {
   const float fs = ImGui::GetFontSize();
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
   const ImVec2 c0{f.a1.x + fs * 0.8f, f.a0.y + fs * 1.9f};
@@ -658,16 +688,37 @@ int probe_layers(DensityViewState& st, const vi::Scene& scene) {
   return st.probed_layers;
 }
 
+// Puts the next item on the same line when it fits, else on a new one.
+void flow(const char* next_label, bool checkbox) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize(next_label, nullptr, true).x +
+                  (checkbox ? ImGui::GetFrameHeight() + style.ItemInnerSpacing.x : 2 * style.FramePadding.x);
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+}
+
 void draw_options(DensityViewState& st, int layers, bool comparing, bool& reset_clicked) {
-  // Wraps to a new line when the next item does not fit.
-  auto flow = [](const char* next_label, bool checkbox) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float w = ImGui::CalcTextSize(next_label, nullptr, true).x +
-                    (checkbox ? ImGui::GetFrameHeight() + style.ItemInnerSpacing.x : 2 * style.FramePadding.x);
-    ImGui::SameLine();
-    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
-  };
   const bool scrubbing = st.scrubber && layers > 0 && !comparing;
+  draw_layer_options(st.layers, scrubbing);
+  if (layers > 0) {
+    flow("layers", true);
+    ImGui::BeginDisabled(comparing);
+    ImGui::Checkbox("layers##scrubber", &st.scrubber);
+    ImGui::EndDisabled();
+    tooltip(comparing ? "The layer scrubber shows one flow at a time: clear the comparison to use it."
+                      : "Layer scrubber: watch the flow build q one layer at a time. A slider picks k = 0 … K; "
+                        "the view shows the base draws and a grid of the base space pushed through the "
+                        "first k layers, over the colours of layer k's log|det J\u2096|.");
+  }
+  flow("Reset view", false);
+  reset_clicked = ImGui::Button("Reset view");
+  tooltip("Return to the target's default box (also: double-click the plot). "
+          "Mouse wheel zooms about the cursor; drag pans.");
+}
+
+}  // namespace
+
+void draw_layer_options(DensityLayers& st, bool scrubbing) {
   ImGui::BeginDisabled(scrubbing);
   ImGui::Checkbox("log density", &st.log_density);
   tooltip("Colour the heatmap by log p̃(z) (clamped to 12 nats below its maximum) instead of "
@@ -690,21 +741,9 @@ void draw_options(DensityViewState& st, int layers, bool comparing, bool& reset_
   ImGui::Checkbox("means", &st.show_means);
   tooltip("Diamond: the mean of q. Cross: the mean of p (quadrature).");
   ImGui::EndDisabled();
-  if (layers > 0) {
-    flow("layers", true);
-    ImGui::BeginDisabled(comparing);
-    ImGui::Checkbox("layers##scrubber", &st.scrubber);
-    ImGui::EndDisabled();
-    tooltip(comparing ? "The layer scrubber shows one flow at a time: clear the comparison to use it."
-                      : "Layer scrubber: watch the flow build q one layer at a time. A slider picks k = 0 … K; "
-                        "the view shows the base draws and a grid of the base space pushed through the "
-                        "first k layers, over the colours of layer k's log|det J\u2096|.");
-  }
-  flow("Reset view", false);
-  reset_clicked = ImGui::Button("Reset view");
-  tooltip("Return to the target's default box (also: double-click the plot). "
-          "Mouse wheel zooms about the cursor; drag pans.");
 }
+
+namespace {
 
 // The slider k = 0 … K, a "fit layer" button and a line saying what is shown.
 void draw_scrub_slider(DensityViewState& st, int layers, const ScrubResult* r) {
@@ -726,12 +765,12 @@ void draw_scrub_slider(DensityViewState& st, int layers, const ScrubResult* r) {
   ImGui::BeginDisabled(!has_points);
   if (ImGui::Button("fit layer##scrub_fit") && has_points) {
     // The points' box, padded, widened to the target box's aspect ratio (the frame's shape).
-    const double aspect = st.home.width() / st.home.height();
+    const double aspect = st.panel.home.width() / st.panel.home.height();
     double w = std::max(pts.width(), 1e-6) * 1.15, h = std::max(pts.height(), 1e-6) * 1.15;
     if (w / h < aspect) w = h * aspect;
     else h = w / aspect;
     const double cx = 0.5 * (pts.x0 + pts.x1), cy = 0.5 * (pts.y0 + pts.y1);
-    st.view = {cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2};
+    st.panel.view = {cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2};
   }
   ImGui::EndDisabled();
   tooltip("Zoom and pan to the points after this layer (intermediate layers can move them far "
@@ -771,14 +810,59 @@ int best_columns(int n, ImVec2 area, double box_aspect, float title_h) {
   return best;
 }
 
+// The legend entries of what `st` shows (the scrubber's when `scrub_k` ≥ 0).
+std::vector<LegendEntry> legend_entries(const DensityLayers& st, bool has_target, int scrub_k = -1) {
+  std::vector<LegendEntry> entries;
+  if (scrub_k >= 0) {
+    const int k = scrub_k;
+    entries.push_back({Swatch::Grid, "z\u2080 grid after " + std::to_string(k) + (k == 1 ? " layer" : " layers")});
+    if (st.show_samples) entries.push_back({Swatch::Samples, "base draws after " + std::to_string(k)});
+    if (st.show_p_contours && has_target) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
+  } else {
+    if (st.show_q_contours) entries.push_back({Swatch::QContours, "q\u1D69: 50 / 90 / 99 % mass (thick \u2192 thin)"});
+    if (st.show_p_contours && has_target) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
+    if (st.show_samples) entries.push_back({Swatch::Samples, "samples of q\u1D69"});
+    if (st.show_means) entries.push_back({Swatch::QMean, "mean of q\u1D69"}), entries.push_back({Swatch::PMean, "mean of p"});
+  }
+  return entries;
+}
+
+PixelRect to_pixels(const Frame& f) {
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  return {int(std::lround(f.a0.x * fb.x)), int(std::lround(f.a0.y * fb.y)), int(std::lround(f.a1.x * fb.x)),
+          int(std::lround(f.a1.y * fb.y))};
+}
+
 }  // namespace
+
+// [SECTION] One density panel
+
+PanelResult draw_density_panel(DensityPanel& panel, const DensityLayers& layers, const vi::Snapshot& fit, ImVec2 r0,
+                               ImVec2 r1, const PanelOptions& options) {
+  sync_panel(panel, layers, fit.target, false);
+  const FitFrame ff = draw_fit_view(panel, layers, fit.target.get(), {&fit, nullptr, 0, options}, r0, r1);
+  return {ff.f.a0, ff.f.a1, to_pixels(ff.f), ff.hovered, ff.clicked};
+}
+
+float density_legend_height(const DensityLayers& layers, float width) {
+  return layout_legend(legend_entries(layers, true), width).height();
+}
+
+void draw_density_legend(const DensityLayers& layers, float centre_x, float top, float width) {
+  const LegendLayout legend = layout_legend(legend_entries(layers, true), width);
+  draw_legend(ImGui::GetWindowDrawList(), legend, centre_x, top, ImGui::GetFontSize() / 18.0f);
+}
+
+void release_density_panel(DensityPanel& panel) {
+  delete_texture(panel.texture);
+  panel.uploaded.reset();
+}
 
 // [SECTION] draw_density_view
 
 void release_density_view(DensityViewState& st) {
-  delete_texture(st.texture);
+  release_density_panel(st.panel);
   delete_texture(st.scrub_texture);
-  st.uploaded.reset();
   st.scrub_uploaded.reset();
 }
 
@@ -808,34 +892,13 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   }
 
   // View box: follow the target's box when it changes, keep the user's zoom otherwise.
-  if (tv) {
-    if (!st.has_view || !(st.home == tv->view) || reset_clicked) {
-      st.home = tv->view;
-      st.view = tv->view;
-      st.has_view = true;
-    }
-  } else if (!st.has_view) {
-    st.view = st.home = vi::Box{};
-    st.has_view = true;
-  }
-  if (tv && (tv != st.uploaded || st.uploaded_log != st.log_density)) upload_heatmap(st, tv);
+  sync_panel(st.panel, st.layers, tv, reset_clicked);
 
   // The legend under the view(s).
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  std::vector<LegendEntry> entries;
-  if (scrubbing) {
-    const int k = scrub ? scrub->key.k : 0;
-    entries.push_back({Swatch::Grid, "z\u2080 grid after " + std::to_string(k) + (k == 1 ? " layer" : " layers")});
-    if (st.show_samples) entries.push_back({Swatch::Samples, "base draws after " + std::to_string(k)});
-    if (st.show_p_contours && tv) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
-  } else {
-    if (st.show_q_contours) entries.push_back({Swatch::QContours, "q\u1D69: 50 / 90 / 99 % mass (thick \u2192 thin)"});
-    if (st.show_p_contours && tv) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
-    if (st.show_samples) entries.push_back({Swatch::Samples, "samples of q\u1D69"});
-    if (st.show_means) entries.push_back({Swatch::QMean, "mean of q\u1D69"}), entries.push_back({Swatch::PMean, "mean of p"});
-  }
-  const LegendLayout legend = layout_legend(std::move(entries), avail.x - fs);
+  const LegendLayout legend =
+      layout_legend(legend_entries(st.layers, tv != nullptr, scrubbing ? (scrub ? scrub->key.k : 0) : -1), avail.x - fs);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   g_last_rects.clear();
   // Keeps a legend centred under `centre_x` but inside the panel.
@@ -848,8 +911,11 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     // One fit: the frame, the colour bar on its right, the legend under it.
     const float right_m = fs * 5.4f;
     const float bottom = origin.y + avail.y - legend.height() - fs * 0.3f;
-    const Frame f = draw_fit_view(st, tv.get(), {&snap, scrubbing ? scrub.get() : nullptr}, origin,
-                                  {origin.x + avail.x - right_m, bottom});
+    FitView fv{&snap, scrubbing ? scrub.get() : nullptr, 0, {}};
+    fv.options.compact = false;
+    if (fv.scrub && st.scrub_uploaded == scrub) fv.scrub_texture = st.scrub_texture;
+    const Frame f = draw_fit_view(st.panel, st.layers, tv.get(), fv, origin, {origin.x + avail.x - right_m, bottom}).f;
+    g_last_rects.push_back(to_pixels(f));
     if (scrubbing && !scrub) {
       const char* msg = "computing the layers\u2026";
       const ImVec2 sz = ImGui::CalcTextSize(msg);
@@ -857,7 +923,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
                        ImGui::GetColorU32(ImGuiCol_Text), msg);
     }
     draw_legend(dl, legend, legend_centre((f.a0.x + f.a1.x) * 0.5f), f.a1.y + fs * 2.8f, px);
-    draw_colour_bar(dl, st, f, scrubbing ? scrub.get() : nullptr);
+    draw_colour_bar(dl, st.layers, f, scrubbing ? scrub.get() : nullptr);
   } else {
     // Fits side by side: the primary first, then each comparison fit, each titled with its
     // colour (as in the plots), family, sizes and KL(q‖p).
@@ -866,7 +932,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     const int n = int(fits.size());
     const float title_h = fs * 1.5f;
     const ImVec2 area{avail.x, std::max(avail.y - legend.height() - fs * 0.5f, fs * 8)};
-    const int cols = best_columns(n, area, st.view.width() / st.view.height(), title_h);
+    const int cols = best_columns(n, area, st.panel.view.width() / st.panel.view.height(), title_h);
     const int rows = (n + cols - 1) / cols;
     const float cw = area.x / float(cols), ch = area.y / float(rows);
     float frames_bottom = origin.y;
@@ -878,8 +944,9 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
       const ImVec2 c0{row_x + cw * float(i % cols), origin.y + ch * float(row)};
       ImGui::PushID(i);
       const Frame f =
-          draw_fit_view(st, tv.get(), {&fit, nullptr, true}, {c0.x, c0.y + title_h}, {c0.x + cw, c0.y + ch});
+          draw_fit_view(st.panel, st.layers, tv.get(), {&fit, nullptr, 0, {}}, {c0.x, c0.y + title_h}, {c0.x + cw, c0.y + ch}).f;
       ImGui::PopID();
+      g_last_rects.push_back(to_pixels(f));
       frames_bottom = std::max(frames_bottom, f.a1.y);
       // The title over the frame: swatch, label, KL.
       const float ty = f.a0.y - title_h + fs * 0.1f;

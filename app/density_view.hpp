@@ -10,11 +10,15 @@
 //   smaller views, each titled with its family, sizes and KL(q‖p); zoom and pan are shared.
 // - layer scrubber (flows only): at layer k = 0 … K, the base draws and a grid of the base space
 //   pushed through the first k layers, over layer k's log|det J_k| (app/layer_scrubber.hpp).
+// Other views made of many panels (app/grid_view.hpp) draw each with draw_density_panel: the same
+// drawing, with the panel's own texture and zoom box.
 #pragma once
 
 #include "app/layer_scrubber.hpp"
 #include "vi/snapshot.hpp"
 #include "vi/types.hpp"
+
+#include <imgui.h>
 
 #include <memory>
 #include <string>
@@ -22,24 +26,39 @@
 
 namespace vilab {
 
-struct DensityViewState {
-  // Display options (the defaults are what a class sees first).
+// What the density layers show (the defaults are what a class sees first). One set serves every
+// panel of a view: the fits side by side, or the cells of a grid.
+struct DensityLayers {
   bool log_density = false;     // colour by log p~ (clamped to max − 12) instead of p~ / max
   bool show_q_contours = true;  // q's 50 / 90 / 99 % contours
   bool show_p_contours = true;  // p's 50 / 90 / 99 % contours, dashed
   bool show_samples = true;     // the cloud of q samples
   bool show_means = true;       // markers at the means of q and p
+};
+
+// One panel's own state: its heatmap of p~ (a GL texture, uploaded once per TargetView and
+// colouring) and its zoom box.
+struct DensityPanel {
+  // The uploaded heatmap: kept alive so that the pointer comparison is sound.
+  std::shared_ptr<const vi::TargetView> uploaded;
+  bool uploaded_log = false;
+  unsigned int texture = 0;  // GL texture name, 0 = none
+  // The visible box (zoom / pan) and the target box it was derived from.
+  vi::Box home;
+  vi::Box view;
+  bool has_view = false;
+};
+
+struct DensityViewState {
+  DensityLayers layers;
+  // The one panel of the view (comparison fits share it: they show the same target, zoomed alike).
+  DensityPanel panel;
 
   // The layer scrubber (a mode of the view for flows, single view only).
   bool scrubber = false;   // show the flow layer by layer instead of q's density
   int scrub_k = -1;        // layers applied (clamped to 0 … K; −1 = K, the final q)
   bool may_block = false;  // compute it on the UI thread (shot mode, so the PNG shows it)
   LayerScrubber scrub;
-
-  // The uploaded heatmap: kept alive so that the pointer comparison is sound.
-  std::shared_ptr<const vi::TargetView> uploaded;
-  bool uploaded_log = false;
-  unsigned int texture = 0;  // GL texture name, 0 = none
   // The uploaded log|det J_k| map of the scrubber.
   std::shared_ptr<const ScrubResult> scrub_uploaded;
   unsigned int scrub_texture = 0;
@@ -48,11 +67,6 @@ struct DensityViewState {
   std::string probed_family;
   vi::FamilyOptions probed_options;
   int probed_layers = -1;  // −1 = not probed yet
-
-  // The visible box (zoom / pan) and the target box it was derived from.
-  vi::Box home;
-  vi::Box view;
-  bool has_view = false;
 };
 
 // Draws the view into the rest of the current window's content region.
@@ -70,5 +84,41 @@ struct PixelRect {
 PixelRect last_density_view_rect();
 // Every frame drawn in the last frame: the primary fit's first, then each comparison fit's.
 std::vector<PixelRect> last_density_view_rects();
+
+// [SECTION] One density panel, for views made of many (the grid view)
+
+// The layers' checkboxes, wrapping onto new lines as the width requires. `scrubbing` greys out
+// those the layer scrubber does not draw.
+void draw_layer_options(DensityLayers& layers, bool scrubbing = false);
+
+struct PanelOptions {
+  bool compact = true;         // tighter margins and denser ticks (a small panel)
+  bool axes = true;            // ticks and the z₁, z₂ labels around the frame; false: the frame alone
+  bool contour_labels = true;  // "50%", "90%", "99%" on q's contours
+  // Wheel zooms, drag pans, double-click resets. When false the panel reports clicks instead.
+  bool interactive = true;
+};
+
+struct PanelResult {
+  ImVec2 a0, a1;       // the frame's screen corners (top-left, bottom-right)
+  PixelRect pixels;    // the same in framebuffer pixels
+  bool hovered = false;
+  bool clicked = false;  // a non-interactive panel was clicked (left button, released over it)
+};
+
+// Draws `fit` into the screen rectangle [r0, r1] of the current window the way the main view
+// does: p~'s heatmap (uploaded into `panel` when the target or the colouring changes; the zoom
+// box follows the target's box), p's and q's fixed-mass contours, q's samples and the means,
+// inside a frame with the view box's aspect ratio. The caller pushes a unique ImGui ID per panel.
+PanelResult draw_density_panel(DensityPanel& panel, const DensityLayers& layers, const vi::Snapshot& fit, ImVec2 r0,
+                               ImVec2 r1, const PanelOptions& options);
+
+// The legend of what `layers` shows, in rows no wider than `width`: its height, and drawing it
+// centred on `centre_x` from `top`.
+float density_legend_height(const DensityLayers& layers, float width);
+void draw_density_legend(const DensityLayers& layers, float centre_x, float top, float width);
+
+// Deletes the panel's GL texture (GL context current).
+void release_density_panel(DensityPanel& panel);
 
 }  // namespace vilab

@@ -3,17 +3,20 @@
 // Index
 // [SECTION] Display and window setup
 // [SECTION] Layout
+// [SECTION] The grid view and back
 // [SECTION] run_gui
 #include "app/gui.hpp"
 
 #include "app/controls.hpp"
 #include "app/density_view.hpp"
 #include "app/fit_spec.hpp"
+#include "app/grid_view.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/screenshot.hpp"
 #include "app/status_line.hpp"
 #include "app/style.hpp"
 #include "vi/engine.hpp"
+#include "vi/fit_grid.hpp"
 
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -61,6 +64,8 @@ struct UiState {
   ControlsState controls;
   DensityViewState density;
   MetricsPanelState metrics;
+  GridViewState grid;
+  bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
   float pending_zoom = 0;   // a new text_zoom to apply before the next frame (0 = none)
@@ -138,6 +143,64 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   ImGui::End();
 }
 
+// [SECTION] The grid view and back
+
+void begin_full_window(const char* name) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin(name, nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                   ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+}
+
+// Switches to the grid view on `preset`; the single view's fit pauses behind it.
+void enter_grid(UiState& ui, vi::Engine& engine, const std::string& preset) {
+  try {
+    open_grid(ui.grid, preset);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vilab: %s\n", e.what());  // a preset from the registry's own combo: not expected
+    return;
+  }
+  engine.pause();
+  ui.controls.grid_preset = preset;
+  ui.grid_mode = true;
+}
+
+// Opens grid cell `cell` in the single view at the cell's step: the same scene and seed give the
+// same φ bit for bit, so the engine replays the fit (its Step runs at full speed, off the UI
+// thread) instead of the UI copying state between engines.
+void open_cell(UiState& ui, vi::Engine& engine, int cell) {
+  GridSession& s = *ui.grid.session;
+  const vi::Scene scene = s.grid().cells[size_t(cell)];
+  const std::shared_ptr<const vi::Snapshot> snap = s.snapshot(cell);
+  const int64_t steps = snap ? snap->step : 0;
+  s.pause();
+  if (!ui.controls.compare_sent.empty()) engine.compare({});
+  // Apply keeps the current φ when only the learning rate, S or the annealing differ: reset then.
+  const bool would_continue = ui.controls.last_sent.can_continue_into(scene);
+  engine.apply(scene);
+  if (would_continue) engine.reset();
+  if (steps > 0) engine.step(steps);
+  ControlsState next = make_controls_state(scene, ui.controls.max_speed ? 0.0 : ui.controls.speed);
+  next.grid_preset = ui.controls.grid_preset;
+  ui.controls = std::move(next);
+  ui.grid_mode = false;
+}
+
+void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
+  begin_full_window("vilab##grid");
+  const GridRequest req = draw_grid_view(ui.grid, !shot);
+  ImGui::End();
+  if (req.kind == GridRequest::Kind::Back) {
+    if (ui.grid.session) ui.grid.session->pause();
+    ui.grid_mode = false;
+  } else if (req.kind == GridRequest::Kind::OpenCell) {
+    open_cell(ui, engine, req.cell);
+  }
+}
+
 // [SECTION] run_gui
 
 struct GlfwSession {
@@ -165,6 +228,7 @@ int run_gui(const GuiOptions& options) {
   std::unique_ptr<vi::Engine> engine;
   std::vector<vi::Scene> compare;
   try {
+    if (!options.grid.empty()) vi::make_fit_grid(options.grid);  // an unknown preset: say so now
     if (options.compare.size() > size_t(kMaxCompare))
       throw std::invalid_argument("compare: at most " + std::to_string(kMaxCompare) + " comparison fits, got " +
                                   std::to_string(options.compare.size()));
@@ -222,17 +286,27 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
-  UiState ui{make_controls_state(options.scene, options.steps_per_s, compare), {}, {}};
+  UiState ui;
+  ui.controls = make_controls_state(options.scene, options.steps_per_s, compare);
   ui.content_scale = scale;
   ui.density.scrubber = options.scrub_layer >= 0;
   ui.density.scrub_k = options.scrub_layer;
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
 
-  if (shot) {
+  if (!options.grid.empty()) {
+    ui.grid.max_speed = shot;  // a shot steps every cell as fast as it can
+    enter_grid(ui, *engine, options.grid);
+  }
+  if (shot && ui.grid_mode) {
+    ui.grid.session->wait_ready();
+    if (options.shot_steps > 0) ui.grid.session->step(options.shot_steps);
+    ui.grid.session->sync();
+  } else if (shot) {
     engine->step(options.shot_steps);
     engine->sync();
   } else if (options.play) {
-    engine->play();
+    if (ui.grid_mode) ui.grid.session->play();
+    else engine->play();
   }
 
   int frames = 0;
@@ -249,11 +323,17 @@ int run_gui(const GuiOptions& options) {
     ImGui::NewFrame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
-    if (!shot) {
-      handle_shortcuts(*engine);
-      handle_zoom_keys(ui);
+    if (!shot) handle_zoom_keys(ui);
+    if (ui.grid_mode) {
+      draw_grid_frame(ui, *engine, shot);
+    } else {
+      if (!shot) handle_shortcuts(*engine);
+      draw_frame(ui, *engine, *snap);
+      if (!ui.controls.open_grid.empty()) {
+        enter_grid(ui, *engine, ui.controls.open_grid);
+        ui.controls.open_grid.clear();
+      }
     }
-    draw_frame(ui, *engine, *snap);
 
     ImGui::Render();
     int fw = 0, fh = 0;
@@ -278,6 +358,7 @@ int run_gui(const GuiOptions& options) {
   }
 
   release_density_view(ui.density);
+  release_grid_view(ui.grid);
   return result;
 }
 

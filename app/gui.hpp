@@ -26,6 +26,10 @@ struct GuiOptions {
   // Open the layer scrubber at layer k (clamped to the flow's K; ignored for a family that is
   // not a flow, and while comparing). −1 = closed.
   int scrub_layer = -1;
+  // Open the grid view on this preset (a name in vi::fit_grid_registry(), e.g. "paper-fig3")
+  // instead of the single view; `scene` is then the single view's scene behind it. Empty = none.
+  // In shot mode every cell takes `shot_steps` steps.
+  std::string grid;
 };
 
 // Opens the window and runs until it is closed (or, in shot mode, until the PNG is saved).

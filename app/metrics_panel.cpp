@@ -27,13 +27,6 @@ constexpr ImU32 kKlQP = IM_COL32(230, 159, 0, 255);
 constexpr ImU32 kKlPQ = IM_COL32(220, 130, 185, 255);
 constexpr ImU32 kBetaOne = IM_COL32(205, 208, 220, 220);
 
-// A series of one history field against the step.
-plot::Series history_series(std::string label, ImU32 colour, float thickness, const std::vector<vi::HistoryPoint>* h,
-                            double vi::HistoryPoint::*field, bool fit = true) {
-  return {std::move(label), colour, thickness, int(h->size()),
-          [h, field](int i) { return plot::Point{double((*h)[size_t(i)].step), (*h)[size_t(i)].*field}; }, true, fit};
-}
-
 // Table numbers: 4 decimals in a fixed column (so rows line up and −7e−8 reads as 0.0000),
 // significant digits when large.
 std::string fmt(double v) {
@@ -115,6 +108,12 @@ void numbers_table(const vi::Snapshot& snap) {
 }
 
 }  // namespace
+
+plot::Series history_series(std::string label, ImU32 colour, float thickness, const std::vector<vi::HistoryPoint>* h,
+                            double vi::HistoryPoint::*field, bool fit) {
+  return {std::move(label), colour, thickness, int(h->size()),
+          [h, field](int i) { return plot::Point{double((*h)[size_t(i)].step), (*h)[size_t(i)].*field}; }, true, fit};
+}
 
 void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   const float fs = ImGui::GetFontSize();

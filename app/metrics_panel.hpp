@@ -1,7 +1,11 @@
 // app/metrics_panel.hpp — the right-hand panel: live ELBO and KL plots, and a numbers table.
 #pragma once
 
+#include "app/plot.hpp"
 #include "vi/snapshot.hpp"
+
+#include <string>
+#include <vector>
 
 namespace vilab {
 
@@ -12,5 +16,9 @@ struct MetricsPanelState {
 
 // Draws the panel into the rest of the current window's content region.
 void draw_metrics_panel(MetricsPanelState& state, const vi::Snapshot& snap);
+
+// A plot series of one field of a fit's history against the step (`h` must outlive the plot).
+plot::Series history_series(std::string label, ImU32 colour, float thickness, const std::vector<vi::HistoryPoint>* h,
+                            double vi::HistoryPoint::*field, bool fit = true);
 
 }  // namespace vilab

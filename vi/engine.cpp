@@ -21,20 +21,21 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPublishEvery = std::chrono::milliseconds(16);
 constexpr auto kSlice = std::chrono::milliseconds(8);
 constexpr int kViewGrid = 200;  // cells per axis of the heatmap
+// SnapshotDetail::Light: q's contours are traced on a coarser grid (for small panels), and a fit
+// at rest gets its exact metrics once no command has come for this long (so that a Pause shows
+// at once and a Play right after it is not kept waiting).
+constexpr int kLightQGrid = 64;
+constexpr auto kExactDelay = std::chrono::milliseconds(250);
 
 std::shared_ptr<const TargetView> view_for(const Run& run) {
   return make_target_view(run.target_data(), run.problem().view_box(), kViewGrid);
-}
-
-// Same target, same parameters and same quadrature grid: the references can be reused.
-bool same_target(const Scene& a, const Scene& b) {
-  return a.target == b.target && a.target_params == b.target_params && a.grid == b.grid;
 }
 }  // namespace
 
 // [SECTION] Construction and commands
 
-Engine::Engine(const Scene& scene, double steps_per_s) : initial_scene_(scene), initial_speed_(steps_per_s) {
+Engine::Engine(const Scene& scene, double steps_per_s, SnapshotDetail detail)
+    : initial_scene_(scene), initial_speed_(steps_per_s), detail_(detail) {
   scene.validate();  // throws on the caller's thread
   thread_ = std::jthread([this](std::stop_token st) { worker(st); });
   sync();  // the first snapshot exists before the constructor returns
@@ -78,6 +79,17 @@ void Engine::worker(std::stop_token stop) {
   uint64_t completed = 1;          // commands fully applied; the constructor's start counts as one
   uint64_t serial = 0;
   bool unpublished = false;  // steps were taken since the last snapshot
+  // The last snapshot published, whether its metrics were full, and whether any fit has changed
+  // (stepped, diverged, been rebuilt) since: a command that leaves φ alone (pause, a new speed,
+  // a new learning rate) reuses its metrics, contours and samples instead of recomputing them.
+  std::shared_ptr<const Snapshot> last;
+  bool last_full = false;
+  bool fits_changed = true;
+  // Light: the snapshot of the fit at rest is light, and its exact metrics are owed (published
+  // after kExactDelay without commands; sync() waits for them). True at the start, so that the
+  // first snapshot is exact.
+  const bool light = detail_ == SnapshotDetail::Light;
+  bool owed_exact = light;
   auto last_publish = Clock::now();
   auto last_tick = Clock::now();
   auto rate_t0 = Clock::now();
@@ -87,12 +99,24 @@ void Engine::worker(std::stop_token stop) {
   auto publish_every = std::chrono::duration<double>(kPublishEvery);
   auto publish = [&] {
     const auto t0 = Clock::now();
-    auto s = make_snapshot(*run, view);
-    for (const auto& o : others) {
-      auto c = make_snapshot(*o, view);
+    const bool stepping = state == EngineState::Playing || pending_steps > 0;
+    const bool full = !light || (!stepping && owed_exact);
+    const bool reuse = last && !fits_changed && (last_full || !full) && last->comparison.size() == others.size();
+    // A fresh snapshot of `r`, or a copy of `prev` (the same φ) with r's current scene.
+    auto snapshot_of = [&](const Run& r, const Snapshot* prev) {
+      std::shared_ptr<Snapshot> x =
+          prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view, full, light ? kLightQGrid : kQContourGrid);
+      x->scene = r.scene();
+      x->comparison.clear();
+      return x;
+    };
+    auto s = snapshot_of(*run, reuse ? last.get() : nullptr);
+    for (size_t i = 0; i < others.size(); ++i) {
+      const Run& o = *others[i];
+      auto c = snapshot_of(o, reuse ? last->comparison[i].get() : nullptr);
       c->serial = serial + 1;
-      c->state = o->status() == RunStatus::Diverged ? EngineState::Diverged : state;
-      c->message = o->message();
+      c->state = o.status() == RunStatus::Diverged ? EngineState::Diverged : state;
+      c->message = o.message();
       c->steps_per_s = rate;
       c->speed_limit = speed;
       s->comparison.push_back(std::move(c));
@@ -102,6 +126,10 @@ void Engine::worker(std::stop_token stop) {
     s->message = message;
     s->steps_per_s = rate;
     s->speed_limit = speed;
+    if (!reuse) last_full = full;
+    owed_exact = light && !stepping && !last_full;
+    fits_changed = false;
+    last = s;
     std::shared_ptr<const Snapshot> old;
     {
       std::lock_guard lock(snapshot_mutex_);
@@ -111,8 +139,11 @@ void Engine::worker(std::stop_token stop) {
     last_publish = Clock::now();
     // Snapshots cost more with more fits and with flows (their densities are inverted
     // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
-    publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
+    // (Measured on snapshots taken while stepping: those are the ones the interval spaces out.)
+    if (!reuse && stepping)
+      publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
     unpublished = false;
+    if (owed_exact) return;  // applied once the exact snapshot is out
     {
       std::lock_guard lock(mutex_);
       applied_ = completed;
@@ -137,6 +168,7 @@ void Engine::worker(std::stop_token stop) {
     other_scenes = compare;
     if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
     message.clear();
+    fits_changed = true;
   };
   auto step_all = [&] {
     run->step();
@@ -164,7 +196,9 @@ void Engine::worker(std::stop_token stop) {
     {
       std::unique_lock lock(mutex_);
       const bool busy = state == EngineState::Playing || pending_steps > 0;
-      if (!busy) {
+      if (!busy && owed_exact) {
+        wake_.wait_for(lock, stop, kExactDelay, [&] { return !queue_.empty(); });
+      } else if (!busy) {
         wake_.wait(lock, stop, [&] { return !queue_.empty(); });
       } else if (state == EngineState::Playing && speed > 0 && pending_steps == 0 && budget < 1) {
         // Sleep until the next step is due, but wake for commands.
@@ -220,7 +254,7 @@ void Engine::worker(std::stop_token stop) {
                   if (state == EngineState::Error) state = EngineState::Paused;
                   if (state != EngineState::Diverged) message.clear();
                 } else {
-                  rebuild(cmd.scene, same_target(run->scene(), cmd.scene), other_scenes);
+                  rebuild(cmd.scene, run->scene().same_target(cmd.scene), other_scenes);
                 }
               } catch (const std::exception& e) {
                 // The previous fit stays loaded and paused; the message says what was wrong.
@@ -269,6 +303,7 @@ void Engine::worker(std::stop_token stop) {
     if (taken > 0) {
       steps_taken_.fetch_add(taken, std::memory_order_relaxed);
       dirty = true;
+      fits_changed = true;
     }
     if (run->status() == RunStatus::Diverged && state != EngineState::Diverged) {
       state = EngineState::Diverged;

@@ -41,11 +41,27 @@ struct Compare { std::vector<Scene> fits; };
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::Step, cmd::Reset,
                              cmd::Apply, cmd::SetSpeed, cmd::Compare>;
 
+// What a snapshot computes while the fit is stepping. A snapshot of a fit at rest (paused, or
+// done with its Step commands) is always complete.
+enum class SnapshotDetail {
+  // Every snapshot carries the exact metrics (KL(q‖p) and KL(p‖q) by quadrature): the single
+  // view, whose numbers table shows them all.
+  Full,
+  // While stepping, Run::metrics(full = false): for a flow, KL(q‖p) is the Monte Carlo estimate
+  // and KL(p‖q) is NaN (Snapshot::metrics_exact says which). A flow's full metrics invert it
+  // numerically at ~10⁵ points (0.1–1.2 s at K = 2…32), so a dozen engines sharing two cores
+  // (the grid view) would otherwise publish every few seconds and answer commands as late.
+  // When the fit comes to rest, a light snapshot shows the new state at once, and the exact one
+  // follows once no command has come for a quarter of a second (sync() waits for it). q's
+  // contours are traced on a coarser grid (64² instead of 96²: the panels are small).
+  Light,
+};
+
 class Engine {
  public:
   // Starts the worker thread on `scene` (paused). A bad scene throws here, on the caller's
   // thread, before any thread starts.
-  explicit Engine(const Scene& scene, double steps_per_s = 0);
+  explicit Engine(const Scene& scene, double steps_per_s = 0, SnapshotDetail detail = SnapshotDetail::Full);
   ~Engine();  // stops and joins the worker
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -87,6 +103,7 @@ class Engine {
   std::atomic<int64_t> steps_taken_{0};
   Scene initial_scene_;
   double initial_speed_;
+  SnapshotDetail detail_;
   std::jthread thread_;  // last member: starts after everything above exists, joins first
 };
 

@@ -52,6 +52,12 @@ struct Scene {
   // differ only in what is being compared, and draw the same ε (common random numbers).
   Scene compared_with(const Scene& primary) const;
 
+  // Same target, same parameters and same quadrature grid: the target's references (TargetData)
+  // can be shared between the two.
+  bool same_target(const Scene& other) const {
+    return target == other.target && target_params == other.target_params && grid == other.grid;
+  }
+
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
   // the learning rate, S, the annealing, Rényi α, the estimator, its baseline or the forward-KL
   // sampling changed); false when the run must start afresh.

@@ -3,10 +3,6 @@
 
 namespace vi {
 
-namespace {
-constexpr int kQGrid = 96;  // cells per axis of the grid q's contours are traced on
-}
-
 const char* to_string(EngineState s) {
   switch (s) {
     case EngineState::Paused: return "paused";
@@ -28,19 +24,21 @@ std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetD
   return tv;
 }
 
-std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target) {
+std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target, bool full_metrics,
+                                        int q_grid) {
   auto s = std::make_shared<Snapshot>();
   s->scene = run.scene();
   s->step = run.steps();
   s->phi = run.params();
   s->param_names = run.family().param_names();
   s->q = run.family().moments(run.params());
-  s->metrics = run.metrics();
+  s->metrics = run.metrics(full_metrics);
+  s->metrics_exact = full_metrics || run.family().cheap_density();
   s->history = run.history().points();
   s->samples = run.display_samples();
   if (run.problem().dim() == 2) {
     // q's exact density on a grid fitted to q itself, so narrow and wide q's are traced alike.
-    Grid2D g{run.family().mass_box(run.params()), kQGrid, kQGrid, {}};
+    Grid2D g{run.family().mass_box(run.params()), q_grid, q_grid, {}};
     const Mat pts = g.points();
     Vec lq(pts.cols());
     run.family().log_density(run.params(), pts, lq);

@@ -42,6 +42,9 @@ struct Snapshot {
   std::vector<std::string> param_names;
   Moments q;                             // mean and covariance of q
   Metrics metrics;
+  // True when `metrics` are Run::metrics(full = true), or the family's cheap ones are the same;
+  // false for a flow's light snapshot (SnapshotDetail::Light): Monte Carlo KL(q‖p), no KL(p‖q).
+  bool metrics_exact = true;
   std::vector<HistoryPoint> history;
   std::shared_ptr<const TargetView> target;
   std::vector<Contour> q_contours;  // q's fixed-mass contours (exact density on a grid)
@@ -56,7 +59,11 @@ struct Snapshot {
 std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data,
                                                    const Box& view, int n);
 
-// Builds a complete snapshot of `run` (state and serial are filled in by the caller).
-std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target);
+inline constexpr int kQContourGrid = 96;  // cells per axis of the grid q's contours are traced on
+
+// Builds a snapshot of `run` (state and serial are filled in by the caller), with
+// run.metrics(full_metrics) and q's contours traced on a q_grid × q_grid grid over q's mass box.
+std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const TargetView> target,
+                                        bool full_metrics = true, int q_grid = kQContourGrid);
 
 }  // namespace vi

@@ -72,6 +72,12 @@ TEST_CASE("CLI: bad flags and values exit non-zero with one line naming the flag
       {"run --no-such-flag", {"--no-such-flag"}},
       {"frobnicate", {"frobnicate"}},
       {"shot --steps 10", {"--out"}},
+      {"grid paper-fig9", {"grid", "paper-fig9", "paper-fig3", "paper-fig3-gaussians"}},
+      {"grid --seeds 0", {"--seeds"}},
+      {"grid --threads many", {"--threads"}},
+      {"grid --steps -5", {"--steps"}},
+      {"grid --anneal -1", {"--anneal"}},
+      {"grid paper-fig3 extra", {"extra"}},
   };
   for (const auto& c : cases) {
     const Result r = vilab(c.args);
@@ -276,4 +282,95 @@ TEST_CASE("CLI: list names the objectives, estimators, baselines and samplings",
   REQUIRE(r.code == 0);
   for (const char* w : {"reverse-kl", "forward-kl", "renyi", "reparam", "score", "stl", "leave-one-out", "snis"})
     CHECK_THAT(r.out, Catch::Contains(w));
+}
+
+TEST_CASE("CLI: grid with a bad preset says which presets exist and exits 2", "[cli][grid]") {
+  const Result r = vilab("grid paper-fig9 --steps 1");
+  CHECK(r.code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("unknown preset") && Catch::Contains("paper-fig3-anneal"));
+}
+
+TEST_CASE("CLI: grid paper-fig3 --json has a row per energy and planar K = 2, 8, 32 beside the Gaussians", "[cli][grid]") {
+  const Result r = vilab("grid paper-fig3 --steps 10 --seeds 1 --anneal 0 --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["preset"] == "paper-fig3");
+  CHECK(j["steps"] == 10);
+  CHECK(j["anneal"] == 0);
+  REQUIRE(j["rows"].size() == 4);
+  const int depths[] = {2, 8, 32};
+  for (size_t i = 0; i < 4; ++i) {
+    const auto& row = j["rows"][i];
+    const char* energies[] = {"U1", "U2", "U3", "U4"};
+    CHECK(row["target"] == energies[i]);
+    CHECK(row["label"] == energies[i]);
+    REQUIRE(row["columns"].size() == 3);
+    for (size_t c = 0; c < 3; ++c) {
+      const auto& col = row["columns"][c];
+      CHECK(col["plain"]["family"] == "planar");
+      CHECK(col["plain"]["K"] == depths[c]);
+      CHECK(col["plain"]["anneal"] == 0);
+      CHECK_FALSE(col.contains("annealed"));  // --anneal 0: no annealed columns
+      REQUIRE(col["plain"]["kl_q_p"].size() == 1);
+      CHECK(std::isfinite(col["plain"]["kl_q_p"][0].get<double>()));
+    }
+    CHECK(row["meanfield"]["family"] == "meanfield");
+    CHECK(row["fullrank"]["family"] == "fullrank");
+  }
+}
+
+TEST_CASE("CLI: grid shows plain and annealed side by side, mean ± sd over seeds, and the best Gaussians", "[cli][grid]") {
+  const Result r = vilab("grid paper-fig3-gaussians --steps 100 --seeds 3 --threads 2 --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["anneal"] == 2000);  // the default T for a preset without annealing
+  CHECK(j["seeds"] == 3);
+  for (const auto& row : j["rows"]) {
+    REQUIRE(row["columns"].size() == 2);
+    for (const auto& col : row["columns"]) {
+      CHECK(col["annealed"]["anneal"] == 2000);
+      CHECK(col["plain"]["anneal"] == 0);
+      for (const char* which : {"plain", "annealed"}) {
+        const auto& cell = col[which];
+        REQUIRE(cell["kl_q_p"].size() == 3);
+        CHECK(cell["seeds"] == std::vector<int>{1, 2, 3});
+        const std::vector<double> kl = cell["kl_q_p"];
+        const double mean = (kl[0] + kl[1] + kl[2]) / 3;
+        CHECK(cell["mean"].get<double>() == Approx(mean));
+        CHECK(cell["best"].get<double>() == std::min({kl[0], kl[1], kl[2]}));
+        CHECK(cell["sd"].get<double>() >= 0);
+      }
+      // After 100 of T = 2000 steps β is 0.06: the annealed fit has not yet met the target.
+      CHECK(col["annealed"]["mean"].get<double>() > col["plain"]["mean"].get<double>());
+    }
+    // The best Gaussian: the lowest over its starts, the first of which (the origin) is the
+    // preset's own mean-field column.
+    const auto& mf = row["meanfield"];
+    REQUIRE(mf["starts"].size() == 5);
+    CHECK(mf["starts"][0]["init_mean"] == std::vector<double>{0, 0});
+    CHECK(mf["starts"][0]["kl_q_p"] == row["columns"][0]["plain"]["kl_q_p"]);
+    double lowest = 1e300;
+    for (const auto& start : mf["starts"]) lowest = std::min(lowest, start["best"].get<double>());
+    CHECK(mf["best"].get<double>() == lowest);
+    CHECK(mf["best"].get<double>() <= row["columns"][0]["plain"]["best"].get<double>());
+  }
+  // The thread count changes no number.
+  const Result one = vilab("grid paper-fig3-gaussians --steps 100 --seeds 3 --threads 1 --json");
+  REQUIRE(one.code == 0);
+  auto j1 = nlohmann::json::parse(one.out);
+  for (auto* x : {&j1, &j}) {
+    x->erase("seconds");
+    x->erase("threads");
+  }
+  CHECK(j1 == j);
+
+  // The text table: one line per target, both columns of each family, the Gaussians' best.
+  const Result text = vilab("grid paper-fig3-gaussians --steps 100 --seeds 2");
+  REQUIRE(text.code == 0);
+  for (const char* word : {"U1", "U2", "U3", "U4", "plain", "annealed", "mean-field", "full-rank", "best", "\u00B1"})
+    CHECK_THAT(text.out, Catch::Contains(word));
+  CHECK(text.err.empty());
 }

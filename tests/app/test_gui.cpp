@@ -6,6 +6,7 @@
 #include "app/colormap.hpp"
 #include "app/density_view.hpp"
 #include "app/fit_spec.hpp"
+#include "app/grid_view.hpp"
 #include "app/gui.hpp"
 #include "app/layer_scrubber.hpp"
 #include "vi/family.hpp"
@@ -396,4 +397,63 @@ TEST_CASE("the layer scrubber pushes q's own base draws: k = K gives q's samples
   CHECK(got->key == vilab::ScrubKey{7, 2});
   CHECK(got->error.empty());
   CHECK(scrubber.last_seconds() >= 0);
+}
+
+TEST_CASE("a shot of the paper-fig3 grid draws twelve panels, rows of targets by columns of K", "[gui][grid]") {
+  vilab::GuiOptions opt;
+  opt.grid = "paper-fig3";
+  opt.shot_steps = 100;
+  const Image img = take_shot(opt, "grid");
+  const std::vector<vilab::PixelRect> rects = vilab::last_grid_panel_rects();
+  REQUIRE(rects.size() == 12);  // every cell had started: no "starting…" placeholder
+  for (size_t i = 0; i < rects.size(); ++i) {
+    const vilab::PixelRect& r = rects[i];
+    INFO("panel " << i << ": (" << r.x0 << ", " << r.y0 << ") – (" << r.x1 << ", " << r.y1 << ")");
+    CHECK(r.x0 >= 0);
+    CHECK(r.y0 >= 0);
+    CHECK(r.x1 <= img.w);
+    CHECK(r.y1 <= img.h);
+    CHECK(r.x1 - r.x0 >= 120);
+    CHECK(r.y1 - r.y0 >= 120);
+    // Rows of three: the same top edge along a row, left to right; each row below the last.
+    const size_t row = i / 3, col = i % 3;
+    if (col > 0) {
+      CHECK(r.y0 == rects[i - 1].y0);
+      CHECK(r.x0 >= rects[i - 1].x1);
+    }
+    if (row > 0) CHECK(r.y0 >= rects[i - 3].y1);
+    // Each panel is its own target's heatmap with q's white contours on it.
+    const RegionStats st = region_stats(img, r);
+    INFO("viridis " << st.viridis << " of " << st.area << ", bins " << st.populated_bins << ", white " << st.white);
+    CHECK(st.viridis >= st.area / 2);
+    CHECK(st.populated_bins >= 3);
+    CHECK(st.white >= 100);
+  }
+  // Each row shows its own target: at the centre of the box, z = 0, U1 (a ring of radius 2) has
+  // almost no density, while U2's wave runs through it.
+  const auto centre_index = [&](const vilab::PixelRect& r) {
+    const int cx = (r.x0 + r.x1) / 2, cy = (r.y0 + r.y1) / 2;
+    long sum = 0, n = 0;
+    for (int y = cy - 6; y < cy + 6; ++y)
+      for (int x = cx - 6; x < cx + 6; ++x) {
+        const auto [index, d2] = nearest_viridis(img.at(x, y));
+        if (d2 <= 8 * 8 * 3) sum += index, ++n;  // heatmap pixels only (not a contour line)
+      }
+    return n > 0 ? double(sum) / double(n) / vilab::kViridisSize : -1.0;
+  };
+  INFO("viridis level at the centre: U1 " << centre_index(rects[0]) << ", U2 " << centre_index(rects[3]));
+  CHECK(centre_index(rects[0]) >= 0);
+  CHECK(centre_index(rects[0]) < 0.25);
+  CHECK(centre_index(rects[3]) > 0.5);
+
+  // An unknown preset: a message and exit code 2 before any window.
+  vilab::GuiOptions bad;
+  bad.grid = "paper-fig9";
+  bad.shot_path = temp_png("badgrid").string();
+  int rc = -1;
+  const std::string err = capture_stderr([&] { rc = vilab::run_gui(bad); });
+  CHECK(rc == 2);
+  CHECK(err.find("paper-fig9") != std::string::npos);
+  CHECK(err.find("paper-fig3") != std::string::npos);
+  CHECK_FALSE(fs::exists(bad.shot_path));
 }

@@ -256,3 +256,125 @@ TEST_CASE("Engine: α and the estimator change without a restart, and a change o
   CHECK(snap->comparison[0]->scene.samples == 16);
   CHECK(snap->step == 40);
 }
+
+TEST_CASE("Engine: light snapshots while a flow steps, exact metrics once it stops", "[engine]") {
+  Scene s = quick_scene();
+  s.target = "U1";
+  s.family = "planar";
+  s.family_options.K = 2;
+  s.metrics_every = 50;
+  for (const SnapshotDetail detail : {SnapshotDetail::Light, SnapshotDetail::Full}) {
+    const bool light = detail == SnapshotDetail::Light;
+    INFO((light ? "light" : "full"));
+    Engine engine(s, 0.0, detail);
+    CHECK(engine.snapshot()->metrics_exact);  // at rest from the start
+    engine.play();
+    // A snapshot published while playing, after the one the Play command produced.
+    std::shared_ptr<const Snapshot> playing;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto snap = engine.snapshot();
+      if (snap->state == EngineState::Playing && snap->step > 0) {
+        playing = snap;
+        break;
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    REQUIRE(playing);
+    CHECK(playing->metrics_exact == !light);
+    CHECK(std::isnan(playing->metrics.kl_p_q) == light);
+    CHECK(std::isfinite(playing->metrics.kl_q_p));  // the Monte Carlo estimate when light
+    CHECK_FALSE(playing->q_contours.empty());       // q's exact contours either way
+    engine.pause();
+    engine.sync();
+    auto rest = engine.snapshot();
+    CHECK(rest->state == EngineState::Paused);
+    CHECK(rest->metrics_exact);
+    CHECK(std::isfinite(rest->metrics.kl_p_q));
+    CHECK(rest->metrics.kl_q_p != rest->metrics.kl_q_p_mc);  // quadrature, not the Monte Carlo one
+  }
+  // A Gaussian's metrics are exact even in a light snapshot.
+  Engine gauss(quick_scene(), 0.0, SnapshotDetail::Light);
+  gauss.play();
+  std::this_thread::sleep_for(30ms);
+  auto snap = gauss.snapshot();
+  CHECK(snap->metrics_exact);
+  CHECK(std::isfinite(snap->metrics.kl_p_q));
+}
+
+TEST_CASE("Engine: a command that leaves phi alone reuses the last snapshot's metrics", "[engine]") {
+  // A flow's exact metrics take a numerical inversion at ~10⁵ points; a new speed or a pause
+  // must not pay for it again. Timed relative to a snapshot that must be computed.
+  Scene s = quick_scene();
+  s.target = "U1";
+  s.family = "planar";
+  s.family_options.K = 16;
+  s.grid = 256;
+  Engine engine(s);
+  engine.step(20);
+  engine.sync();
+  auto t0 = std::chrono::steady_clock::now();
+  engine.step(1);  // φ changes: a fresh snapshot
+  engine.sync();
+  const double fresh = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto before = engine.snapshot();
+  t0 = std::chrono::steady_clock::now();
+  engine.set_speed(123);
+  engine.sync();
+  const double reused = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto after = engine.snapshot();
+  INFO("fresh snapshot " << fresh << " s, after set_speed " << reused << " s");
+  CHECK(after->serial > before->serial);
+  CHECK(after->speed_limit == 123);
+  CHECK(after->step == before->step);
+  CHECK(after->metrics.kl_q_p == before->metrics.kl_q_p);
+  CHECK(after->metrics.kl_p_q == before->metrics.kl_p_q);
+  CHECK(reused < 0.2 * fresh);
+  // A new learning rate keeps φ too, and the snapshot carries the new scene.
+  Scene faster = s;
+  faster.lr = 0.02;
+  engine.apply(faster);
+  engine.sync();
+  CHECK(engine.snapshot()->scene.lr == 0.02);
+  CHECK(engine.snapshot()->metrics.kl_q_p == before->metrics.kl_q_p);
+  engine.step(1);
+  engine.sync();
+  CHECK(engine.snapshot()->metrics.kl_q_p != before->metrics.kl_q_p);
+}
+
+TEST_CASE("Engine: a light engine shows a pause at once and its exact metrics soon after", "[engine]") {
+  Scene s = quick_scene();
+  s.target = "U1";
+  s.family = "planar";
+  s.family_options.K = 16;
+  s.metrics_every = 50;
+  Engine engine(s, 0.0, SnapshotDetail::Light);
+  engine.play();
+  // Pause once the fit is seen stepping (a slow build, e.g. under TSan, needs longer).
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  uint64_t playing_serial = 0;
+  while (playing_serial == 0 && std::chrono::steady_clock::now() < deadline) {
+    auto snap = engine.snapshot();
+    if (snap->state == EngineState::Playing && snap->step > 0) playing_serial = snap->serial;
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(playing_serial > 0);
+  engine.pause();
+  // The first snapshot at rest is light (the state shows before the inversion is done) ...
+  std::shared_ptr<const Snapshot> rest;
+  while (!rest && std::chrono::steady_clock::now() < deadline) {
+    auto snap = engine.snapshot();
+    if (snap->serial > playing_serial && snap->state == EngineState::Paused) rest = snap;
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(rest);
+  CHECK_FALSE(rest->metrics_exact);
+  // ... and sync() waits for the exact one, of the same φ.
+  engine.sync();
+  auto exact = engine.snapshot();
+  CHECK(exact->metrics_exact);
+  CHECK(exact->step == rest->step);
+  CHECK(exact->phi == rest->phi);
+  CHECK(std::isfinite(exact->metrics.kl_p_q));
+  CHECK(exact->q_contours.size() == rest->q_contours.size());
+}
