@@ -46,8 +46,10 @@ struct SceneFlags {
   // a flag the chosen objective would ignore is refused there when it was given explicitly.
   std::string objective;  // "reverse-kl", "forward-kl", "renyi" or "renyi:α"
   std::string alpha;      // Rényi α (text: parsed strictly)
+  int iw = 0;             // --iw K: the importance samples of the Rényi/IWAE bound (sets S)
   CLI::Option *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
-              *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr;
+              *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
+              *samples_opt = nullptr;
 };
 
 // A double from the whole of `text`, or std::invalid_argument naming `flag`.
@@ -101,10 +103,15 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
   app->add_option("--lr", f.scene.lr, "learning rate (> 0)")
       ->check(kPositive)
       ->default_str(std::to_string(defaults.lr));
-  if (!for_gradvar)
-    app->add_option("--samples,-S", f.scene.samples, "Monte Carlo samples per step (1 … 65536)")
-        ->check(CLI::Range(1, 65536))
-        ->default_str(std::to_string(defaults.samples));
+  if (!for_gradvar) {
+    f.samples_opt = app->add_option("--samples,-S", f.scene.samples, "Monte Carlo samples per step (1 … 65536)")
+                        ->check(CLI::Range(1, 65536))
+                        ->default_str(std::to_string(defaults.samples));
+    // The Rényi bound of a step is estimated from all its S draws, so the importance samples K of
+    // the bound (IWAE's K at α = 0) are S: --iw K is that name for it.
+    f.iw_opt = app->add_option("--iw", f.iw, "renyi: importance samples K of the bound (the step's S draws; sets S)")
+                   ->check(CLI::Range(1, 65536));
+  }
   f.objective_opt = app->add_option("--objective", f.objective,
                                     "what a step maximizes: reverse-kl (the ELBO), forward-kl, renyi or renyi:α")
                         ->default_str(defaults.objective);
@@ -188,6 +195,14 @@ void finish_objective(SceneFlags& f) {
     throw std::invalid_argument("--sampling: only --objective forward-kl draws from p (the objective is " + sc.objective + ")");
   if (given(f.anneal_opt) && sc.anneal > 0 && forward)
     throw std::invalid_argument("--anneal: forward-kl has no target term to anneal (it draws from p itself)");
+  if (given(f.iw_opt)) {
+    if (sc.objective != "renyi")
+      throw std::invalid_argument("--iw: only --objective renyi has importance samples (the objective is " + sc.objective + ")");
+    if (given(f.samples_opt) && sc.samples != f.iw)
+      throw std::invalid_argument("--iw: K is the step's S draws; --samples " + std::to_string(sc.samples) +
+                                  " and --iw " + std::to_string(f.iw) + " disagree");
+    sc.samples = f.iw;
+  }
   if (given(f.mc_entropy_opt) && (sc.objective != "reverse-kl" || sc.estimator == "stl"))
     throw std::invalid_argument("--mc-entropy: only reverse-kl with --estimator reparam or score uses H[q] in closed "
                                 "form; the others always estimate log q by Monte Carlo");
@@ -565,6 +580,7 @@ int cli_main(int argc, char** argv) {
   bench->add_flag("--json", bench_opts.json, "print JSON");
 
   auto* gradvar = app.add_subcommand("gradvar", "variance of the gradient estimators at one φ, against S");
+  gradvar->alias("grad-variance");
   SceneFlags gradvar_flags;
   GradVarFlags gradvar_opts;
   add_scene_flags(gradvar, gradvar_flags, {.for_gradvar = true});
@@ -574,7 +590,7 @@ int cli_main(int argc, char** argv) {
       ->default_str("all");
   gradvar->add_option("--samples,-S", gradvar_opts.samples, "the S values, comma-separated (each 1 … 65536)")
       ->default_str("1,4,16,64");
-  gradvar->add_option("--replicates,-R", gradvar_opts.replicates, "independent estimates per cell (2 … 1000000)")
+  gradvar->add_option("--replicates,--repeats,-R", gradvar_opts.replicates, "independent estimates per cell (2 … 1000000)")
       ->check(CLI::Range(2, 1000000))
       ->default_str("500");
   gradvar->add_option("--steps,-n", gradvar_opts.steps, "fit this many steps first (S = 64, the scene's estimator); 0 = initial q")

@@ -374,3 +374,23 @@ TEST_CASE("CLI: grid shows plain and annealed side by side, mean ± sd over seed
     CHECK_THAT(text.out, Catch::Contains(word));
   CHECK(text.err.empty());
 }
+
+TEST_CASE("CLI: --iw K sets the Rényi bound's importance samples, and is refused where it means nothing", "[cli][objectives]") {
+  const Result ok = vilab("run --target gaussian --objective renyi:0 --iw 16 --steps 20 --json");
+  REQUIRE(ok.code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("\"samples\": 16"));
+  CHECK_THAT(ok.out, Catch::Contains("K = 16"));
+  const Result elbo = vilab("run --objective reverse-kl --iw 16 --steps 1");
+  CHECK(elbo.code == 2);
+  CHECK_THAT(elbo.err, Catch::Contains("--iw") && Catch::Contains("renyi"));
+  const Result clash = vilab("run --objective renyi --iw 16 --samples 8 --steps 1");
+  CHECK(clash.code == 2);
+  CHECK_THAT(clash.err, Catch::Contains("--samples 8") && Catch::Contains("--iw 16"));
+}
+
+TEST_CASE("CLI: grad-variance is gradvar under the issue's name, with --repeats for R", "[cli][objectives]") {
+  const Result r = vilab("grad-variance --target gaussian --family fullrank --samples 4,16 --repeats 50 --json");
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"replicates\": 50"));
+  CHECK_THAT(r.out, Catch::Contains("trace"));
+}
