@@ -12,6 +12,7 @@
 #include "app/controls.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/plot.hpp"
+#include "app/status_line.hpp"
 #include "app/tooltip.hpp"
 #include "vi/fit_grid.hpp"
 
@@ -334,14 +335,7 @@ void draw_status(const GridSession& s, const std::vector<std::shared_ptr<const v
   ImGui::TextDisabled("\u2502");
   ImGui::SameLine();
   ImGui::Text("%.0f steps/s in all \u2502 %.0f fps", rate, double(ImGui::GetIO().Framerate));
-  const char* keys = "Space play/pause \u00B7 \u2192 step \u00B7 R reset \u00B7 click a panel: single view";
-  const float keys_w = ImGui::CalcTextSize(keys).x;
-  ImGui::SameLine();
-  const float x = ImGui::GetWindowContentRegionMax().x - keys_w;
-  if (x > ImGui::GetCursorPosX() + ImGui::GetFontSize()) {
-    ImGui::SetCursorPosX(x);
-    ImGui::TextDisabled("%s", keys);
-  }
+  draw_key_hint("Space play/pause \u00B7 \u2192 step \u00B7 R reset \u00B7 click a panel: single view");
 }
 
 }  // namespace

@@ -66,7 +66,10 @@ void draw_status_line(const vi::Snapshot& snap) {
                       fits.c_str(), s.optimizer.c_str(), plot::format_value(s.lr).c_str(), s.samples,
                       static_cast<unsigned long long>(s.seed));
   // The engine's message is shown in full at the top of the control panel; here only the keys.
-  const char* keys = "Space play/pause \u00B7 \u2192 step \u00B7 R reset \u00B7 Ctrl \u00B1 text size";
+  draw_key_hint("Space play/pause \u00B7 \u2192 step \u00B7 R reset \u00B7 Ctrl \u00B1 text size");
+}
+
+void draw_key_hint(const char* keys) {
   const float keys_w = ImGui::CalcTextSize(keys).x;
   ImGui::SameLine();
   const float x = ImGui::GetWindowContentRegionMax().x - keys_w;
