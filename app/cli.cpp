@@ -10,6 +10,7 @@
 #include "app/bench.hpp"
 #include "app/grid_report.hpp"
 #include "app/gui.hpp"
+#include "app/presets.hpp"
 #include "vi/check.hpp"
 #include "vi/family.hpp"
 #include "vi/fit_grid.hpp"
@@ -569,6 +570,7 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
   shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
   shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
+  shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -615,6 +617,7 @@ int cli_main(int argc, char** argv) {
   gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
   gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
   gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
+  gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
 
   try {
     app.parse(argc, argv);

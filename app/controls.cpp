@@ -1,16 +1,18 @@
-// app/controls.cpp — the control panel (left): run commands, target, family and its sizes,
-// objective (entropy, β-annealing), optimizer, setup, and the family comparison.
+// app/controls.cpp — the control panel (left): run commands, lessons, target, family and its
+// sizes, objective (estimator, S, entropy, β-annealing), optimizer, setup, and the fits compared
+// side by side.
 //
 // Index
 // [SECTION] Helpers
-// [SECTION] Run commands
+// [SECTION] Run commands and lessons
 // [SECTION] Scene editing
-// [SECTION] Family comparison
+// [SECTION] Comparison fits
 // [SECTION] Shortcuts
 #include "app/controls.hpp"
 
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/presets.hpp"
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
 #include "vi/fit_grid.hpp"
@@ -87,7 +89,7 @@ const std::string* summary_of(const Registry& registry, const std::string& name)
   return nullptr;
 }
 
-// [SECTION] Run commands
+// [SECTION] Run commands and lessons
 
 void draw_run_commands(ControlsState& st, vi::Engine& engine, const vi::Snapshot& snap) {
   const float fs = ImGui::GetFontSize();
@@ -100,8 +102,8 @@ void draw_run_commands(ControlsState& st, vi::Engine& engine, const vi::Snapshot
     else engine.play();
   }
   ImGui::PopStyleColor(2);
-  tooltip("Run the optimizer continuously (Space). Each step draws S samples ε, pushes them "
-          "through q, estimates the ELBO's gradient and moves φ uphill.");
+  tooltip("Run the optimizer continuously (Space). Each step draws S samples, estimates the "
+          "objective's gradient from them and moves φ uphill.");
   ImGui::SameLine();
   if (ImGui::Button("\u21BA Reset", big)) engine.reset();
   tooltip("Start the fit again from the initial q (R). The seed makes the new run identical to the "
@@ -129,6 +131,38 @@ void draw_run_commands(ControlsState& st, vi::Engine& engine, const vi::Snapshot
   speed_changed |= ImGui::Checkbox("max##max_speed", &st.max_speed);
   tooltip("No speed limit: step as fast as the machine allows.");
   if (speed_changed) engine.set_speed(st.max_speed ? 0.0 : st.speed);
+}
+
+// A preset and a button; the lesson opens after the panel is drawn (draw_controls).
+// Returns the preset to open (empty: none).
+std::string draw_lessons(ControlsState& st) {
+  section("Lessons");
+  const std::vector<Preset>& all = presets();
+  if (all.empty()) return {};
+  const Preset* shown = &all.front();
+  for (const Preset& p : all)
+    if (p.name == st.lesson) shown = &p;
+  const char* open_label = "\u25B6 Open##open_lesson";
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(open_label, nullptr, true).x -
+                                       style.FramePadding.x * 2 - style.ItemSpacing.x,
+                                   ImGui::GetFontSize() * 6));
+  if (ImGui::BeginCombo("##lesson", shown->title.c_str())) {
+    for (const Preset& p : all) {
+      const bool selected = &p == shown;
+      if (ImGui::Selectable(p.title.c_str(), selected)) st.lesson = p.name;
+      tooltip(p.summary.c_str());
+      if (selected) ImGui::SetItemDefaultFocus();
+    }
+    ImGui::EndCombo();
+  }
+  tooltip(shown->summary.c_str());
+  ImGui::SameLine();
+  std::string open;
+  if (ImGui::Button(open_label)) open = shown->name;
+  tooltip("Open this lesson: its target, its fits side by side, started afresh and playing. What you "
+          "were running is replaced.");
+  return open;
 }
 
 // [SECTION] Scene editing
@@ -246,14 +280,26 @@ void draw_family(vi::Scene& sc) {
   draw_family_sizes(sc.family_options, sc.family);
 }
 
-void draw_objective(ControlsState& st) {
+void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   vi::Scene& sc = st.edited;
-  section("Objective: maximize the ELBO");
+  section("Objective");
+  ObjectiveWidgetOptions options;
+  if (snap.scene.objective == "forward-kl" && snap.scene.sampling == "snis") options.snis_ess = snap.metrics.snis_ess;
+  draw_objective_widgets(sc, st.families, options);
+  if (!st.objective_note.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kNote);
+    ImGui::TextWrapped("%s", st.objective_note.c_str());
+    ImGui::PopStyleColor();
+  }
   ImGui::SliderInt("samples S##samples", &sc.samples, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
-  tooltip("Monte Carlo samples per step. The gradient of the ELBO is averaged over S "
-          "reparameterized draws z = T\u1D69(\u03B5); its standard error shrinks like 1/\u221AS. Changing S "
-          "keeps the current fit.");
-  if (has_closed_form_entropy(st, sc.family)) {
+  tooltip("Monte Carlo samples per step: the step's objective and gradient are averaged over S draws "
+          "(of q, or of p for forward KL), so their noise shrinks like 1/\u221AS. For R\u00E9nyi \u03B1 they "
+          "are also the bound's K importance samples. Changing S keeps the current fit.");
+
+  // The closed-form entropy serves the ELBO with the pathwise or score estimator only.
+  const bool reverse = sc.objective == "reverse-kl";
+  const bool entropy_used = reverse && sc.estimator != "stl";
+  if (has_closed_form_entropy(st, sc.family) && entropy_used) {
     ImGui::Checkbox("analytic entropy H[q]##analytic_entropy", &sc.analytic_entropy);
     tooltip("On: ELBO = E_q[log p\u0303(z)] + H[q] with the entropy H[q] in closed form (less noise). "
             "Off: ELBO = E_q[log p\u0303(z) \u2212 log q(z)], all by Monte Carlo.");
@@ -262,22 +308,31 @@ void draw_objective(ControlsState& st) {
     ImGui::BeginDisabled();
     ImGui::Checkbox("analytic entropy H[q]##analytic_entropy", &closed_form);
     ImGui::EndDisabled();
-    tooltip("Not available: a mixture's or a flow's entropy has no closed form, so the ELBO is "
-            "E_q[log p\u0303(z) \u2212 log q(z)] by Monte Carlo, with log q from q's exact density.");
+    tooltip(!entropy_used
+                ? "Not used: the closed-form entropy H[q] is a term of the ELBO with the reparam or score "
+                  "estimator. STL differentiates log q at the draws instead, forward KL has no entropy term, "
+                  "and the R\u00E9nyi bound weighs each draw by p\u0303/q."
+                : "Not available: a mixture's or a flow's entropy has no closed form, so the ELBO is "
+                  "E_q[log p\u0303(z) \u2212 log q(z)] by Monte Carlo, with log q from q's exact density.");
   }
 
-  // β-annealing: a checkbox (off / on) and T.
+  // β-annealing: a checkbox (off / on) and T. Forward KL draws p itself: nothing to anneal.
+  const bool forward = sc.objective == "forward-kl";
   bool anneal = sc.anneal > 0;
-  if (ImGui::Checkbox("##anneal_on", &anneal)) sc.anneal = anneal ? st.anneal_steps : 0;
   const char* anneal_help =
-      "\u03B2-annealing (Rezende & Mohamed 2015, \u00A76): maximize E_q[\u03B2\u209C log p\u0303(z)] + H[q] with "
-      "\u03B2\u209C = min(1, 0.01 + t/T), so q first spreads over a flattened target that sharpens to p "
-      "over T steps; this helps flows find every mode. The ELBO and KL plots mark step T "
-      "(\u03B2 = 1), and the status line shows \u03B2 while it is below 1. Tick to turn it on; "
-      "changing it keeps the current fit.";
+      forward ? "Not used by forward KL: its draws come from p itself, so there is no target term to "
+                "flatten. (\u03B2-annealing weights log p\u0303 in the ELBO and the R\u00E9nyi bound.)"
+              : "\u03B2-annealing (Rezende & Mohamed 2015, \u00A76): maximize E_q[\u03B2\u209C log p\u0303(z)] + H[q] with "
+                "\u03B2\u209C = min(1, 0.01 + t/T), so q first spreads over a flattened target that sharpens to p "
+                "over T steps; this helps flows find every mode. The ELBO and KL plots mark step T "
+                "(\u03B2 = 1), and the status line shows \u03B2 while it is below 1. Tick to turn it on; "
+                "changing it keeps the current fit.";
+  ImGui::BeginDisabled(forward);
+  if (ImGui::Checkbox("##anneal_on", &anneal)) sc.anneal = anneal ? st.anneal_steps : 0;
+  ImGui::EndDisabled();
   tooltip(anneal_help);
   ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-  ImGui::BeginDisabled(!anneal);
+  ImGui::BeginDisabled(!anneal || forward);
   int T = anneal ? sc.anneal : st.anneal_steps;
   ImGui::SetNextItemWidth(std::max(ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemInnerSpacing.x,
                                    ImGui::GetFontSize() * 4));
@@ -288,6 +343,11 @@ void draw_objective(ControlsState& st) {
   }
   ImGui::EndDisabled();
   tooltip(anneal_help);
+
+  if (ImGui::Button(st.show_gradvar ? "Gradient variance \u2713##gradvar" : "Gradient variance\u2026##gradvar"))
+    st.show_gradvar = !st.show_gradvar;
+  tooltip("Open (or close) the estimator window: how noisy each gradient estimator is at the current q, "
+          "for S = 1, 4, 16 and 64 on log\u2013log axes, measured off the UI thread on a copy of the fit.");
 }
 
 void draw_optimizer(vi::Scene& sc) {
@@ -344,9 +404,9 @@ void draw_advanced(vi::Scene& sc) {
           "more accurate and slower to build.");
 }
 
-// [SECTION] Family comparison
+// [SECTION] Comparison fits
 
-// A family the comparison does not show yet, for "+ add a fit".
+// A family the comparison does not show yet, for "+ family".
 std::string next_family(const ControlsState& st) {
   for (const char* f : {"meanfield", "planar", "realnvp", "fullrank", "mixture", "radial", "lowrank"}) {
     bool used = st.edited.family == f;
@@ -356,18 +416,40 @@ std::string next_family(const ControlsState& st) {
   return "meanfield";
 }
 
-void draw_compare(ControlsState& st) {
-  section("Compare families");
+// The main fit's family with an objective no fit of that family uses yet (and the family can
+// serve), for "+ objective": forward KL first (the lesson of reverse vs forward), then Rényi.
+vi::Scene next_objective(ControlsState& st) {
+  vi::Scene c = st.edited;
+  c.estimator = "reparam";
+  c.baseline = "none";
+  const vi::Family* family = st.families.get(c.family, c.family_options);
+  for (const char* objective : {"forward-kl", "renyi", "reverse-kl"}) {
+    bool used = st.edited.objective == objective;
+    for (const vi::Scene& o : st.compare) used |= o.family == c.family && o.objective == objective;
+    c.objective = objective;
+    if (!used && (!family || objective_unsupported(*family, c).empty())) return c;
+  }
+  // Every objective is taken: another α.
+  c.objective = "renyi";
+  c.alpha = 0;
+  return c;
+}
+
+void draw_compare(ControlsState& st, const vi::Snapshot& snap) {
+  section("Compare fits");
   if (st.compare.empty())
-    wrapped_dim("Fit up to three other families beside this one, on the same target with the same "
-                "seed, S, optimizer and start: the centre shows every fit side by side, and the KL "
-                "plot all of their KL(q\u2016p).");
+    wrapped_dim("Fit up to three more q beside this one \u2014 another family, or the same family with "
+                "another objective \u2014 on the same target with the same seed, S, optimizer and start, so "
+                "they draw the same \u03B5. The centre shows every fit side by side, the right panel their "
+                "curves and a table of their numbers.");
+  st.compare_notes.resize(st.compare.size());
   const float fs = ImGui::GetFontSize();
   int remove = -1;
   for (size_t i = 0; i < st.compare.size(); ++i) {
     vi::Scene& c = st.compare[i];
+    const vi::Scene before = c;
     ImGui::PushID(int(i));
-    // A swatch in the fit's colour (the same in the panel titles and the plots).
+    // A swatch in the fit's colour (the same in the panel titles, the plots and the table).
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float h = ImGui::GetFrameHeight();
     ImGui::GetWindowDrawList()->AddRectFilled({p.x, p.y + h * 0.25f}, {p.x + fs * 0.45f, p.y + h * 0.75f},
@@ -383,23 +465,59 @@ void draw_compare(ControlsState& st) {
     ImGui::SameLine();
     if (ImGui::Button("\u2715")) remove = int(i);
     tooltip("Remove this comparison fit (the others restart).");
+    // The fit's own settings, indented under its swatch.
+    const float indent = fs * 0.45f + style.ItemSpacing.x;
+    ImGui::Indent(indent);
     draw_family_sizes(c.family_options, c.family);
+    // Its objective: the main fit's S decides what a leave-one-out baseline can do.
+    c.samples = st.edited.samples;
+    ObjectiveWidgetOptions options;
+    if (i < snap.comparison.size() && snap.comparison[i]->scene.sampling == "snis")
+      options.snis_ess = snap.comparison[i]->metrics.snis_ess;
+    draw_objective_widgets(c, st.families, options);
+    // As for the main fit: a note on a fallback stays until the family or objective changes again.
+    std::string note = fit_objective_to_family(c, st.families);
+    if (!note.empty()) st.compare_notes[i] = std::move(note);
+    else if (!(c.family == before.family && c.family_options == before.family_options && c.objective == before.objective))
+      st.compare_notes[i].clear();
+    if (!st.compare_notes[i].empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kNote);
+      ImGui::TextWrapped("%s", st.compare_notes[i].c_str());
+      ImGui::PopStyleColor();
+    }
+    ImGui::Unindent(indent);
+    ImGui::Spacing();
     ImGui::PopID();
   }
-  if (remove >= 0) st.compare.erase(st.compare.begin() + remove);
+  if (remove >= 0) {
+    st.compare.erase(st.compare.begin() + remove);
+    st.compare_notes.erase(st.compare_notes.begin() + remove);
+  }
 
   ImGui::BeginDisabled(int(st.compare.size()) >= kMaxCompare);
-  if (ImGui::Button("+ add a fit##compare_add")) {
+  if (ImGui::Button("+ family##compare_add")) {
     vi::Scene c = st.edited;
     c.family = next_family(st);
+    std::string note = fit_objective_to_family(c, st.families);
     st.compare.push_back(std::move(c));
+    st.compare_notes.push_back(std::move(note));
   }
+  tooltip("Add a fit of another family with this fit's objective (up to three). All fits restart "
+          "together and then step together; a fit that diverges stops alone while the others keep running.");
+  ImGui::SameLine();
+  if (ImGui::Button("+ objective##compare_add_objective")) {
+    st.compare.push_back(next_objective(st));
+    st.compare_notes.emplace_back();
+  }
+  tooltip("Add a fit of this fit's family with another objective (forward KL first, then R\u00E9nyi): the "
+          "same q, the same draws, a different thing to minimize.");
   ImGui::EndDisabled();
-  tooltip("Add a family to compare (up to three). All fits restart together and then step "
-          "together; a fit that diverges stops alone while the others keep running.");
   if (!st.compare.empty()) {
     ImGui::SameLine();
-    if (ImGui::Button("clear##compare_clear")) st.compare.clear();
+    if (ImGui::Button("clear##compare_clear")) {
+      st.compare.clear();
+      st.compare_notes.clear();
+    }
     tooltip("Remove every comparison fit: back to the single view.");
   }
 }
@@ -408,14 +526,7 @@ void draw_compare(ControlsState& st) {
 
 std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::vector<vi::Scene>& compare) {
   std::vector<vi::Scene> out;
-  for (const vi::Scene& c : compare) {
-    vi::Scene s = c.compared_with(primary);
-    // The same annealing schedule and entropy estimator as the primary fit: only the family
-    // and its sizes differ.
-    s.anneal = primary.anneal;
-    s.analytic_entropy = primary.analytic_entropy;
-    out.push_back(std::move(s));
-  }
+  for (const vi::Scene& c : compare) out.push_back(c.compared_with(primary));  // the annealing and entropy too
   return out;
 }
 
@@ -428,7 +539,26 @@ ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s, co
   if (scene.anneal > 0) st.anneal_steps = std::min(scene.anneal, kAnnealMax);
   st.compare = compare;
   st.compare_sent = comparison_scenes(scene, compare);
+  st.compare_notes.resize(compare.size());
+  if (!presets().empty()) st.lesson = presets().front().name;
   return st;
+}
+
+void open_preset(ControlsState& st, vi::Engine& engine, const std::string& name) {
+  const Preset& p = find_preset(name);
+  ControlsState next = make_controls_state(p.scene, p.steps_per_s, p.compare);
+  // What is not the scene stays as the user left it.
+  next.families = std::move(st.families);
+  next.show_gradvar = st.show_gradvar;
+  next.grid_preset = st.grid_preset;
+  next.lesson = p.name;
+  engine.apply(p.scene);
+  engine.compare(next.compare_sent);
+  // A lesson starts from its initial q, even where the scene before could have carried on into it.
+  engine.reset();
+  engine.set_speed(next.max_speed ? 0.0 : next.speed);
+  if (p.play) engine.play();
+  st = std::move(next);
 }
 
 void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& snap) {
@@ -446,26 +576,43 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   }
 
   draw_run_commands(st, engine, snap);
+  const std::string lesson = draw_lessons(st);
   draw_target(st.edited, snap);
   draw_family(st.edited);
-  draw_objective(st);
+  draw_objective(st, snap);
   draw_optimizer(st.edited);
   draw_init(st.edited);
-  draw_compare(st);
+  draw_compare(st, snap);
   draw_paper_figures(st);
   draw_advanced(st.edited);
   ImGui::PopItemWidth();
 
-  // The primary scene first: a comparison sent after it is built on the new scene.
-  if (!(st.edited == st.last_sent)) {
-    engine.apply(st.edited);
-    st.last_sent = st.edited;
+  if (!lesson.empty()) {
+    open_preset(st, engine, lesson);  // a name from presets() itself
+    return;
   }
+  // A family (or S) the objective does not suit: fall back to one it does, and say so; after every
+  // widget, so that what is sent can be served. (The comparison fits did the same in draw_compare.)
+  const std::string note = fit_objective_to_family(st.edited, st.families);
+  if (!note.empty()) st.objective_note = note;
+  else if (!(st.edited.family == st.last_sent.family && st.edited.family_options == st.last_sent.family_options &&
+             st.edited.objective == st.last_sent.objective))
+    st.objective_note.clear();  // a note stays until the family or objective it was about changes again
+
+  // The engine checks each command against the fits it has. A primary that restarts goes first, so
+  // that new comparison fits are built on it; a live change of the primary (S, η, α…) goes after
+  // the comparison fits, which may have changed to suit it (S = 1 takes a leave-one-out baseline
+  // away from them, and the old baseline would refuse the new S).
+  const bool primary_changed = !(st.edited == st.last_sent);
+  const bool primary_live = primary_changed && st.last_sent.can_continue_into(st.edited);
+  if (primary_changed && !primary_live) engine.apply(st.edited);
   std::vector<vi::Scene> fits = comparison_scenes(st.edited, st.compare);
   if (fits != st.compare_sent) {
     engine.compare(fits);
     st.compare_sent = std::move(fits);
   }
+  if (primary_live) engine.apply(st.edited);
+  st.last_sent = st.edited;
 }
 
 // [SECTION] Shortcuts

@@ -4,6 +4,7 @@
 // copy to the engine at once, and the engine decides whether the fit continues or restarts.
 #pragma once
 
+#include "app/objective_controls.hpp"
 #include "vi/engine.hpp"
 #include "vi/scene.hpp"
 #include "vi/snapshot.hpp"
@@ -24,11 +25,23 @@ struct ControlsState {
   bool max_speed = false;  // "max": as fast as possible (engine.set_speed(0))
   int anneal_steps = 1000;  // T the β-annealing checkbox turns on with (remembered while off)
 
-  // Family comparison: each entry's family and family_options are what is compared; the rest
-  // is taken from the primary scene when sent (Scene::compared_with), including the annealing
-  // and the entropy estimator, so fits differ only in their family.
+  // Fits side by side: each entry's family, sizes and objective (α, estimator, baseline,
+  // sampling) are what is compared; the rest is taken from the primary scene when sent
+  // (Scene::compared_with), including the annealing and the entropy estimator.
   std::vector<vi::Scene> compare;       // ≤ kMaxCompare entries
   std::vector<vi::Scene> compare_sent;  // what was last sent with engine.compare
+
+  // What each family can serve (the objective widgets grey out the rest), and why an objective
+  // was changed for the family last chosen: the main fit's note, then one per comparison fit.
+  FamilyProbe families;
+  std::string objective_note;
+  std::vector<std::string> compare_notes;
+
+  // The gradient-variance window (app/estimator_panel.hpp) is open.
+  bool show_gradvar = false;
+
+  // Lessons (app/presets.hpp): the preset the combo shows.
+  std::string lesson;
 
   // Which families have a closed-form entropy, probed once per family name.
   std::vector<std::pair<std::string, bool>> entropy_known;
@@ -40,6 +53,7 @@ struct ControlsState {
 };
 
 // `compare`: comparison fits already sent to the engine (e.g. from GuiOptions::compare).
+// Move-only (it owns the family probes).
 ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s,
                                   const std::vector<vi::Scene>& compare = {});
 
@@ -48,6 +62,11 @@ std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::ve
 
 // Draws the panel into the current window and sends commands to `engine`.
 void draw_controls(ControlsState& state, vi::Engine& engine, const vi::Snapshot& snap);
+
+// Opens the preset named `name` (app/presets.hpp): its scene and comparison fits, sent to
+// `engine` and started afresh at the preset's speed, playing when the preset says so. Throws
+// std::invalid_argument for an unknown name.
+void open_preset(ControlsState& state, vi::Engine& engine, const std::string& name);
 
 // The run keys pressed this frame: Space (play / pause), Right arrow (one step, repeats), R
 // (reset) — none while a text field has the keyboard or a modifier is held. The single view

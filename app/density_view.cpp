@@ -50,6 +50,10 @@ constexpr ImU32 kFrameBorder = IM_COL32(140, 145, 160, 255);
 constexpr ImU32 kGridLine = IM_COL32(235, 236, 242, 235);    // the scrubber's z₀ grid …
 constexpr ImU32 kGridOutline = IM_COL32(0, 0, 0, 150);       // … over a dark outline
 constexpr ImU32 kDivergedText = IM_COL32(255, 168, 64, 255);
+// The forward-KL optimum q*: dashed pink over a dark outline, distinct from q's white lines, p's
+// grey dashes and every viridis colour.
+constexpr ImU32 kOptimumLine = IM_COL32(255, 105, 215, 255);
+constexpr ImU32 kOptimumOutline = IM_COL32(20, 0, 20, 210);
 
 // [SECTION] Textures (p̃ heatmap, log|det J_k| map)
 
@@ -250,7 +254,7 @@ void frame_message(ImDrawList* dl, const Frame& f, ImU32 color, const std::strin
 }
 
 // The legend under the frame: entries flow left to right, wrapping into rows.
-enum class Swatch { QContours, PContours, Samples, QMean, PMean, Grid };
+enum class Swatch { QContours, PContours, Samples, QMean, PMean, Grid, Optimum };
 struct LegendEntry {
   Swatch kind;
   std::string text;
@@ -311,6 +315,12 @@ void draw_legend(ImDrawList* dl, const LegendLayout& l, float centre_x, float to
         plot::dashed_polyline(dl, seg, 2, false, kPLine, 1.4f * px, 7 * px, 5 * px);
         break;
       }
+      case Swatch::Optimum: {
+        const ImVec2 seg[2] = {{x0, cy}, {x0 + sw, cy}};
+        plot::dashed_polyline(dl, seg, 2, false, kOptimumOutline, 4.6f * px, 9 * px, 6 * px);
+        plot::dashed_polyline(dl, seg, 2, false, kOptimumLine, 2.4f * px, 9 * px, 6 * px);
+        break;
+      }
       case Swatch::Samples:
         dl->AddCircleFilled({xm, cy}, 3.8f * px, kSampleRim, 10);
         dl->AddCircleFilled({xm, cy}, 2.8f * px, kSampleFill, 10);
@@ -336,6 +346,7 @@ struct FitView {
   const ScrubResult* scrub = nullptr;
   unsigned int scrub_texture = 0;  // the GL texture of scrub's log|det J| map (0 = none)
   PanelOptions options;            // compact, axes, contour labels, interactive
+  const ForwardKlReference* optimum = nullptr;  // the forward-KL optimum to draw dashed (null = none)
 };
 
 // What draw_fit_view drew, and what the mouse did to it.
@@ -423,6 +434,21 @@ void draw_contour_labels(ImDrawList* dl, const DensityLayers& st, const Frame& f
       break;
     }
   }
+}
+
+// The forward-KL optimum's ellipses, dashed, thickest at 50 % like q's contours.
+void draw_optimum(ImDrawList* dl, const Frame& f, const ForwardKlReference& r, float px) {
+  std::vector<ImVec2> pts;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const vi::Contour& c : r.contours) {
+      const float th = q_contour_thickness(c.mass, px) * 0.85f;
+      for (const vi::Polyline& pl : c.lines) {
+        to_screen(f, pl, pts);
+        const ImU32 colour = pass == 0 ? kOptimumOutline : kOptimumLine;
+        const float width = pass == 0 ? th + 2.2f * px : th;
+        plot::dashed_polyline(dl, pts.data(), int(pts.size()), pl.closed, colour, width, 9 * px, 6 * px);
+      }
+    }
 }
 
 // The bounding box of the finite columns of `a` and `b`; false when there are none.
@@ -557,6 +583,8 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
       if (fit.q.mean.size() >= 2 && fit.q.mean.allFinite())
         draw_diamond(dl, f.s(fit.q.mean(0), fit.q.mean(1)), 7 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px);
     }
+    // The forward-KL optimum over q's contours: where q has reached it, white and pink alternate.
+    if (fv.optimum && st.show_optimum) draw_optimum(dl, f, *fv.optimum, px);
     // Contour labels last, on the lines, so no line crosses them.
     if (st.show_q_contours && opt.contour_labels) draw_contour_labels(dl, st, f, fit, tv, px);
   }
@@ -697,9 +725,9 @@ void flow(const char* next_label, bool checkbox) {
   if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
 }
 
-void draw_options(DensityViewState& st, int layers, bool comparing, bool& reset_clicked) {
+void draw_options(DensityViewState& st, int layers, bool comparing, bool optimum, bool& reset_clicked) {
   const bool scrubbing = st.scrubber && layers > 0 && !comparing;
-  draw_layer_options(st.layers, scrubbing);
+  draw_layer_options(st.layers, scrubbing, optimum);
   if (layers > 0) {
     flow("layers", true);
     ImGui::BeginDisabled(comparing);
@@ -718,7 +746,7 @@ void draw_options(DensityViewState& st, int layers, bool comparing, bool& reset_
 
 }  // namespace
 
-void draw_layer_options(DensityLayers& st, bool scrubbing) {
+void draw_layer_options(DensityLayers& st, bool scrubbing, bool optimum) {
   ImGui::BeginDisabled(scrubbing);
   ImGui::Checkbox("log density", &st.log_density);
   tooltip("Colour the heatmap by log p̃(z) (clamped to 12 nats below its maximum) instead of "
@@ -741,6 +769,13 @@ void draw_layer_options(DensityLayers& st, bool scrubbing) {
   ImGui::Checkbox("means", &st.show_means);
   tooltip("Diamond: the mean of q. Cross: the mean of p (quadrature).");
   ImGui::EndDisabled();
+  if (optimum) {
+    flow("forward-KL optimum", true);
+    ImGui::Checkbox("forward-KL optimum", &st.show_optimum);
+    tooltip("Dashed pink ellipses: the Gaussian that minimizes KL(p\u2016q) within the family, in closed "
+            "form. It matches p's moments: p's mean and covariance (a mean-field q takes p's marginal "
+            "variances). A forward-KL fit should settle onto it; drawn at q's masses, 50 / 90 / 99 %.");
+  }
 }
 
 namespace {
@@ -811,7 +846,8 @@ int best_columns(int n, ImVec2 area, double box_aspect, float title_h) {
 }
 
 // The legend entries of what `st` shows (the scrubber's when `scrub_k` ≥ 0).
-std::vector<LegendEntry> legend_entries(const DensityLayers& st, bool has_target, int scrub_k = -1) {
+std::vector<LegendEntry> legend_entries(const DensityLayers& st, bool has_target, int scrub_k = -1,
+                                        bool has_optimum = false) {
   std::vector<LegendEntry> entries;
   if (scrub_k >= 0) {
     const int k = scrub_k;
@@ -823,6 +859,7 @@ std::vector<LegendEntry> legend_entries(const DensityLayers& st, bool has_target
     if (st.show_p_contours && has_target) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
     if (st.show_samples) entries.push_back({Swatch::Samples, "samples of q\u1D69"});
     if (st.show_means) entries.push_back({Swatch::QMean, "mean of q\u1D69"}), entries.push_back({Swatch::PMean, "mean of p"});
+    if (st.show_optimum && has_optimum) entries.push_back({Swatch::Optimum, "forward-KL optimum q* (moment matching)"});
   }
   return entries;
 }
@@ -877,8 +914,18 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   const int layers = probe_layers(st, snap.scene);
   const bool scrubbing = st.scrubber && layers > 0 && !comparing;
 
+  // The fits shown, the primary first, and the forward-KL optimum of each (null: none).
+  std::vector<const vi::Snapshot*> fits{&snap};
+  for (const auto& c : snap.comparison) fits.push_back(c.get());
+  std::vector<std::shared_ptr<const ForwardKlReference>> optima;
+  bool any_optimum = false;
+  for (const vi::Snapshot* fit : fits) {
+    optima.push_back(st.references.get(*fit));
+    any_optimum |= optima.back() != nullptr;
+  }
+
   bool reset_clicked = false;
-  draw_options(st, layers, comparing, reset_clicked);
+  draw_options(st, layers, comparing, any_optimum, reset_clicked);
 
   // The scrubber's result: the newest finished one, if it belongs to this family.
   std::shared_ptr<const ScrubResult> scrub;
@@ -898,7 +945,8 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const LegendLayout legend =
-      layout_legend(legend_entries(st.layers, tv != nullptr, scrubbing ? (scrub ? scrub->key.k : 0) : -1), avail.x - fs);
+      layout_legend(legend_entries(st.layers, tv != nullptr, scrubbing ? (scrub ? scrub->key.k : 0) : -1, any_optimum),
+                    avail.x - fs);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   g_last_rects.clear();
   // Keeps a legend centred under `centre_x` but inside the panel.
@@ -911,7 +959,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     // One fit: the frame, the colour bar on its right, the legend under it.
     const float right_m = fs * 5.4f;
     const float bottom = origin.y + avail.y - legend.height() - fs * 0.3f;
-    FitView fv{&snap, scrubbing ? scrub.get() : nullptr, 0, {}};
+    FitView fv{&snap, scrubbing ? scrub.get() : nullptr, 0, {}, optima.front().get()};
     fv.options.compact = false;
     if (fv.scrub && st.scrub_uploaded == scrub) fv.scrub_texture = st.scrub_texture;
     const Frame f = draw_fit_view(st.panel, st.layers, tv.get(), fv, origin, {origin.x + avail.x - right_m, bottom}).f;
@@ -926,9 +974,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     draw_colour_bar(dl, st.layers, f, scrubbing ? scrub.get() : nullptr);
   } else {
     // Fits side by side: the primary first, then each comparison fit, each titled with its
-    // colour (as in the plots), family, sizes and KL(q‖p).
-    std::vector<const vi::Snapshot*> fits{&snap};
-    for (const auto& c : snap.comparison) fits.push_back(c.get());
+    // colour (as in the plots), family, sizes, objective and the KL it minimizes.
     const int n = int(fits.size());
     const float title_h = fs * 1.5f;
     const ImVec2 area{avail.x, std::max(avail.y - legend.height() - fs * 0.5f, fs * 8)};
@@ -944,16 +990,22 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
       const ImVec2 c0{row_x + cw * float(i % cols), origin.y + ch * float(row)};
       ImGui::PushID(i);
       const Frame f =
-          draw_fit_view(st.panel, st.layers, tv.get(), {&fit, nullptr, 0, {}}, {c0.x, c0.y + title_h}, {c0.x + cw, c0.y + ch}).f;
+          draw_fit_view(st.panel, st.layers, tv.get(), {&fit, nullptr, 0, {}, optima[size_t(i)].get()},
+                        {c0.x, c0.y + title_h}, {c0.x + cw, c0.y + ch})
+              .f;
       ImGui::PopID();
       g_last_rects.push_back(to_pixels(f));
       frames_bottom = std::max(frames_bottom, f.a1.y);
       // The title over the frame: swatch, label, KL.
       const float ty = f.a0.y - title_h + fs * 0.1f;
       dl->AddRectFilled({f.a0.x, ty + fs * 0.3f}, {f.a0.x + fs * 0.7f, ty + fs * 1.0f}, plot::palette(i), 2.0f);
-      const std::string label = fit_label(fit.scene);
+      const std::string label = fit_title(fit.scene);
       const bool diverged = fit.state == vi::EngineState::Diverged;
-      const std::string kl = diverged ? "diverged" : "KL(q\u2016p) = " + plot::format_value(fit.metrics.kl_q_p, 3);
+      // The divergence the fit minimizes: KL(p‖q) for forward KL, else KL(q‖p) (the table has both).
+      const bool forward = fit.scene.objective == "forward-kl";
+      const std::string kl = diverged ? "diverged"
+                             : forward ? "KL(p\u2016q) = " + plot::format_value(fit.metrics.kl_p_q, 3)
+                                       : "KL(q\u2016p) = " + plot::format_value(fit.metrics.kl_q_p, 3);
       const float lx = f.a0.x + fs * 1.0f;
       dl->AddText({lx, ty}, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
       const float kx = lx + ImGui::CalcTextSize(label.c_str()).x + fs * 0.8f;

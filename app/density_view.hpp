@@ -7,13 +7,17 @@
 //
 // Two more modes share the same drawing (one function draws one fit's view into a rectangle):
 // - comparison: when the snapshot carries comparison fits, the fits are drawn side by side as
-//   smaller views, each titled with its family, sizes and KL(q‖p); zoom and pan are shared.
+//   smaller views, each titled with its family, sizes, objective and the KL it minimizes
+//   (KL(p‖q) for forward KL, else KL(q‖p)); zoom and pan are shared.
+// A forward-KL fit of a Gaussian family also shows the optimum it should reach (moment matching,
+// app/forward_kl_reference.hpp) as dashed ellipses at q's contour masses.
 // - layer scrubber (flows only): at layer k = 0 … K, the base draws and a grid of the base space
 //   pushed through the first k layers, over layer k's log|det J_k| (app/layer_scrubber.hpp).
 // Other views made of many panels (app/grid_view.hpp) draw each with draw_density_panel: the same
 // drawing, with the panel's own texture and zoom box.
 #pragma once
 
+#include "app/forward_kl_reference.hpp"
 #include "app/layer_scrubber.hpp"
 #include "vi/snapshot.hpp"
 #include "vi/types.hpp"
@@ -34,6 +38,7 @@ struct DensityLayers {
   bool show_p_contours = true;  // p's 50 / 90 / 99 % contours, dashed
   bool show_samples = true;     // the cloud of q samples
   bool show_means = true;       // markers at the means of q and p
+  bool show_optimum = true;     // forward-KL fits of Gaussian families: the moment-matching optimum q*, dashed
 };
 
 // One panel's own state: its heatmap of p~ (a GL texture, uploaded once per TargetView and
@@ -63,6 +68,9 @@ struct DensityViewState {
   std::shared_ptr<const ScrubResult> scrub_uploaded;
   unsigned int scrub_texture = 0;
 
+  // The forward-KL optima of the fits shown (computed once per target and family).
+  ForwardKlReferences references;
+
   // How many layers the shown family has (0 = not a flow), asked of the family when it changes.
   std::string probed_family;
   vi::FamilyOptions probed_options;
@@ -88,8 +96,9 @@ std::vector<PixelRect> last_density_view_rects();
 // [SECTION] One density panel, for views made of many (the grid view)
 
 // The layers' checkboxes, wrapping onto new lines as the width requires. `scrubbing` greys out
-// those the layer scrubber does not draw.
-void draw_layer_options(DensityLayers& layers, bool scrubbing = false);
+// those the layer scrubber does not draw; `optimum`: a fit shown has a forward-KL optimum to draw
+// (its checkbox is shown only then).
+void draw_layer_options(DensityLayers& layers, bool scrubbing = false, bool optimum = false);
 
 struct PanelOptions {
   bool compact = true;         // tighter margins and denser ticks (a small panel)

@@ -9,9 +9,11 @@
 
 #include "app/controls.hpp"
 #include "app/density_view.hpp"
+#include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
 #include "app/grid_view.hpp"
 #include "app/metrics_panel.hpp"
+#include "app/presets.hpp"
 #include "app/screenshot.hpp"
 #include "app/status_line.hpp"
 #include "app/style.hpp"
@@ -64,6 +66,7 @@ struct UiState {
   ControlsState controls;
   DensityViewState density;
   MetricsPanelState metrics;
+  EstimatorPanelState estimator;
   GridViewState grid;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
@@ -141,6 +144,9 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
 
   draw_status_line(snap);
   ImGui::End();
+
+  // The estimator window floats over the layout while it is open.
+  draw_estimator_panel(ui.estimator, &ui.controls.show_gradvar, snap);
 }
 
 // [SECTION] The grid view and back
@@ -185,6 +191,7 @@ void open_cell(UiState& ui, vi::Engine& engine, int cell) {
   if (steps > 0) engine.step(steps);
   ControlsState next = make_controls_state(scene, ui.controls.max_speed ? 0.0 : ui.controls.speed);
   next.grid_preset = ui.controls.grid_preset;
+  next.show_gradvar = ui.controls.show_gradvar;
   ui.controls = std::move(next);
   ui.grid_mode = false;
 }
@@ -224,17 +231,27 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
-  // A bad scene (or comparison) is the caller's error: say why before opening anything.
+  // A bad scene (or comparison, or preset) is the caller's error: say why before opening anything.
   std::unique_ptr<vi::Engine> engine;
+  vi::Scene scene = options.scene;
   std::vector<vi::Scene> compare;
+  bool play = options.play;
+  double steps_per_s = options.steps_per_s;
   try {
     if (!options.grid.empty()) vi::make_fit_grid(options.grid);  // an unknown preset: say so now
-    if (options.compare.size() > size_t(kMaxCompare))
+    if (!options.preset.empty()) {
+      const Preset& p = find_preset(options.preset);
+      scene = p.scene;
+      compare = p.compare;
+      play = play || p.play;
+      steps_per_s = p.steps_per_s;
+    }
+    if (compare.size() + options.compare.size() > size_t(kMaxCompare))
       throw std::invalid_argument("compare: at most " + std::to_string(kMaxCompare) + " comparison fits, got " +
-                                  std::to_string(options.compare.size()));
-    for (const std::string& spec : options.compare) compare.push_back(parse_fit_spec(spec, options.scene));
-    engine = std::make_unique<vi::Engine>(options.scene, shot ? 0.0 : options.steps_per_s);
-    if (!compare.empty()) engine->compare(comparison_scenes(options.scene, compare));
+                                  std::to_string(compare.size() + options.compare.size()));
+    for (const std::string& spec : options.compare) compare.push_back(parse_fit_spec(spec, scene));
+    engine = std::make_unique<vi::Engine>(scene, shot ? 0.0 : steps_per_s);
+    if (!compare.empty()) engine->compare(comparison_scenes(scene, compare));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vilab: %s\n", e.what());
     return 2;
@@ -287,7 +304,10 @@ int run_gui(const GuiOptions& options) {
   }
 
   UiState ui;
-  ui.controls = make_controls_state(options.scene, options.steps_per_s, compare);
+  ui.controls = make_controls_state(scene, steps_per_s, compare);
+  if (!options.preset.empty()) ui.controls.lesson = options.preset;
+  ui.controls.show_gradvar = options.gradvar;
+  ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
   ui.content_scale = scale;
   ui.density.scrubber = options.scrub_layer >= 0;
   ui.density.scrub_k = options.scrub_layer;
@@ -304,7 +324,7 @@ int run_gui(const GuiOptions& options) {
   } else if (shot) {
     engine->step(options.shot_steps);
     engine->sync();
-  } else if (options.play) {
+  } else if (play) {
     if (ui.grid_mode) ui.grid.session->play();
     else engine->play();
   }

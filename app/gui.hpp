@@ -21,8 +21,17 @@ struct GuiOptions {
   std::string shot_path;
   int64_t shot_steps = 0;
   // Comparison fits to open with (at most 3), each a spec "family[:key=value,…]" as parsed by
-  // parse_fit_spec (app/fit_spec.hpp), e.g. {"meanfield", "planar:K=16"}. Empty = single view.
+  // parse_fit_spec (app/fit_spec.hpp), e.g. {"meanfield", "planar:K=16",
+  // "fullrank:objective=forward-kl"}. Empty = single view.
   std::vector<std::string> compare;
+  // Open this lesson (a name from presets(), app/presets.hpp, e.g. "bimodal-reverse-forward")
+  // instead of `scene`: its scene, its comparison fits (`compare` specs are added after them,
+  // read against the preset's scene), its speed, and playing when it says so (shot mode steps
+  // `shot_steps` instead). Empty = none. An unknown name is a bad option (exit code 2).
+  std::string preset;
+  // Open the gradient-variance window (app/estimator_panel.hpp); it measures at once (in shot
+  // mode before the PNG is taken).
+  bool gradvar = false;
   // Open the layer scrubber at layer k (clamped to the flow's K; ignored for a family that is
   // not a flow, and while comparing). −1 = closed.
   int scrub_layer = -1;

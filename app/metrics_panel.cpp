@@ -1,9 +1,10 @@
 // app/metrics_panel.cpp — ELBO and KL against step (app/plot.hpp), and q vs p in numbers.
 //
 // With comparison fits, both plots show every fit, one colour each (app/plot.hpp's palette, the
-// colours of the panel titles in the density view).
+// colours of the panel titles in the density view), and the numbers are the comparison table.
 #include "app/metrics_panel.hpp"
 
+#include "app/comparison_table.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
@@ -26,6 +27,7 @@ constexpr ImU32 kLogZ = IM_COL32(240, 228, 66, 230);
 constexpr ImU32 kKlQP = IM_COL32(230, 159, 0, 255);
 constexpr ImU32 kKlPQ = IM_COL32(220, 130, 185, 255);
 constexpr ImU32 kBetaOne = IM_COL32(205, 208, 220, 220);
+constexpr ImU32 kOptimum = IM_COL32(255, 105, 215, 230);  // the density view's dashed q*
 
 // Table numbers: 4 decimals in a fixed column (so rows line up and −7e−8 reads as 0.0000),
 // significant digits when large.
@@ -107,23 +109,48 @@ void numbers_table(const vi::Snapshot& snap) {
   ImGui::EndTable();
 }
 
+// Puts the next item on the same line when `width` fits, else on a new one.
+void flow(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
 }  // namespace
 
 plot::Series history_series(std::string label, ImU32 colour, float thickness, const std::vector<vi::HistoryPoint>* h,
                             double vi::HistoryPoint::*field, bool fit) {
-  return {std::move(label), colour, thickness, int(h->size()),
-          [h, field](int i) { return plot::Point{double((*h)[size_t(i)].step), (*h)[size_t(i)].*field}; }, true, fit};
+  plot::Series s;
+  s.label = std::move(label);
+  s.color = colour;
+  s.thickness = thickness;
+  s.count = int(h->size());
+  s.point = [h, field](int i) { return plot::Point{double((*h)[size_t(i)].step), (*h)[size_t(i)].*field}; };
+  s.fit = fit;
+  return s;
 }
 
 void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   const float fs = ImGui::GetFontSize();
   const std::vector<vi::HistoryPoint>& h = snap.history;
   const float avail_h = ImGui::GetContentRegionAvail().y;
-  const float table_h = fs * 1.55f * 12 + fs;  // 11 rows + header, with padding
-  const float plot_h = std::max(fs * 8, (avail_h - table_h - fs * 4.2f) * 0.5f);
   const bool comparing = !snap.comparison.empty();
   std::vector<const vi::Snapshot*> fits{&snap};
   for (const auto& c : snap.comparison) fits.push_back(c.get());
+  // The numbers under the plots: the main fit's table (11 rows and a header), or the comparison
+  // table and the main fit's table folded under it.
+  const float table_h = comparing ? comparison_table_height(fits) + ImGui::GetFrameHeightWithSpacing() : fs * 1.55f * 12 + fs;
+  // The KL plot's heading line (title, direction, log scale) wraps onto a second line when narrow.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  auto box_w = [&](const char* label) {
+    return ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x + style.ItemSpacing.x;
+  };
+  const float direction_w = comparing ? box_w("KL(q\u2016p)") + box_w("KL(p\u2016q)") : 0.0f;
+  const float log_w = box_w("log scale");
+  const float kl_heading_w = ImGui::CalcTextSize("KL divergence").x + style.ItemSpacing.x + log_w + direction_w;
+  const float extra_line = kl_heading_w > ImGui::GetContentRegionAvail().x ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
+  // Two heading lines, the spacing after each plot, and ImGui::Spacing() before the numbers.
+  const float headings = 2 * ImGui::GetFrameHeightWithSpacing() + 3 * style.ItemSpacing.y;
+  const float plot_h = std::max(fs * 8, (avail_h - table_h - extra_line - headings) * 0.5f);
 
   // β-annealing: where β reaches 1.
   std::vector<plot::XRefLine> xrefs;
@@ -136,16 +163,22 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
           "the optimizer climbs the annealed objective (and the per-step estimate is of it); the "
           "smooth curve is always the true ELBO, at β = 1.");
   ImGui::SameLine(fs * 4.5f);
+  // A forward-KL or Rényi step estimates its own objective, not the ELBO: no faint curve then.
+  const bool step_estimates_elbo = snap.scene.objective == "reverse-kl";
+  ImGui::BeginDisabled(!step_estimates_elbo);
   ImGui::Checkbox("per-step estimate##elbo_est", &st.show_elbo_estimate);
-  tooltip("Also show the noisy ELBO estimate of each training step (from its S samples), faint. "
-          "Its spread is the gradient noise the optimizer lives with.");
+  ImGui::EndDisabled();
+  tooltip(step_estimates_elbo ? "Also show the noisy ELBO estimate of each training step (from its S samples), faint. "
+                                "Its spread is the gradient noise the optimizer lives with."
+                              : "Only a reverse-KL step estimates the ELBO; this fit's steps estimate its own "
+                                "objective (forward KL or the R\u00E9nyi bound). The smooth ELBO is computed for every fit.");
   {
     std::vector<plot::Series> series;
-    if (st.show_elbo_estimate)
-      series.push_back(history_series(comparing ? "per-step (" + fit_label(snap.scene) + ")" : "per-step estimate",
+    if (st.show_elbo_estimate && step_estimates_elbo)
+      series.push_back(history_series(comparing ? "per-step (" + fit_title(snap.scene) + ")" : "per-step estimate",
                                       kElboFaint, 1.0f, &h, &vi::HistoryPoint::elbo_estimate, false));
     for (size_t i = 0; i < fits.size(); ++i)
-      series.push_back(history_series(comparing ? fit_label(fits[i]->scene) : "ELBO",
+      series.push_back(history_series(comparing ? fit_title(fits[i]->scene) : "ELBO",
                                       comparing ? plot::palette(int(i)) : kElbo, 2.4f, &fits[i]->history,
                                       &vi::HistoryPoint::elbo));
     std::vector<plot::RefLine> refs;
@@ -159,30 +192,57 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
 
   // KL divergences.
   ImGui::TextUnformatted("KL divergence");
-  tooltip(comparing ? "KL(q‖p) of every fit against the step, one colour per fit (as in the panel titles): "
-                      "the family that gets lowest fits p best. KL = 0 only when q = p."
+  tooltip(comparing ? "One direction of KL for every fit against the step, one colour per fit (as in the panel "
+                      "titles and the table). KL(q\u2016p) rewards a q that stays inside p (reverse KL minimizes "
+                      "it); KL(p\u2016q) rewards a q that covers all of p (forward KL minimizes it). KL = 0 only "
+                      "when q = p."
                     : "How far q is from p, both ways, against the step. KL = 0 only when q = p.");
-  ImGui::SameLine(fs * 7.5f);
+  if (comparing) {
+    // Which direction: radio buttons, on this line when they fit.
+    flow(direction_w);
+    if (ImGui::RadioButton("KL(q\u2016p)##kl_qp", !st.kl_forward)) st.kl_forward = false;
+    tooltip("Plot KL(q\u2016p) (reverse KL) of every fit.");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("KL(p\u2016q)##kl_pq", st.kl_forward)) st.kl_forward = true;
+    tooltip("Plot KL(p\u2016q) (forward KL) of every fit. A dashed line marks KL(p\u2016q*) of the forward-KL "
+            "optimum of a Gaussian fit: the lowest it can go.");
+  }
+  if (comparing) flow(log_w);
+  else ImGui::SameLine(fs * 7.5f);
   ImGui::Checkbox("log scale##kl_log", &st.kl_log_scale);
   tooltip("Log y axis: KL shrinks over decades as q converges. Values ≤ 0 (Monte Carlo noise near "
           "zero) are not drawn on the log axis.");
   {
     std::vector<plot::Series> series;
     if (comparing) {
+      const auto field = st.kl_forward ? &vi::HistoryPoint::kl_p_q : &vi::HistoryPoint::kl_q_p;
       for (size_t i = 0; i < fits.size(); ++i)
-        series.push_back(history_series("KL(q\u2016p) " + fit_label(fits[i]->scene), plot::palette(int(i)), 2.4f,
-                                        &fits[i]->history, &vi::HistoryPoint::kl_q_p));
+        series.push_back(history_series(fit_title(fits[i]->scene), plot::palette(int(i)), 2.4f, &fits[i]->history, field));
     } else {
       series.push_back(history_series("KL(q\u2016p)", kKlQP, 2.4f, &h, &vi::HistoryPoint::kl_q_p));
       series.push_back(history_series("KL(p\u2016q)", kKlPQ, 2.4f, &h, &vi::HistoryPoint::kl_p_q));
     }
+    // Where KL(p‖q) is shown, the forward-KL optimum of each forward-KL Gaussian fit (once per value).
+    std::vector<plot::RefLine> refs;
+    if (!comparing || st.kl_forward)
+      for (const vi::Snapshot* f : fits)
+        if (const auto r = st.references.get(*f); r && std::isfinite(r->kl_p_q)) {
+          bool seen = false;
+          for (const plot::RefLine& x : refs) seen |= x.y == r->kl_p_q;
+          if (!seen) refs.push_back({r->kl_p_q, "KL(p\u2016q*) = " + plot::format_value(r->kl_p_q, 3), kOptimum});
+        }
     plot::PlotConfig cfg;
     cfg.height = plot_h;
     cfg.log_y = st.kl_log_scale;
-    plot::line_plot("##kl_plot", cfg, series, {}, xrefs);
+    plot::line_plot("##kl_plot", cfg, series, refs, xrefs);
   }
 
   ImGui::Spacing();
+  if (comparing) {
+    draw_comparison_table(fits);
+    // The main fit's full table and parameters, folded: the comparison table is what a class reads.
+    if (!ImGui::CollapsingHeader("fit 1 in detail##fit1_numbers")) return;
+  }
   numbers_table(snap);
 
   if (!snap.param_names.empty() && ImGui::CollapsingHeader("parameters φ##phi")) {

@@ -1,6 +1,10 @@
 // app/metrics_panel.hpp — the right-hand panel: live ELBO and KL plots, and a numbers table.
+//
+// With fits side by side, both plots show every fit in its colour, the KL plot either direction
+// (KL(q‖p) or KL(p‖q)), and the numbers are the comparison table (app/comparison_table.hpp).
 #pragma once
 
+#include "app/forward_kl_reference.hpp"
 #include "app/plot.hpp"
 #include "vi/snapshot.hpp"
 
@@ -12,6 +16,8 @@ namespace vilab {
 struct MetricsPanelState {
   bool show_elbo_estimate = true;  // the noisy per-step ELBO estimate, faint, under the smooth one
   bool kl_log_scale = true;        // KL plot on a log axis (KL spans decades as q converges)
+  bool kl_forward = false;         // fits side by side: the KL plot shows KL(p‖q) instead of KL(q‖p)
+  ForwardKlReferences references;  // KL(p‖q*) of forward-KL fits' optimum, marked on the KL plot
 };
 
 // Draws the panel into the rest of the current window's content region.

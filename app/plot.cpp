@@ -157,11 +157,12 @@ constexpr ImU32 kFrameBorder = IM_COL32(110, 115, 130, 255);
 constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 30);
 constexpr ImU32 kGridMinor = IM_COL32(255, 255, 255, 12);
 
-struct YAxis {
+// One axis, x or y: linear, or log10 (then positions are in decades).
+struct Axis {
   bool log = false;
-  double lo = 0, hi = 1;  // in transformed units (log10 y when log)
-  double t(double y) const { return log ? std::log10(y) : y; }
-  bool valid(double y) const { return std::isfinite(y) && (!log || y > 0); }
+  double lo = 0, hi = 1;  // in transformed units (log10 v when log)
+  double t(double v) const { return log ? std::log10(v) : v; }
+  bool valid(double v) const { return std::isfinite(v) && (!log || v > 0); }
 };
 
 struct Tick {
@@ -169,7 +170,7 @@ struct Tick {
   std::string label;
 };
 
-std::vector<Tick> y_ticks(const YAxis& ax, int max_ticks, double min_gap, std::vector<double>* minor) {
+std::vector<Tick> axis_ticks(const Axis& ax, int max_ticks, double min_gap, std::vector<double>* minor) {
   std::vector<Tick> out;
   if (!ax.log) {
     double step = 1;
@@ -206,15 +207,20 @@ std::vector<Tick> y_ticks(const YAxis& ax, int max_ticks, double min_gap, std::v
   return out;
 }
 
-// Index of the point whose x is nearest to `x` (points sorted by x).
-int nearest_index(const Series& s, double x) {
+// Index of the point whose x is nearest to `x` (points sorted by x), measured on the axis
+// (in decades on a log axis); `x` is in the axis' units.
+int nearest_index(const Series& s, const Axis& xa, double x) {
+  auto pos = [&](int i) {
+    const double v = s.point(i).x;
+    return xa.valid(v) ? xa.t(v) : -std::numeric_limits<double>::infinity();
+  };
   int lo = 0, hi = s.count - 1;
   while (hi - lo > 1) {
     const int mid = (lo + hi) / 2;
-    if (s.point(mid).x < x) lo = mid;
+    if (pos(mid) < x) lo = mid;
     else hi = mid;
   }
-  return std::abs(s.point(lo).x - x) <= std::abs(s.point(hi).x - x) ? lo : hi;
+  return std::abs(pos(lo) - x) <= std::abs(pos(hi) - x) ? lo : hi;
 }
 
 }  // namespace
@@ -233,24 +239,43 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 dim_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
 
-  // Data ranges.
-  YAxis ax;
+  // Data ranges (x_lo, x_hi in the x axis' units: decades on a log axis).
+  Axis ax;
   ax.log = cfg.log_y;
+  Axis xa;
+  xa.log = cfg.log_x;
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
   std::vector<double> fitted;
   for (const Series& s : series) {
     if (s.count <= 0) continue;
-    x_lo = std::min(x_lo, s.point(0).x);
-    x_hi = std::max(x_hi, s.point(s.count - 1).x);
+    if (!xa.log) {
+      x_lo = std::min(x_lo, s.point(0).x);
+      x_hi = std::max(x_hi, s.point(s.count - 1).x);
+    } else {
+      for (int i = 0; i < s.count; ++i)
+        if (const double x = s.point(i).x; xa.valid(x)) x_lo = std::min(x_lo, xa.t(x)), x_hi = std::max(x_hi, xa.t(x));
+    }
     if (!s.fit) continue;
     for (int i = 0; i < s.count; ++i) {
       const double y = s.point(i).y;
-      if (ax.valid(y)) fitted.push_back(ax.t(y));
+      if (!ax.valid(y)) continue;
+      fitted.push_back(ax.t(y));
+      // The error bars fit too (their lower end only where the axis can show it).
+      const double e = s.error ? s.error(i) : 0.0;
+      if (!(std::isfinite(e) && e > 0)) continue;
+      if (ax.valid(y + e)) fitted.push_back(ax.t(y + e));
+      if (ax.valid(y - e)) fitted.push_back(ax.t(y - e));
     }
   }
   const bool has_data = std::isfinite(x_lo);
   if (!has_data) x_lo = 0, x_hi = 1;
   if (!(x_hi > x_lo)) x_hi = x_lo + 1;
+  if (xa.log) {
+    // Markers at the first and last x would sit on the frame: pad both ends.
+    const double pad = 0.06 * (x_hi - x_lo);
+    x_lo -= pad, x_hi += pad;
+  }
+  xa.lo = x_lo, xa.hi = x_hi;
 
   double y_lo = std::numeric_limits<double>::infinity(), y_hi = -y_lo;
   if (!fitted.empty()) {
@@ -306,12 +331,13 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   const float plot_h = h - title_h - bottom_h;
   std::vector<double> minor;
   const double min_gap = (ax.hi - ax.lo) * double(fs * 1.6f) / std::max(1.0, double(plot_h));
-  const std::vector<Tick> yt = y_ticks(ax, std::max(2, int(plot_h / (fs * 2.2f))), min_gap, &minor);
+  const std::vector<Tick> yt = axis_ticks(ax, std::max(2, int(plot_h / (fs * 2.2f))), min_gap, &minor);
   float label_w = 0;
   for (const Tick& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
   const ImVec2 a0{p0.x + label_w + fs * 0.6f, p0.y + title_h};
   const ImVec2 a1{p0.x + w - fs * 0.5f, p0.y + h - bottom_h};
-  auto sx = [&](double x) { return float(a0.x + (x - x_lo) / (x_hi - x_lo) * (a1.x - a0.x)); };
+  auto sx = [&](double x) { return float(a0.x + (x - x_lo) / (x_hi - x_lo) * (a1.x - a0.x)); };  // axis units
+  auto sxd = [&](double x) { return sx(xa.t(x)); };                                                 // data units
   auto sy = [&](double t) { return float(a1.y - (t - ax.lo) / (ax.hi - ax.lo) * (a1.y - a0.y)); };
 
   dl->AddRectFilled(a0, a1, kFrameBg);
@@ -329,11 +355,21 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   const float label_row = a1.y + fs * 0.2f;
   const float xl_left = a1.x - xl_size.x;
   dl->AddText({xl_left, label_row}, dim_col, cfg.x_label.c_str());
-  double xstep = 1;
-  for (double x : nice_ticks(x_lo, x_hi, std::max(2, int((a1.x - a0.x) / (fs * 4.5f))), &xstep)) {
-    const float X = sx(x);
+  const int max_xt = std::max(2, int((a1.x - a0.x) / (fs * 4.5f)));
+  std::vector<Tick> xt;
+  if (!cfg.x_ticks.empty()) {
+    for (double v : cfg.x_ticks)
+      if (xa.valid(v) && xa.t(v) >= x_lo && xa.t(v) <= x_hi) xt.push_back({xa.t(v), format_value(v)});
+  } else if (xa.log) {
+    xt = axis_ticks(xa, max_xt, (x_hi - x_lo) * double(fs * 3.0f) / std::max(1.0, double(a1.x - a0.x)), nullptr);
+  } else {
+    double xstep = 1;
+    for (double x : nice_ticks(x_lo, x_hi, max_xt, &xstep)) xt.push_back({x, format_tick(x, xstep)});
+  }
+  for (const Tick& t : xt) {
+    const float X = sx(t.pos);
     dl->AddLine({X, a0.y}, {X, a1.y}, kGrid, 1.0f);
-    const std::string lab = format_tick(x, xstep);
+    const std::string& lab = t.label;
     const ImVec2 sz = ImGui::CalcTextSize(lab.c_str());
     const float left = std::max(p0.x, X - sz.x * 0.5f);
     if (left + sz.x > xl_left - fs * 0.5f) continue;
@@ -350,8 +386,8 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     dashed_polyline(dl, line, 2, false, r.color, 1.5f * px, 8 * px, 5 * px);
   }
   for (const XRefLine& r : xrefs) {
-    if (!std::isfinite(r.x) || r.x < x_lo || r.x > x_hi) continue;
-    const float x = sx(r.x);
+    if (!xa.valid(r.x) || xa.t(r.x) < x_lo || xa.t(r.x) > x_hi) continue;
+    const float x = sxd(r.x);
     const ImVec2 line[2] = {{x, a0.y}, {x, a1.y}};
     dashed_polyline(dl, line, 2, false, r.color, 1.5f * px, 8 * px, 5 * px);
   }
@@ -379,14 +415,14 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     };
     for (int i = 0; i < s.count; ++i) {
       const Point p = s.point(i);
-      if (!ax.valid(p.y) || !std::isfinite(p.x)) {
+      if (!ax.valid(p.y) || !xa.valid(p.x)) {
         emit_column();
         flush();
         continue;
       }
       // Clamp far-off values so the polyline stays numerically sane; the clip rect hides them.
       const float y = std::clamp(sy(ax.t(p.y)), a0.y - 4 * h, a1.y + 4 * h);
-      const ImVec2 q{sx(p.x), y};
+      const ImVec2 q{sxd(p.x), y};
       if (!dense) {
         run.push_back(q);
         continue;
@@ -403,6 +439,26 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     }
     emit_column();
     flush();
+    // Error bars (with caps) and markers, over the line.
+    if (!s.error && !s.markers) continue;
+    for (int i = 0; i < s.count; ++i) {
+      const Point p = s.point(i);
+      if (!ax.valid(p.y) || !xa.valid(p.x)) continue;
+      const float X = sxd(p.x), Y = sy(ax.t(p.y));
+      const double e = s.error ? s.error(i) : 0.0;
+      if (std::isfinite(e) && e > 0) {
+        const float top = ax.valid(p.y + e) ? sy(ax.t(p.y + e)) : a0.y;
+        const float bottom = ax.valid(p.y - e) ? sy(ax.t(p.y - e)) : a1.y + 2;
+        const float cap = 4 * px;
+        dl->AddLine({X, top}, {X, bottom}, s.color, 1.6f * px);
+        dl->AddLine({X - cap, top}, {X + cap, top}, s.color, 1.6f * px);
+        dl->AddLine({X - cap, bottom}, {X + cap, bottom}, s.color, 1.6f * px);
+      }
+      if (s.markers) {
+        dl->AddCircleFilled({X, Y}, 4.2f * px, IM_COL32(0, 0, 0, 230));
+        dl->AddCircleFilled({X, Y}, 3.0f * px, s.color);
+      }
+    }
   }
   // Reference labels over the data, at the right end, above the line when there is room.
   std::vector<ImVec4> label_boxes;  // (x0, y0, x1, y1) of the labels placed
@@ -420,12 +476,12 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   // the frame), moved down past the labels above; a line beyond the data gets its label at the
   // right edge with an arrow.
   for (const XRefLine& r : xrefs) {
-    if (!std::isfinite(r.x) || r.x < x_lo || r.label.empty()) continue;
-    const bool beyond = r.x > x_hi;
+    if (!xa.valid(r.x) || xa.t(r.x) < x_lo || r.label.empty()) continue;
+    const bool beyond = xa.t(r.x) > x_hi;
     const std::string text = beyond ? r.label + " at " + format_value(r.x) + " \u2192" : r.label;
     const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
-    float tx = beyond ? a1.x - sz.x - fs * 0.4f : sx(r.x) + fs * 0.35f;
-    if (!beyond && tx + sz.x > a1.x - fs * 0.2f) tx = sx(r.x) - fs * 0.35f - sz.x;
+    float tx = beyond ? a1.x - sz.x - fs * 0.4f : sxd(r.x) + fs * 0.35f;
+    if (!beyond && tx + sz.x > a1.x - fs * 0.2f) tx = sxd(r.x) - fs * 0.35f - sz.x;
     float ty = a0.y + fs * 0.3f;
     for (bool moved = true; moved;) {
       moved = false;
@@ -485,8 +541,8 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
             const int stride = std::max(1, s.count / 400);
             for (int i = 0; i < s.count; i += stride) {
               const Point p = s.point(i);
-              if (!ax.valid(p.y)) continue;
-              const float X = sx(p.x), Y = sy(ax.t(p.y));
+              if (!ax.valid(p.y) || !xa.valid(p.x)) continue;
+              const float X = sxd(p.x), Y = sy(ax.t(p.y));
               hits += X >= o.x && X <= o.x + box.x && Y >= o.y && Y <= o.y + box.y;
             }
           }
@@ -516,25 +572,28 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   // Hover readout: vertical cursor and the values at the nearest x.
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   if (hovered && has_data && mouse.x >= a0.x && mouse.x <= a1.x && mouse.y >= a0.y && mouse.y <= a1.y) {
-    const double xm = x_lo + (mouse.x - a0.x) / (a1.x - a0.x) * (x_hi - x_lo);
+    const double xm = x_lo + (mouse.x - a0.x) / (a1.x - a0.x) * (x_hi - x_lo);  // axis units
     dl->AddLine({mouse.x, a0.y}, {mouse.x, a1.y}, IM_COL32(255, 255, 255, 120), 1.0f);
     ImGui::BeginTooltip();
     bool header = false;
     for (const Series& s : series) {
       if (s.count <= 0) continue;
-      const Point p = s.point(nearest_index(s, xm));
+      const Point p = s.point(nearest_index(s, xa, xm));
       if (!header) {
         ImGui::Text("%s %s", cfg.x_label.c_str(), format_value(p.x).c_str());
         header = true;
       }
-      if (ax.valid(p.y)) {
+      if (ax.valid(p.y) && xa.valid(p.x)) {
         dl->PushClipRect(a0, a1, true);
-        dl->AddCircleFilled({sx(p.x), sy(ax.t(p.y))}, 4 * px, s.color);
-        dl->AddCircle({sx(p.x), sy(ax.t(p.y))}, 4 * px, IM_COL32(0, 0, 0, 255), 0, 1.5f);
+        dl->AddCircleFilled({sxd(p.x), sy(ax.t(p.y))}, 4 * px, s.color);
+        dl->AddCircle({sxd(p.x), sy(ax.t(p.y))}, 4 * px, IM_COL32(0, 0, 0, 255), 0, 1.5f);
         dl->PopClipRect();
       }
+      const double e = s.error ? s.error(nearest_index(s, xa, xm)) : 0.0;
+      std::string value = format_value(p.y);
+      if (std::isfinite(e) && e > 0) value.append(" \u00B1 ").append(format_value(e, 2));
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.color | IM_COL32_A_MASK), "%s: %s",
-                         s.label.c_str(), format_value(p.y).c_str());
+                         s.label.c_str(), value.c_str());
     }
     for (const RefLine& r : refs)
       if (!r.label.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(r.color), "%s", r.label.c_str());

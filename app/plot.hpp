@@ -1,9 +1,10 @@
 // app/plot.hpp — vilab's one plotting module, drawn with ImDrawList (Debian has no ImPlot).
 //
-// Line plots of series against x (the step), linear or log y, "nice" ticks, a legend, a hover
-// readout (vertical cursor + the value of every series at the nearest x), optional horizontal
-// reference lines (y = c) and vertical ones (x = c, e.g. the step where β reaches 1). The plot never owns data: a Series reads the caller's arrays
-// through an accessor, each frame, like ImPlot's getters.
+// Line plots of series against x (the step), linear or log y (and log x, e.g. against the
+// sample size S), "nice" ticks, a legend, a hover readout (vertical cursor + the value of every
+// series at the nearest x), optional horizontal reference lines (y = c) and vertical ones
+// (x = c, e.g. the step where β reaches 1), optional markers and error bars. The plot never owns
+// data: a Series reads the caller's arrays through an accessor, each frame, like ImPlot's getters.
 #pragma once
 
 #include <imgui.h>
@@ -42,6 +43,10 @@ struct Series {
   std::function<Point(int)> point;        // point i; x must not decrease with i
   bool in_legend = true;
   bool fit = true;                        // the y-range is fitted to this series
+  bool markers = false;                   // a dot at every point (sparse data, e.g. one per S)
+  // The half-width of point i's error bar in y units (e.g. one standard error), drawn as a
+  // vertical bar with caps; null = no bars. On a log axis a bar reaching 0 is cut at the frame.
+  std::function<double(int)> error;
 };
 
 struct RefLine {
@@ -66,6 +71,8 @@ struct PlotConfig {
   std::string title;              // drawn in the top-left of the frame, e.g. "ELBO"
   std::string x_label = "step";   // drawn under the x ticks, at the right
   bool log_y = false;             // log10 y axis; non-positive values are skipped
+  bool log_x = false;             // log10 x axis (non-positive x are skipped), padded at both ends
+  std::vector<double> x_ticks;    // x ticks at exactly these values (e.g. the S measured); empty = automatic
   float height = 0;               // 0 = the rest of the available height
   Corner legend = Corner::Above;
   // Fitting the y-range ignores this fraction of the lowest fitted values (robust to an early

@@ -13,6 +13,8 @@ namespace {
 
 // Basic font size in pixels at content scale 1 (readable from the back of a lecture room).
 constexpr float kFontSize = 18.0f;
+// The large font's size relative to it (the comparison table's numbers).
+constexpr float kLargeFactor = 1.3f;
 
 // Glyph ranges: pairs of inclusive code points, zero-terminated. The atlas keeps a pointer, so
 // this array must outlive it (namespace scope, constant).
@@ -47,7 +49,10 @@ bool load_fonts(float scale) {
     ImFontConfig cfg;
     cfg.OversampleH = 2;
     cfg.OversampleV = 2;
-    if (io.Fonts->AddFontFromFileTTF(path.c_str(), kFontSize * scale, &cfg, kGlyphRanges)) return true;
+    if (!io.Fonts->AddFontFromFileTTF(path.c_str(), kFontSize * scale, &cfg, kGlyphRanges)) continue;
+    // The first font added is the default; the large one is Fonts[1] (large_font()).
+    io.Fonts->AddFontFromFileTTF(path.c_str(), kFontSize * kLargeFactor * scale, &cfg, kGlyphRanges);
+    return true;
   }
   std::fprintf(stderr,
                "vilab: warning: DejaVu Sans not found (install fonts-dejavu-core); using ImGui's default "
@@ -56,6 +61,11 @@ bool load_fonts(float scale) {
   cfg.SizePixels = 13.0f * scale;
   io.Fonts->AddFontDefault(&cfg);
   return false;
+}
+
+ImFont* large_font() {
+  const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  return atlas->Fonts.Size > 1 ? atlas->Fonts[1] : nullptr;
 }
 
 void apply_theme(float scale) {

@@ -263,7 +263,24 @@ void Engine::worker(std::stop_token stop) {
               }
             } else if constexpr (std::is_same_v<T, cmd::Compare>) {
               try {
-                rebuild(run->scene(), true, cmd.fits);
+                // The same fits with only live fields changed (a comparison's α or estimator: the
+                // app's slider sends a Compare per frame) carry on, as Apply does for the primary:
+                // watching q widen from where it is as α falls is the lesson. Anything else, or a
+                // fit that cannot take the change, rebuilds every fit from the start.
+                bool carry_on = cmd.fits.size() == others.size() && !others.empty();
+                for (size_t i = 0; carry_on && i < others.size(); ++i)
+                  carry_on = others[i]->scene().can_continue_into(cmd.fits[i].compared_with(run->scene()));
+                if (carry_on) {
+                  for (size_t i = 0; i < others.size(); ++i)
+                    others[i]->check_update(cmd.fits[i].compared_with(run->scene()));
+                  for (size_t i = 0; i < others.size(); ++i)
+                    others[i]->update_scene(cmd.fits[i].compared_with(run->scene()));
+                  other_scenes = cmd.fits;
+                  if (state == EngineState::Error) state = EngineState::Paused;
+                  if (state != EngineState::Diverged) message.clear();
+                } else {
+                  rebuild(run->scene(), true, cmd.fits);
+                }
               } catch (const std::exception& e) {
                 state = EngineState::Error;
                 message = std::string("comparison rejected: ") + e.what();

@@ -34,8 +34,11 @@ struct Step { int64_t n = 1; };
 struct Reset {};
 struct Apply { Scene scene; };
 struct SetSpeed { double steps_per_s = 0; };  // 0 = as fast as possible
-// Fits to run beside the primary one (empty: none). Each takes its family from its scene and
-// everything else from the primary scene (Scene::compared_with); all restart together.
+// Fits to run beside the primary one (empty: none). Each takes its family and objective from its
+// scene and everything else from the primary scene (Scene::compared_with); all restart together,
+// unless the fits are the same ones with only live fields changed (Scene::can_continue_into,
+// e.g. a comparison's Rényi α): then they carry on from their current φ. A change one of them
+// refuses changes none.
 struct Compare { std::vector<Scene> fits; };
 }  // namespace cmd
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::Step, cmd::Reset,

@@ -2,10 +2,14 @@
 //
 // A shot of a default scene must show the viridis heatmap of p, q's white contours on it, and be
 // far from uniform. The density view reports where it drew its frame, so the checks look at
-// exactly that region.
+// exactly that region (as do the comparison table and the estimator window).
+// VILAB_TEST_SHOTS=dir keeps a copy of every shot there, to look at.
 #include "app/colormap.hpp"
+#include "app/comparison_table.hpp"
 #include "app/density_view.hpp"
+#include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
+#include "app/plot.hpp"
 #include "app/grid_view.hpp"
 #include "app/gui.hpp"
 #include "app/layer_scrubber.hpp"
@@ -110,8 +114,26 @@ Image take_shot(vilab::GuiOptions opt, const char* name) {
   REQUIRE(vilab::run_gui(opt) == 0);
   REQUIRE(fs::exists(png));
   Image img = load_png(png);
+  if (const char* keep = std::getenv("VILAB_TEST_SHOTS"); keep && *keep)
+    fs::copy_file(png, fs::path(keep) / (std::string(name) + ".png"), fs::copy_options::overwrite_existing);
   fs::remove(png);
   return img;
+}
+
+// Pixels of `r` within `tol` per channel of the colour `c` (an ImU32, alpha ignored).
+long count_colour(const Image& img, const vilab::PixelRect& r, unsigned int c, int tol) {
+  const int cr = int(c & 0xFF), cg = int((c >> 8) & 0xFF), cb = int((c >> 16) & 0xFF);
+  long n = 0;
+  for (int y = std::max(r.y0, 0); y < std::min(r.y1, img.h); ++y)
+    for (int x = std::max(r.x0, 0); x < std::min(r.x1, img.w); ++x) {
+      const auto p = img.at(x, y);
+      n += std::abs(p[0] - cr) <= tol && std::abs(p[1] - cg) <= tol && std::abs(p[2] - cb) <= tol;
+    }
+  return n;
+}
+
+bool inside(const vilab::PixelRect& r, const Image& img) {
+  return r.x0 >= 0 && r.y0 >= 0 && r.x1 <= img.w && r.y1 <= img.h && r.x1 > r.x0 && r.y1 > r.y0;
 }
 
 // Runs `f` with stderr redirected to a file; returns what it printed.
@@ -456,4 +478,104 @@ TEST_CASE("a shot of the paper-fig3 grid draws twelve panels, rows of targets by
   CHECK(err.find("paper-fig9") != std::string::npos);
   CHECK(err.find("paper-fig3") != std::string::npos);
   CHECK_FALSE(fs::exists(bad.shot_path));
+}
+
+TEST_CASE("a shot of the bimodal preset shows reverse KL on one mode, forward KL over both, and their table", "[gui][objectives]") {
+  vilab::GuiOptions opt;
+  opt.preset = "bimodal-reverse-forward";
+  opt.shot_steps = 2000;
+  const Image img = take_shot(opt, "bimodal_preset");
+
+  // Two panels, apart, each its own heatmap with its fit's white contours.
+  const std::vector<vilab::PixelRect> rects = vilab::last_density_view_rects();
+  REQUIRE(rects.size() == 2);
+  for (const auto& r : rects) {
+    INFO("panel: (" << r.x0 << ", " << r.y0 << ") – (" << r.x1 << ", " << r.y1 << ")");
+    CHECK(inside(r, img));
+    CHECK(r.x1 - r.x0 >= 150);
+    const RegionStats st = region_stats(img, r);
+    INFO("viridis " << st.viridis << " of " << st.area << ", white " << st.white << ", orange " << st.orange);
+    CHECK(st.viridis >= st.area / 3);
+    CHECK(st.white >= 300);
+  }
+  CHECK((rects[0].y1 <= rects[1].y0 || rects[1].y1 <= rects[0].y0 || rects[0].x1 <= rects[1].x0 ||
+         rects[1].x1 <= rects[0].x0));
+  // The forward-KL optimum is dashed pink in the forward-KL panel only (there is none for reverse KL).
+  constexpr unsigned int kPink = IM_COL32(255, 105, 215, 255);
+  const long pink_reverse = count_colour(img, rects[0], kPink, 30), pink_forward = count_colour(img, rects[1], kPink, 30);
+  INFO("pink pixels: reverse panel " << pink_reverse << ", forward panel " << pink_forward);
+  CHECK(pink_forward >= 150);
+  CHECK(pink_reverse <= 10);
+
+  // The table: one column per fit, titled and coloured as the panels, and the lesson in numbers.
+  const vilab::ComparisonTableReport t = vilab::last_comparison_table();
+  REQUIRE(t.drawn);
+  CHECK(inside(t.rect, img));
+  REQUIRE(t.fits.size() == 2);
+  CHECK(t.fits[0] == "fullrank \u00B7 reverse KL");
+  CHECK(t.fits[1] == "fullrank \u00B7 forward KL");
+  for (size_t i = 0; i < 2; ++i) {
+    const long coloured = count_colour(img, t.rect, t.colours[i], 12);
+    INFO("fit " << i << ": pixels in its colour in the table " << coloured);
+    CHECK(t.colours[i] == vilab::plot::palette(int(i)));
+    CHECK(coloured >= 40);  // its two header lines
+  }
+  auto row = [&](const std::string& name) -> const std::vector<double>& {
+    for (size_t k = 0; k < t.rows.size(); ++k)
+      if (t.rows[k] == name) return t.values[k];
+    FAIL("no row " << name);
+    throw std::logic_error("unreachable");
+  };
+  const auto& kl_qp = row("KL(q\u2016p)");
+  const auto& kl_pq = row("KL(p\u2016q)");
+  const auto& dmean = row("\u2016\u0394\u03BC\u2016");
+  const auto& dcov = row("\u2016\u0394\u03A3\u2016_F");
+  INFO("KL(q‖p) " << kl_qp[0] << " vs " << kl_qp[1] << "; KL(p‖q) " << kl_pq[0] << " vs " << kl_pq[1] << "; ‖Δμ‖ "
+                  << dmean[0] << " vs " << dmean[1] << "; ‖ΔΣ‖ " << dcov[0] << " vs " << dcov[1]);
+  CHECK(kl_qp[0] < kl_qp[1]);      // reverse KL wins on what it minimizes …
+  CHECK(kl_pq[1] < kl_pq[0] / 5);  // … forward KL on what it minimizes, by far (q misses a mode)
+  CHECK(dmean[1] < 0.1);           // forward KL matches p's moments
+  CHECK(dcov[1] < 0.3);
+  CHECK(dmean[0] > 1.0);           // reverse KL sits on one mode
+}
+
+TEST_CASE("the estimator window plots tr Cov against S on log-log axes, one line per estimator", "[gui][objectives]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "fullrank";
+  opt.shot_steps = 100;
+  opt.gradvar = true;
+  const Image img = take_shot(opt, "gradvar");
+  const vilab::EstimatorPanelReport r = vilab::last_estimator_panel();
+  REQUIRE(r.drawn);
+  CHECK(inside(r.plot, img));
+  CHECK(r.plot.x1 - r.plot.x0 >= 300);
+  CHECK(r.lines == std::vector<std::string>{"reparam", "score", "score + LOO", "STL"});
+  for (size_t i = 0; i < r.lines.size(); ++i) {
+    const long n = count_colour(img, r.plot, r.colours[i], 10);
+    INFO(r.lines[i] << ": " << n << " pixels in its colour");
+    CHECK(n >= 60);
+  }
+  INFO(r.reading);
+  CHECK(r.reading.find("slope") != std::string::npos);
+
+  // A flow: the score function and STL cannot run, so reparam is the only line.
+  opt.scene.family = "planar";
+  opt.scene.family_options.K = 4;
+  take_shot(opt, "gradvar_flow");
+  const vilab::EstimatorPanelReport flow = vilab::last_estimator_panel();
+  REQUIRE(flow.drawn);
+  CHECK(flow.lines == std::vector<std::string>{"reparam"});
+}
+
+TEST_CASE("an unknown preset makes run_gui name the allowed ones and return 2", "[gui]") {
+  vilab::GuiOptions opt;
+  opt.preset = "no-such-lesson";
+  opt.shot_path = temp_png("badpreset").string();
+  int rc = -1;
+  const std::string err = capture_stderr([&] { rc = vilab::run_gui(opt); });
+  CHECK(rc == 2);
+  CHECK(err.find("no-such-lesson") != std::string::npos);
+  CHECK(err.find("bimodal-reverse-forward") != std::string::npos);
+  CHECK_FALSE(fs::exists(opt.shot_path));
 }

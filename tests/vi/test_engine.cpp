@@ -257,6 +257,67 @@ TEST_CASE("Engine: α and the estimator change without a restart, and a change o
   CHECK(snap->step == 40);
 }
 
+TEST_CASE("Engine: a comparison fit's alpha changes without a restart, its objective restarts every fit", "[engine][objectives]") {
+  Scene s = quick_scene();
+  Engine engine(s);
+  Scene renyi = s;
+  renyi.family = "fullrank";
+  renyi.objective = "renyi";
+  renyi.alpha = 1.0;
+  engine.compare({renyi});
+  engine.step(30);
+  engine.sync();
+  REQUIRE(engine.snapshot()->comparison.size() == 1);
+  const Vec phi30 = engine.snapshot()->comparison[0]->phi;
+
+  // α falls (the app's slider sends the comparison again): both fits carry on from step 30.
+  renyi.alpha = 0.2;
+  engine.compare({renyi});
+  engine.sync();
+  auto snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Paused);
+  CHECK(snap->step == 30);
+  REQUIRE(snap->comparison.size() == 1);
+  CHECK(snap->comparison[0]->step == 30);
+  CHECK(snap->comparison[0]->scene.alpha == 0.2);
+  CHECK(snap->comparison[0]->phi == phi30);
+  engine.step(10);
+  engine.sync();
+  CHECK(engine.snapshot()->comparison[0]->step == 40);
+
+  // A change the fit refuses (the score function with leave-one-out at S = 1) changes nothing.
+  Scene one = s;
+  one.samples = 1;
+  engine.apply(one);  // the fits take S = 1 and carry on
+  Scene loo = renyi;
+  loo.estimator = "score";
+  loo.baseline = "leave-one-out";
+  engine.compare({loo});
+  engine.sync();
+  snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Error);
+  CHECK_THAT(snap->message, Catch::Contains("leave-one-out"));
+  CHECK(snap->comparison[0]->scene.estimator == "reparam");
+  CHECK(snap->comparison[0]->step == 40);
+  engine.apply(s);  // back to S = 16: now the comparison can take the baseline …
+  engine.compare({loo});
+  engine.sync();
+  snap = engine.snapshot();
+  CHECK(snap->state == EngineState::Paused);
+  CHECK(snap->comparison[0]->scene.estimator == "score");
+  CHECK(snap->comparison[0]->step == 40);  // … and carries on with it
+
+  // Another objective is another fit: every fit starts again.
+  Scene forward = renyi;
+  forward.objective = "forward-kl";
+  engine.compare({forward});
+  engine.sync();
+  snap = engine.snapshot();
+  CHECK(snap->step == 0);
+  CHECK(snap->comparison[0]->step == 0);
+  CHECK(snap->comparison[0]->scene.objective == "forward-kl");
+}
+
 TEST_CASE("Engine: light snapshots while a flow steps, exact metrics once it stops", "[engine]") {
   Scene s = quick_scene();
   s.target = "U1";
