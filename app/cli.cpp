@@ -571,6 +571,7 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
   shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
   shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
+  shot->add_flag("--gradvar", shot_gui.gradvar, "open the gradient-variance window (measured before the shot)");
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -618,6 +619,7 @@ int cli_main(int argc, char** argv) {
   gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
   gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
   gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
+  gui->add_flag("--gradvar", gui_opts.gradvar, "open the gradient-variance window");
 
   try {
     app.parse(argc, argv);
