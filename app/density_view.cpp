@@ -15,6 +15,7 @@
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
+#include "vi/drag_q.hpp"
 #include "vi/family.hpp"
 
 #include <imgui.h>
@@ -347,6 +348,7 @@ struct FitView {
   unsigned int scrub_texture = 0;  // the GL texture of scrub's log|det J| map (0 = none)
   PanelOptions options;            // compact, axes, contour labels, interactive
   const ForwardKlReference* optimum = nullptr;  // the forward-KL optimum to draw dashed (null = none)
+  DragQState* drag = nullptr;  // q can be dragged (single view, paused); null = no handles
 };
 
 // What draw_fit_view drew, and what the mouse did to it.
@@ -507,6 +509,121 @@ void draw_scrub_layers(ImDrawList* dl, const DensityLayers& st, unsigned int tex
   }
 }
 
+// [SECTION] Dragging q
+
+// The handles of one frame: where they are on screen, which are live, which is hovered or held.
+struct DragView {
+  bool show = false;
+  bool cov = false;                // the axis handles exist (mean-field, full-rank)
+  ImVec2 mean, axis[2][2];         // screen positions: the mean, and both ends of each axis
+  int hovered = -1, active = -1;   // handle index (0 mean, 1, 2 axes)
+};
+
+constexpr ImU32 kHandleFill = IM_COL32(255, 255, 255, 235);
+constexpr ImU32 kHandleRim = IM_COL32(0, 0, 0, 220);
+constexpr ImU32 kHandleHot = IM_COL32(255, 200, 60, 255);
+
+// Submits the handles' buttons (before the frame's), turns a drag into a φ request (one per
+// frame) and says where to draw the handles. The handles follow the φ being dragged, not the
+// snapshot (which lags a frame behind the mouse).
+DragView drag_handles_input(DragQState& d, const Frame& f, const vi::Snapshot& fit, float px) {
+  DragView v;
+  if (!d.family || fit.phi.size() != d.family->num_params() || !fit.phi.allFinite()) return v;
+  const vi::DragSupport support = vi::drag_support(*d.family);
+  const float fs = ImGui::GetFontSize();
+  const float r = std::max(7.0f * px, fs * 0.45f);  // the grab radius
+  if (!support.mean) {
+    // A flow or a mixture: no handles, but the mean's marker says why (from the snapshot's
+    // moments: a flow's are Monte Carlo, too slow to recompute here every frame).
+    if (fit.q.mean.size() >= 2 && fit.q.mean.allFinite()) {
+      const ImVec2 c = f.s(fit.q.mean(0), fit.q.mean(1));
+      ImGui::SetCursorScreenPos({c.x - r, c.y - r});
+      ImGui::InvisibleButton("##drag_mean", {2 * r, 2 * r});
+      tooltip(support.why.c_str());
+    }
+    return v;
+  }
+  if (d.handle >= 0 && d.phi.size() != fit.phi.size()) d.handle = -1;
+  const vi::Vec& base = d.handle >= 0 ? d.phi : fit.phi;
+  const vi::DragHandles h = vi::drag_handles(*d.family, base);
+  v.show = true;
+  v.cov = support.covariance;
+  v.mean = f.s(h.mean[0], h.mean[1]);
+  for (int k = 0; k < 2; ++k) {
+    const double* a = k == 0 ? h.axis1 : h.axis2;
+    v.axis[k][0] = f.s(a[0], a[1]);
+    v.axis[k][1] = f.s(2 * h.mean[0] - a[0], 2 * h.mean[1] - a[1]);  // the mirror end
+  }
+  ImGuiIO& io = ImGui::GetIO();
+  auto button = [&](const char* id, ImVec2 c, int index, bool live, const char* help) {
+    ImGui::SetCursorScreenPos({c.x - r, c.y - r});
+    ImGui::InvisibleButton(id, {2 * r, 2 * r});
+    if (d.handle < 0) tooltip(help);
+    if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
+      if (live) ImGui::SetMouseCursor(index == 0 ? ImGuiMouseCursor_ResizeAll : ImGuiMouseCursor_Hand);
+      v.hovered = index;
+    }
+    if (!live) return;
+    if (ImGui::IsItemActivated()) {
+      d.handle = index;
+      d.phi = fit.phi;
+      d.grab_dx = index == 0 ? h.mean[0] - f.zx(io.MousePos.x) : 0.0;
+      d.grab_dy = index == 0 ? h.mean[1] - f.zy(io.MousePos.y) : 0.0;
+    }
+    if (ImGui::IsItemActive() && d.handle == index) {
+      v.active = index;
+      if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) {
+        const double zx = f.zx(io.MousePos.x) + d.grab_dx, zy = f.zy(io.MousePos.y) + d.grab_dy;
+        const vi::DragHandle which = index == 0 ? vi::DragHandle::Mean : index == 1 ? vi::DragHandle::Axis1 : vi::DragHandle::Axis2;
+        d.phi = vi::drag_params(*d.family, d.phi, which, zx, zy);
+        d.request = d.phi;  // the last one this frame wins: at most one command per frame
+      }
+    }
+    if (ImGui::IsItemDeactivated() && d.handle == index) d.handle = -1;
+  };
+  // The axis handles first: at a tiny q they overlap the mean, and reshaping is the rarer wish.
+  if (support.covariance) {
+    const char* help = d.family->name() == "meanfield"
+                           ? "Drag to set q's standard deviation along this axis (mean-field q keeps its axes "
+                             "along z₁ and z₂). The ELBO and both KLs update as you drag; Play continues from here."
+                           : "Drag to stretch and turn q: this axis of q's 90 % ellipse follows the mouse, the "
+                             "width across it stays. The ELBO and both KLs update as you drag; Play continues from here.";
+    button("##drag_a1", v.axis[0][0], 1, true, help);
+    button("##drag_a1m", v.axis[0][1], 1, true, help);
+    button("##drag_a2", v.axis[1][0], 2, true, help);
+    button("##drag_a2m", v.axis[1][1], 2, true, help);
+  }
+  button("##drag_mean", v.mean, 0, true,
+         support.covariance ? "Drag to move q's mean. The ELBO and both KLs update as you drag; Play continues from here."
+                            : (std::string("Drag to move q's mean. The ELBO and both KLs update as you drag; Play continues "
+                                           "from here. ") + support.why).c_str());
+  return v;
+}
+
+void draw_drag_handles(ImDrawList* dl, const DragView& v, const Frame& f, float px) {
+  if (!v.show) return;
+  if (v.cov) {
+    for (int k = 0; k < 2; ++k) {
+      const bool hot = v.hovered == k + 1 || v.active == k + 1;
+      dl->AddLine(v.axis[k][1], v.axis[k][0], IM_COL32(255, 255, 255, hot ? 200 : 90), (hot ? 1.8f : 1.2f) * px);
+      for (int e = 0; e < 2; ++e) {
+        const ImVec2 c = v.axis[k][e];
+        const float s = (hot ? 6.0f : 4.5f) * px;
+        dl->AddRectFilled({c.x - s - 1.5f * px, c.y - s - 1.5f * px}, {c.x + s + 1.5f * px, c.y + s + 1.5f * px}, kHandleRim);
+        dl->AddRectFilled({c.x - s, c.y - s}, {c.x + s, c.y + s}, hot ? kHandleHot : kHandleFill);
+      }
+    }
+  }
+  if (v.hovered == 0 || v.active == 0) dl->AddCircle(v.mean, 12 * px, kHandleHot, 0, 2.0f * px);
+  // A hint in the frame's bottom-left corner, until a handle is in use.
+  if (v.active < 0) {
+    const char* hint = v.cov ? "paused: drag q\u2019s mean \u25C6 or the \u25A1 handles to reshape it"
+                             : "paused: drag q\u2019s mean \u25C6";
+    const float fs = ImGui::GetFontSize();
+    plot::boxed_text(dl, {f.a0.x + fs * 0.5f, f.a1.y - fs * 1.6f}, ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
+  }
+}
+
 // Draws one fit's view into the screen rectangle [r0, r1]: the frame (keeping the view box's
 // aspect ratio, centred) with its ticks and axis labels around it, from the panel's texture and
 // zoom box and the layers' switches. Handles zoom and pan (or reports a click); the caller
@@ -529,6 +646,11 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
   // Lines and markers scale with the font, and thin down in a small frame (a grid cell), where
   // the main view's widths would cover q.
   const float px = fs / 18.0f * std::clamp(std::min(fw, fh) / (fs * 16), 0.6f, 1.0f);
+
+  // Dragging q: the handles' buttons come first, so they take the mouse before the frame's
+  // (which pans).
+  DragView drag;
+  if (fv.drag) drag = drag_handles_input(*fv.drag, f, fit, px);
 
   // Interaction: an invisible button over the frame.
   ImGui::SetCursorScreenPos(f.a0);
@@ -587,11 +709,12 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
     if (fv.optimum && st.show_optimum) draw_optimum(dl, f, *fv.optimum, px);
     // Contour labels last, on the lines, so no line crosses them.
     if (st.show_q_contours && opt.contour_labels) draw_contour_labels(dl, st, f, fit, tv, px);
+    if (fv.drag) draw_drag_handles(dl, drag, f, px);
   }
 
   // Hover readout.
   const ImVec2 mouse = io.MousePos;
-  if (hovered) {
+  if (hovered && drag.active < 0) {
     const double zx = f.zx(mouse.x), zy = f.zy(mouse.y);
     std::string text = "z = (" + plot::format_value(zx) + ", " + plot::format_value(zy) + ")";
     auto lookup = [&](const vi::Grid2D& g, double& v) {
@@ -906,6 +1029,28 @@ void release_density_view(DensityViewState& st) {
 PixelRect last_density_view_rect() { return g_last_rects.empty() ? PixelRect{} : g_last_rects.front(); }
 std::vector<PixelRect> last_density_view_rects() { return g_last_rects; }
 
+// Whether q can be dragged now (paused single view with a family made for the handles); drops a
+// drag in progress when not.
+bool sync_drag_family(DragQState& d, const vi::Snapshot& snap) {
+  const bool paused = snap.state == vi::EngineState::Paused && snap.comparison.empty() && d.enabled &&
+                      snap.q.mean.size() == 2;
+  if (!paused) {
+    d.handle = -1;
+    return false;
+  }
+  if (!d.family || d.family_name != snap.scene.family || !(d.family_options == snap.scene.family_options)) {
+    d.family_name = snap.scene.family;
+    d.family_options = snap.scene.family_options;
+    d.handle = -1;
+    try {
+      d.family = vi::make_family(snap.scene.family, 2, snap.scene.family_options);
+    } catch (const std::exception&) {
+      d.family.reset();
+    }
+  }
+  return d.family != nullptr;
+}
+
 void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   const float fs = ImGui::GetFontSize();
   const float px = fs / 18.0f;
@@ -961,6 +1106,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     const float bottom = origin.y + avail.y - legend.height() - fs * 0.3f;
     FitView fv{&snap, scrubbing ? scrub.get() : nullptr, 0, {}, optima.front().get()};
     fv.options.compact = false;
+    if (sync_drag_family(st.drag, snap) && !scrubbing) fv.drag = &st.drag;
     if (fv.scrub && st.scrub_uploaded == scrub) fv.scrub_texture = st.scrub_texture;
     const Frame f = draw_fit_view(st.panel, st.layers, tv.get(), fv, origin, {origin.x + avail.x - right_m, bottom}).f;
     g_last_rects.push_back(to_pixels(f));

@@ -13,18 +13,22 @@
 // app/forward_kl_reference.hpp) as dashed ellipses at q's contour masses.
 // - layer scrubber (flows only): at layer k = 0 … K, the base draws and a grid of the base space
 //   pushed through the first k layers, over layer k's log|det J_k| (app/layer_scrubber.hpp).
+// While the fit is paused, q can be dragged: its mean (the diamond), and for mean-field and
+// full-rank q the handles at the ends of its 90 % ellipse's axes (DragQState).
 // Other views made of many panels (app/grid_view.hpp) draw each with draw_density_panel: the same
 // drawing, with the panel's own texture and zoom box.
 #pragma once
 
 #include "app/forward_kl_reference.hpp"
 #include "app/layer_scrubber.hpp"
+#include "vi/family.hpp"
 #include "vi/snapshot.hpp"
 #include "vi/types.hpp"
 
 #include <imgui.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +58,22 @@ struct DensityPanel {
   bool has_view = false;
 };
 
+// Dragging q (single view, fit paused; comparison fits are not dragged): the mean, and for the
+// Gaussian families the handles on q's 90 % ellipse (vi/drag_q.hpp maps a handle's position to φ).
+// The view never writes engine state: it leaves the φ to send in `request`, and the frame loop
+// sends it as cmd::SetParams (at most one per frame).
+struct DragQState {
+  bool enabled = true;       // handles shown when the fit is paused
+  int handle = -1;           // the handle held: −1 none, 0 the mean, 1 / 2 the ellipse's axes
+  vi::Vec phi;               // the φ last asked for while dragging (the next drag builds on it)
+  double grab_dx = 0, grab_dy = 0;  // the mean handle: where it was grabbed, relative to the mean
+  std::optional<vi::Vec> request;   // φ to send this frame (taken by the frame loop)
+  // The family the handles are computed for (made on the UI thread when the scene's changes).
+  std::unique_ptr<vi::Family> family;
+  std::string family_name;
+  vi::FamilyOptions family_options;
+};
+
 struct DensityViewState {
   DensityLayers layers;
   // The one panel of the view (comparison fits share it: they show the same target, zoomed alike).
@@ -70,6 +90,8 @@ struct DensityViewState {
 
   // The forward-KL optima of the fits shown (computed once per target and family).
   ForwardKlReferences references;
+
+  DragQState drag;  // dragging q with the mouse
 
   // How many layers the shown family has (0 = not a flow), asked of the family when it changes.
   std::string probed_family;

@@ -136,6 +136,11 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   draw_density_view(ui.density, snap);
   ImGui::EndChild();
+  // A drag of q: the view leaves the φ it means; the engine replaces the fit's φ (one per frame).
+  if (ui.density.drag.request) {
+    engine.set_params(std::move(*ui.density.drag.request));
+    ui.density.drag.request.reset();
+  }
 
   ImGui::SameLine();
   ImGui::BeginChild("##metrics_panel", {0, panel_h}, true);

@@ -28,6 +28,12 @@ constexpr ImU32 kKlQP = IM_COL32(230, 159, 0, 255);
 constexpr ImU32 kKlPQ = IM_COL32(220, 130, 185, 255);
 constexpr ImU32 kBetaOne = IM_COL32(205, 208, 220, 220);
 constexpr ImU32 kOptimum = IM_COL32(255, 105, 215, 230);  // the density view's dashed q*
+constexpr ImU32 kELogP = IM_COL32(0, 158, 115, 255);      // E_q[log p~] (bluish green)
+constexpr ImU32 kEntropy = IM_COL32(204, 121, 167, 255);  // H[q] (reddish purple)
+constexpr ImU32 kGapFill = IM_COL32(230, 159, 0, 120);    // the band log Z − ELBO = KL(q‖p), KL's colour
+constexpr ImU32 kGapSwatch = IM_COL32(230, 159, 0, 150);
+
+AnatomyRect g_anatomy_rect;  // the last anatomy plot's pixels (UI thread only)
 
 // Table numbers: 4 decimals in a fixed column (so rows line up and −7e−8 reads as 0.0000),
 // significant digits when large.
@@ -115,7 +121,73 @@ void flow(float width) {
   if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
 }
 
+// ELBO anatomy: the two terms, their sum, log Z and the shaded gap KL(q‖p), with the current
+// values in one line above (they follow a drag of q at once; the curves are the recorded history).
+void anatomy_plot(const vi::Snapshot& snap, float height) {
+  const vi::Metrics& m = snap.metrics;
+  const std::vector<vi::HistoryPoint>& h = snap.history;
+  ImGui::BeginGroup();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kElbo), "ELBO %s", fmt(m.elbo).c_str());
+  ImGui::SameLine(0, 0);
+  ImGui::TextUnformatted(" = ");
+  ImGui::SameLine(0, 0);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kELogP), "E %s", fmt(m.e_log_p).c_str());
+  ImGui::SameLine(0, 0);
+  ImGui::TextUnformatted(" + ");
+  ImGui::SameLine(0, 0);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kEntropy), "H %s", fmt(m.entropy).c_str());
+  ImGui::EndGroup();
+  tooltip("Now: the ELBO and its two terms, E = E_q[log p̃] and H = H[q]. They follow a drag of q at once.");
+
+  std::vector<plot::Series> series;
+  series.push_back(history_series("E = E_q[log p̃]", kELogP, 2.0f, &h, &vi::HistoryPoint::e_log_p));
+  series.push_back(history_series("H = H[q]", kEntropy, 2.0f, &h, &vi::HistoryPoint::entropy));
+  plot::Series elbo = history_series("ELBO = E + H", kElbo, 2.6f, &h, &vi::HistoryPoint::elbo);
+  const double log_z = m.log_z;
+  if (std::isfinite(log_z)) {
+    elbo.fill_to = [log_z](int) { return log_z; };
+    elbo.fill_color = kGapFill;
+  }
+  series.push_back(std::move(elbo));
+  if (std::isfinite(log_z)) {
+    plot::Series gap;
+    gap.label = "log Z \u2212 ELBO = KL(q\u2016p) = " + fmt(log_z - m.elbo);
+    gap.color = kGapSwatch;
+    gap.legend_swatch = true;
+    series.push_back(std::move(gap));
+  }
+  // The current values as dots at the current step: after a drag of q they move before the
+  // history does.
+  auto now = [&](ImU32 c, double v) {
+    plot::Series s;
+    s.label = "now";
+    s.color = c;
+    s.count = 1;
+    s.point = [x = double(snap.step), v](int) { return plot::Point{x, v}; };
+    s.in_legend = false;
+    s.markers = true;
+    return s;
+  };
+  if (snap.state != vi::EngineState::Playing) {
+    series.push_back(now(kELogP, m.e_log_p));
+    series.push_back(now(kEntropy, m.entropy));
+    series.push_back(now(kElbo, m.elbo));
+  }
+  std::vector<plot::RefLine> refs;
+  if (std::isfinite(log_z)) refs.push_back({log_z, "log Z = " + plot::format_value(log_z), kLogZ});
+  plot::PlotConfig cfg;
+  cfg.height = height;
+  cfg.ignore_low_fraction = 0.05;
+  cfg.legend = plot::Corner::Above;
+  plot::line_plot("##anatomy_plot", cfg, series, refs);
+  const ImVec2 r0 = ImGui::GetItemRectMin(), r1 = ImGui::GetItemRectMax();
+  const ImVec2 sc = ImGui::GetIO().DisplayFramebufferScale;
+  g_anatomy_rect = {int(r0.x * sc.x), int(r0.y * sc.y), int(r1.x * sc.x), int(r1.y * sc.y)};
+}
+
 }  // namespace
+
+AnatomyRect last_anatomy_plot_rect() { return g_anatomy_rect; }
 
 plot::Series history_series(std::string label, ImU32 colour, float thickness, const std::vector<vi::HistoryPoint>* h,
                             double vi::HistoryPoint::*field, bool fit) {
@@ -150,7 +222,16 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   const float extra_line = kl_heading_w > ImGui::GetContentRegionAvail().x ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
   // Two heading lines, the spacing after each plot, and ImGui::Spacing() before the numbers.
   const float headings = 2 * ImGui::GetFrameHeightWithSpacing() + 3 * style.ItemSpacing.y;
-  const float plot_h = std::max(fs * 8, (avail_h - table_h - extra_line - headings) * 0.5f);
+  // The anatomy section: its header, its line of numbers and a third plot (single view only).
+  const bool anatomy_open = !comparing && st.show_anatomy;
+  const float anatomy_h = comparing ? 0.0f
+                          : ImGui::GetFrameHeightWithSpacing() +
+                                (anatomy_open ? ImGui::GetTextLineHeightWithSpacing() + style.ItemSpacing.y : 0.0f);
+  // With the anatomy open it takes half the plots' height (its terms span a much wider range than
+  // the gap it shades), the ELBO and KL plots a quarter each.
+  const float plots_h = avail_h - table_h - extra_line - headings - anatomy_h;
+  const float plot_h = std::max(fs * 7, plots_h * (anatomy_open ? 0.25f : 0.5f));
+  const float anatomy_plot_h = std::max(fs * 9, plots_h * 0.5f);
 
   // β-annealing: where β reaches 1.
   std::vector<plot::XRefLine> xrefs;
@@ -235,6 +316,17 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
     cfg.height = plot_h;
     cfg.log_y = st.kl_log_scale;
     plot::line_plot("##kl_plot", cfg, series, refs, xrefs);
+  }
+
+  g_anatomy_rect = {};
+  if (!comparing) {
+    ImGui::SetNextItemOpen(st.show_anatomy);
+    st.show_anatomy = ImGui::CollapsingHeader("ELBO anatomy##anatomy");
+    tooltip("ELBO = E_q[log p̃(z)] + H[q]: how well q's draws fit p̃ (the first term, highest when q "
+            "sits on p's mode) plus q's entropy (highest when q spreads out). The ELBO is their sum, "
+            "log Z − ELBO = KL(q‖p) is the shaded gap, and it closes only when q = p. Both terms are "
+            "exact (quadrature on a grid over q in 2D) or computed on fixed draws of q.");
+    if (st.show_anatomy) anatomy_plot(snap, anatomy_plot_h);
   }
 
   ImGui::Spacing();

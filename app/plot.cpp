@@ -392,6 +392,42 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     dashed_polyline(dl, line, 2, false, r.color, 1.5f * px, 8 * px, 5 * px);
   }
 
+  // Bands (Series::fill_to), under every line: one quad per pair of points at least a pixel
+  // apart, split into two triangles where the edges cross. Without anti-aliased edges, which
+  // would show every seam between neighbouring quads as a stripe.
+  const ImDrawListFlags saved_flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+  for (const Series& s : series) {
+    if (!s.fill_to || s.count <= 0) continue;
+    bool have = false;
+    ImVec2 prev_a{}, prev_b{};  // the previous point on the series and on the other edge
+    for (int i = 0; i < s.count; ++i) {
+      const Point p = s.point(i);
+      const double e = s.fill_to(i);
+      if (!ax.valid(p.y) || !ax.valid(e) || !xa.valid(p.x)) {
+        have = false;
+        continue;
+      }
+      const float X = sxd(p.x);
+      const ImVec2 a{X, std::clamp(sy(ax.t(p.y)), a0.y - 4 * h, a1.y + 4 * h)};
+      const ImVec2 b{X, std::clamp(sy(ax.t(e)), a0.y - 4 * h, a1.y + 4 * h)};
+      if (have && X - prev_a.x < 1.0f && i + 1 < s.count) continue;  // dense: one quad per pixel column
+      if (have) {
+        const float d0 = prev_a.y - prev_b.y, d1 = a.y - b.y;
+        if ((d0 > 0 && d1 < 0) || (d0 < 0 && d1 > 0)) {
+          const float t = d0 / (d0 - d1);
+          const ImVec2 c{prev_a.x + t * (a.x - prev_a.x), prev_a.y + t * (a.y - prev_a.y)};
+          dl->AddTriangleFilled(prev_a, c, prev_b, s.fill_color);
+          dl->AddTriangleFilled(c, a, b, s.fill_color);
+        } else {
+          dl->AddQuadFilled(prev_a, a, b, prev_b, s.fill_color);
+        }
+      }
+      prev_a = a, prev_b = b, have = true;
+    }
+  }
+  dl->Flags = saved_flags;
+
   // Series, decimated to a min/max envelope per pixel column when dense.
   std::vector<ImVec2> run;
   for (const Series& s : series) {
@@ -511,7 +547,8 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
       const float x0 = p0.x + w - fs * 0.5f - row_w[size_t(e.row)] + e.x;
       const float y0 = p0.y + e.row * row_h;
       const float cy = y0 + row_h * 0.5f;
-      dl->AddLine({x0, cy}, {x0 + sw, cy}, e.s->color, std::max(2.0f, e.s->thickness) * px);
+      if (e.s->legend_swatch) dl->AddRectFilled({x0, cy - fs * 0.35f}, {x0 + sw, cy + fs * 0.35f}, e.s->color, 2.0f);
+      else dl->AddLine({x0, cy}, {x0 + sw, cy}, e.s->color, std::max(2.0f, e.s->thickness) * px);
       dl->AddText({x0 + sw + gap, y0 + (row_h - fs) * 0.5f}, text_col, e.s->label.c_str());
     }
   } else {
@@ -561,8 +598,10 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
       for (const Series& s : series) {
         if (!s.in_legend) continue;
         const float cy = y + row * 0.5f;
-        dl->AddLine({b0.x + fs * 0.4f, cy}, {b0.x + fs * 0.4f + sw, cy}, s.color,
-                    std::max(2.0f, s.thickness) * px);
+        if (s.legend_swatch)
+          dl->AddRectFilled({b0.x + fs * 0.4f, cy - fs * 0.35f}, {b0.x + fs * 0.4f + sw, cy + fs * 0.35f}, s.color, 2.0f);
+        else
+          dl->AddLine({b0.x + fs * 0.4f, cy}, {b0.x + fs * 0.4f + sw, cy}, s.color, std::max(2.0f, s.thickness) * px);
         dl->AddText({b0.x + fs * 0.4f + sw + gap, y + (row - fs) * 0.5f}, text_col, s.label.c_str());
         y += row;
       }

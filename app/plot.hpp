@@ -3,7 +3,8 @@
 // Line plots of series against x (the step), linear or log y (and log x, e.g. against the
 // sample size S), "nice" ticks, a legend, a hover readout (vertical cursor + the value of every
 // series at the nearest x), optional horizontal reference lines (y = c) and vertical ones
-// (x = c, e.g. the step where β reaches 1), optional markers and error bars. The plot never owns
+// (x = c, e.g. the step where β reaches 1), optional markers and error bars, and a shaded band
+// between a series and a second edge (Series::fill_to: the gap between the ELBO and log Z). The plot never owns
 // data: a Series reads the caller's arrays through an accessor, each frame, like ImPlot's getters.
 #pragma once
 
@@ -47,6 +48,13 @@ struct Series {
   // The half-width of point i's error bar in y units (e.g. one standard error), drawn as a
   // vertical bar with caps; null = no bars. On a log axis a bar reaching 0 is cut at the frame.
   std::function<double(int)> error;
+  // Shades the band between this series and fill_to(i) (the other edge at point i, e.g. a
+  // reference line's y) in fill_color, under every line; null = no band. Where the edges cross,
+  // the band pinches to a point.
+  std::function<double(int)> fill_to;
+  ImU32 fill_color = IM_COL32(255, 255, 255, 40);
+  bool legend_swatch = false;  // the legend shows a filled box in `color` instead of a line (a
+                               // band's own entry: a series with count 0)
 };
 
 struct RefLine {

@@ -285,6 +285,16 @@ void Engine::worker(std::stop_token stop) {
                 state = EngineState::Error;
                 message = std::string("comparison rejected: ") + e.what();
               }
+            } else if constexpr (std::is_same_v<T, cmd::SetParams>) {
+              try {
+                run->set_params(cmd.phi);
+                fits_changed = true;
+                if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
+                message.clear();
+              } catch (const std::exception& e) {
+                state = EngineState::Error;
+                message = std::string("parameters rejected: ") + e.what();
+              }
             } else if constexpr (std::is_same_v<T, cmd::SetSpeed>) {
               speed = std::isfinite(cmd.steps_per_s) && cmd.steps_per_s > 0 ? cmd.steps_per_s : 0;
               budget = 0;

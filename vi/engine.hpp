@@ -40,9 +40,14 @@ struct SetSpeed { double steps_per_s = 0; };  // 0 = as fast as possible
 // e.g. a comparison's Rényi α): then they carry on from their current φ. A change one of them
 // refuses changes none.
 struct Compare { std::vector<Scene> fits; };
+// Replaces the primary fit's φ (the app's drag of q; comparison fits are left alone), through
+// Run::set_params: projected by the family, the optimizer's moment estimates reset, the step
+// count kept. A diverged fit becomes Paused; Play continues from the new φ. A φ the family
+// refuses changes nothing and reports EngineState::Error.
+struct SetParams { Vec phi; };
 }  // namespace cmd
 using Command = std::variant<cmd::Play, cmd::Pause, cmd::TogglePlay, cmd::Step, cmd::Reset,
-                             cmd::Apply, cmd::SetSpeed, cmd::Compare>;
+                             cmd::Apply, cmd::SetSpeed, cmd::Compare, cmd::SetParams>;
 
 // What a snapshot computes while the fit is stepping. A snapshot of a fit at rest (paused, or
 // done with its Step commands) is always complete.
@@ -78,6 +83,7 @@ class Engine {
   void apply(const Scene& s) { send(cmd::Apply{s}); }
   void set_speed(double steps_per_s) { send(cmd::SetSpeed{steps_per_s}); }
   void compare(std::vector<Scene> fits) { send(cmd::Compare{std::move(fits)}); }
+  void set_params(Vec phi) { send(cmd::SetParams{std::move(phi)}); }
 
   // The latest snapshot (never null).
   std::shared_ptr<const Snapshot> snapshot() const {

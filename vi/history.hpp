@@ -20,6 +20,8 @@ struct HistoryPoint {
   double kl_p_q = 0;         // KL(p‖q) on the quadrature grid
   double objective_estimate = 0;  // the training step's estimate of its own objective (the ELBO,
                                   // −KL(p‖q) or the Rényi bound; elbo_estimate is NaN unless reverse-kl)
+  double e_log_p = 0;  // the ELBO's terms (elbo = e_log_p + entropy exactly): E_q[log p~] …
+  double entropy = 0;  // … and H[q]
 };
 
 class History {

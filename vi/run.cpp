@@ -111,6 +111,19 @@ void Run::update_scene(const Scene& next) {
   ws_.resize(family_->dim(), scene_.samples);  // the draws are resized by the next step
 }
 
+void Run::set_params(const Vec& phi) {
+  if (phi.size() != phi_.size())
+    throw_invalid("Run::set_params", "φ has " + std::to_string(phi.size()) + " entries, the family " +
+                                         family_->name() + " has " + std::to_string(phi_.size()));
+  Vec next = phi;
+  family_->project(next);
+  if (!family_->valid(next)) throw_invalid("Run::set_params", "φ does not define a valid q (non-finite or degenerate)");
+  phi_ = std::move(next);
+  optimizer_->reset(phi_.size());  // Adam's moments and momentum belong to the old φ
+  status_ = RunStatus::Ok;
+  message_.clear();
+}
+
 // [SECTION] Stepping and divergence
 
 void Run::fail(const std::string& what) {
@@ -146,7 +159,7 @@ void Run::step() {
 
 void Run::record_history() {
   const Metrics m = metrics(/*full=*/false);
-  history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate});
+  history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
 }
 
 // [SECTION] Metrics
@@ -168,6 +181,7 @@ Metrics Run::metrics(bool full) const {
   const bool analytic = family_->has_analytic_entropy();
   const double h = analytic ? family_->entropy(phi_) : 0.0;
   double t_mean = 0, var_mean = 0;  // the ELBO estimate and its squared standard error
+  double e_log_p = 0, h_q = 0;      // its terms: E_q[log p~] and H[q]
   if (family_->stratified()) {
     // Stratified draws (a mixture): Σ_s a_s t_s with the family's weights. The standard error
     // uses the overall mean rather than each stratum's, which can only overstate it.
@@ -175,6 +189,8 @@ Metrics Run::metrics(bool full) const {
     const Vec t = metric_logp_ - metric_logq_;
     t_mean = metric_a_.dot(t);
     var_mean = (metric_a_.array().square() * (t.array() - t_mean).square()).sum();
+    e_log_p = metric_a_.dot(metric_logp_);
+    h_q = -metric_a_.dot(metric_logq_);
   } else {
     // ELBO = E[a] with a = log p~ − log q. When H[q] is known in closed form, b = −log q − H
     // has mean exactly 0 and serves as a control variate: E[a − c·b] = E[a] for any c, and the
@@ -193,8 +209,14 @@ Metrics Run::metrics(bool full) const {
     const Vec t = a - c * b;
     t_mean = t.mean();
     var_mean = (t.array() - t_mean).square().sum() / (n - 1) / n;
+    // The terms of t = a − c·b: E[log p~], and H estimated as (1 − c)·mean(−log q) + c·H.
+    e_log_p = pair_mean(metric_logp_).mean();
+    h_q = (1 - c) * pair_mean(-metric_logq_).mean() + c * h;
   }
+  t_mean = e_log_p + h_q;  // the same value up to rounding: the ELBO is exactly its two terms
   m.elbo = t_mean;
+  m.e_log_p = e_log_p;
+  m.entropy = h_q;
   m.kl_q_p_mc = m.log_z - m.elbo;  // KL(q‖p) = log Z − ELBO
   m.kl_q_p_se = std::sqrt(var_mean);
   m.kl_q_p = m.kl_q_p_mc;
@@ -203,11 +225,24 @@ Metrics Run::metrics(bool full) const {
     family_->log_density(phi_, grid_points_, grid_logq_);
     m.kl_p_q = kl_p_q_on_grid(target_->reference, grid_logq_);
     // In 2D, quadrature on a grid fitted to q beats any affordable number of draws.
-    const double fine = kl_q_p_on_q_grid(kQuadCells), coarse = kl_q_p_on_q_grid(kQuadCells / 2);
+    // (The fine grid last: its log q and log p~ stay in the scratch buffers for the ELBO's terms.)
+    const double coarse = kl_q_p_on_q_grid(kQuadCells / 2), fine = kl_q_p_on_q_grid(kQuadCells);
     if (std::isfinite(fine)) {
       m.kl_q_p = fine;
       m.kl_q_p_error = std::abs(fine - coarse) + (m.log_z_exact ? 0.0 : m.log_z_error);
-      m.elbo = m.log_z - fine;
+      // The ELBO's terms by the same quadrature: E_q[log p~] and H[q] = −E_q[log q], so that
+      // ELBO = E_q[log p~] + H[q] = log Z − KL(q‖p) (up to rounding).
+      double mass = 0, g_log_p = 0, g_h = 0;
+      for (Eigen::Index k = 0; k < qgrid_logq_.size(); ++k) {
+        const double w = std::exp(qgrid_logq_(k));
+        if (w == 0) continue;
+        mass += w;
+        g_log_p += w * qgrid_logp_(k);
+        g_h -= w * qgrid_logq_(k);
+      }
+      m.e_log_p = g_log_p / mass;
+      m.entropy = g_h / mass;
+      m.elbo = m.e_log_p + m.entropy;
     }
   } else {
     m.kl_p_q = nan;

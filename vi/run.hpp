@@ -37,6 +37,10 @@ struct Metrics {
                                   // ELBO, −KL(p‖q) or the Rényi bound (NaN before the first step)
   double elbo_estimate = 0;  // the same when the objective is reverse-kl (the ELBO), else NaN
   double elbo = 0;           // E_q[log p~] (+ H[q] or − E_q[log q]) on the fixed metric draws
+                             // (2D: by quadrature on q's grid); always exactly e_log_p + entropy
+  double e_log_p = 0;        // the ELBO's first term E_q[log p~], by the same method as elbo
+  double entropy = 0;        // its second term H[q] (2D: −∫ q log q on q's grid; else closed form
+                             // with the control variate, or −E_q[log q] on the metric draws)
   double kl_q_p = 0;         // KL(q‖p): quadrature on q's own grid (2D), else Monte Carlo
   double kl_q_p_error = 0;   // its stated error: grid n vs n/2 (2D), else the MC standard error
   double kl_q_p_mc = 0;      // KL(q‖p) = E_q[log q − log p~] + log Z on the fixed metric draws
@@ -88,6 +92,11 @@ class Run {
   // Applies the live-changeable fields of `next` (see Scene::can_continue_into). Throws
   // std::invalid_argument, leaving the run as it was, when check_update would.
   void update_scene(const Scene& next);
+  // Replaces φ (the app's drag of q), projected by the family. Throws std::invalid_argument for
+  // a φ of the wrong size or one the family refuses, changing nothing. Resets the optimizer's
+  // state (its moments belong to the old φ); keeps the step count and history; a diverged run
+  // turns Ok again.
+  void set_params(const Vec& phi);
   // Throws what update_scene(next) would throw, changing nothing: a caller updating several runs
   // together (the engine and its comparison fits) checks them all before it changes any.
   void check_update(const Scene& next) const;

@@ -13,6 +13,7 @@
 #include "app/grid_view.hpp"
 #include "app/gui.hpp"
 #include "app/layer_scrubber.hpp"
+#include "app/metrics_panel.hpp"
 #include "vi/family.hpp"
 #include "vi/run.hpp"
 #include "vi/snapshot.hpp"
@@ -578,4 +579,42 @@ TEST_CASE("an unknown preset makes run_gui name the allowed ones and return 2", 
   CHECK(err.find("no-such-lesson") != std::string::npos);
   CHECK(err.find("bimodal-reverse-forward") != std::string::npos);
   CHECK_FALSE(fs::exists(opt.shot_path));
+}
+
+TEST_CASE("a shot shows the ELBO anatomy with both terms, the ELBO and the shaded gap to log Z", "[gui][anatomy]") {
+  const fs::path png = temp_png("anatomy");
+  vilab::GuiOptions opt;
+  opt.scene.target = "donut";  // a Gaussian q cannot cover a ring: a wide gap KL(q‖p) to shade
+  opt.scene.family = "fullrank";
+  opt.shot_steps = 300;
+  opt.shot_path = png.string();
+  REQUIRE(vilab::run_gui(opt) == 0);
+  const Image img = load_png(png);
+  if (const char* dir = std::getenv("VILAB_TEST_SHOTS")) fs::copy_file(png, fs::path(dir) / "anatomy.png", fs::copy_options::overwrite_existing);
+  fs::remove(png);
+  const vilab::AnatomyRect r = vilab::last_anatomy_plot_rect();
+  INFO("anatomy plot: (" << r.x0 << ", " << r.y0 << ") – (" << r.x1 << ", " << r.y1 << ")");
+  REQUIRE(r.x0 >= 0);
+  REQUIRE(r.x1 <= img.w);
+  REQUIRE(r.y1 <= img.h);
+  REQUIRE(r.x1 - r.x0 >= 200);
+  REQUIRE(r.y1 - r.y0 >= 100);
+  // Pixels of each curve's colour, and of the band (KL's orange at alpha 120 over the frame).
+  auto count = [&](std::array<int, 3> want, int tol) {
+    long n = 0;
+    for (int y = r.y0; y < r.y1; ++y)
+      for (int x = r.x0; x < r.x1; ++x) {
+        const auto c = img.at(x, y);
+        const int d0 = c[0] - want[0], d1 = c[1] - want[1], d2 = c[2] - want[2];
+        n += d0 * d0 + d1 * d1 + d2 * d2 <= tol * tol;
+      }
+    return n;
+  };
+  const long e_log_p = count({0, 158, 115}, 20), entropy = count({204, 121, 167}, 20), elbo = count({110, 195, 255}, 20);
+  const long band = count({116, 83, 12}, 16);
+  INFO("E_q[log p] " << e_log_p << ", H[q] " << entropy << ", ELBO " << elbo << ", band " << band);
+  CHECK(e_log_p >= 300);
+  CHECK(entropy >= 300);
+  CHECK(elbo >= 300);
+  CHECK(band >= 1000);
 }
