@@ -43,7 +43,7 @@ struct Evaluator {
     if (spec.mc_samples < 16) throw_invalid(fn, "mc_samples is " + std::to_string(spec.mc_samples) + ", but must be ≥ 16");
     problem = make_target(scene.target, scene.target_params);
     family = make_family(scene.family, problem->dim(), scene.family_options);
-    quadrature = problem->dim() == 2;
+    quadrature = problem->dim() == 2 && !spec.monte_carlo;
     cells = spec.quad_cells;
     if (quadrature) {
       points.resize(2, Eigen::Index(cells) * cells);

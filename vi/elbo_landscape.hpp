@@ -21,6 +21,8 @@ struct LandscapeSpec {
   int n = 41;                      // grid points per axis (≥ 2), ends included
   int quad_cells = 128;            // 2D targets: quadrature cells per axis on q's mass box (≥ 8)
   int mc_samples = 4096;           // other targets: fixed draws (antithetic pairs) per value (≥ 16)
+  bool monte_carlo = false;        // use the fixed draws on 2D targets too (cheaper for flows, whose
+                                   // log q inverts numerically on every quadrature point)
 };
 
 // How a value was computed.
@@ -28,7 +30,7 @@ struct LandscapeSpec {
 //    grown 1.4× (normalized by the grid mass of q), exactly what Run::metrics() does for the ELBO
 //    of a 2D target (Metrics::elbo = log Z − KL(q‖p) on q's grid), so the value at the run's φ
 //    equals the run's ELBO metric to rounding. Deterministic, smooth in φ.
-//  "monte-carlo": (higher-dimensional targets) the mean of log p~ − log q, or log p~ + H[q] when
+//  "monte-carlo": (higher-dimensional targets, or LandscapeSpec::monte_carlo) the mean of log p~ − log q, or log p~ + H[q] when
 //    the entropy is analytic, over fixed antithetic base draws from the scene seed's metric
 //    stream: common random numbers, so the surface is smooth in φ (not Run::metrics()'s
 //    control-variate form, which differs by O(1/√M)).

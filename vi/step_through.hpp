@@ -14,7 +14,8 @@
 // objectives (forward KL, Rényi), other estimators (score, STL) and stratified families (a
 // mixture, whose draw weights depend on φ) are refused with std::invalid_argument.
 //
-// Not thread-safe with respect to its Run: build it, read it and finish() it on the thread that
+// It keeps a pointer to its Run (which must outlive it) and is not thread-safe with respect to
+// it: build it, read it and finish() it on the thread that
 // steps the run (for the engine: the engine thread; publish copies of the StepSamples).
 #pragma once
 

@@ -99,6 +99,31 @@ TEST_CASE("Gaussian target, mean-field q: the landscape is the closed form and p
   CHECK(m.value(5, 3) == Approx(log_z - 0.5 * (sd * sd + m.xs(5) * m.xs(5) - 1 - 2 * m.ys(3))).margin(1e-8));
 }
 
+TEST_CASE("The Monte Carlo landscape uses common random numbers: smooth, and exact in the mean", "[landscape]") {
+  const Scene s = gaussian_meanfield();
+  const double log_z = *make_target("gaussian")->exact_log_z();
+  LandscapeSpec spec;
+  spec.monte_carlo = true;
+  spec.mc_samples = 2048;
+  spec.n = 11;
+  spec.i = 0;
+  spec.j = 1;
+  const Landscape l = elbo_landscape(s, Vec::Zero(4), spec);
+  CHECK(l.method == "monte-carlo");
+  // Antithetic draws make the mean of ε exactly 0, so E[log p~(μ + σε)] = −½μ² + const: the
+  // peak is at μ = 0 and the surface is a paraboloid, up to the draws' error in E[ε²].
+  CHECK(l.best_a == 5);
+  CHECK(l.best_b == 5);
+  for (int a = 0; a < 11; ++a)
+    for (int b = 0; b < 11; ++b) {
+      const double exact = log_z - 0.5 * (l.xs(a) * l.xs(a) + l.ys(b) * l.ys(b));
+      CHECK(l.value(a, b) == Approx(exact).margin(0.05));
+      CHECK(l.value(a, b) - l.value(5, 5) == Approx(exact - log_z).margin(1e-9));
+    }
+  // The same draws every call: deterministic.
+  CHECK(landscape_elbo(s, Vec::Zero(4), spec) == l.value(5, 5));
+}
+
 TEST_CASE("The landscape can be computed on worker threads and stopped", "[landscape]") {
   Scene s;
   s.target = "banana";
