@@ -15,8 +15,8 @@
 // mixture, whose draw weights depend on φ) are refused with std::invalid_argument.
 //
 // It keeps a pointer to its Run (which must outlive it) and is not thread-safe with respect to
-// it: build it, read it and finish() it on the thread that
-// steps the run (for the engine: the engine thread; publish copies of the StepSamples).
+// it: build it, read it and finish() it on the thread that steps the run (for the engine: the
+// engine thread; publish copies of the StepSamples).
 #pragma once
 
 #include "vi/run.hpp"

@@ -47,18 +47,24 @@ TEST_CASE("Step-through then finish() gives bit for bit what Run::step gives", "
     std::string family, optimizer;
     bool analytic;
     int anneal;
+    int samples = 16;
   };
   const Case cases[] = {{"meanfield", "adam", true, 0},  {"fullrank", "adam", true, 0},
                         {"planar", "adam", true, 0},     {"fullrank", "momentum", false, 0},
                         {"meanfield", "sgd", true, 40},  {"planar", "momentum", true, 0},
-                        {"radial", "adam", true, 0}};
+                        {"radial", "adam", true, 0},
+                        // more draws than a flow's untaped block (256): the run's family reuses its
+                        // tape from the second step on, the step-through's fresh copy does not
+                        {"planar", "adam", true, 0, 300},   {"realnvp", "adam", true, 0, 600},
+                        {"meanfield", "adam", true, 0, 600}};
   for (const Case& c : cases) {
     for (int warm : {0, 7}) {
       Scene s = scene_for(c.family);
       s.optimizer = c.optimizer;
       s.analytic_entropy = c.analytic;
       s.anneal = c.anneal;
-      INFO(c.family << " with " << c.optimizer << ", analytic entropy " << c.analytic << ", anneal " << c.anneal
+      s.samples = c.samples;
+      INFO(c.samples << " samples, " << c.family << " with " << c.optimizer << ", analytic entropy " << c.analytic << ", anneal " << c.anneal
                     << ", after " << warm << " steps");
       Run a(s), b(s);
       a.step(warm);
