@@ -11,6 +11,7 @@ namespace {
 
 class Sgd final : public Optimizer {
  public:
+  std::unique_ptr<Optimizer> clone() const override { return std::make_unique<Sgd>(*this); }
   std::string name() const override { return "sgd"; }
   void reset(Eigen::Index) override {}
   void ascend(Vec& phi, const Vec& grad, double lr) override { phi.noalias() += lr * grad; }
@@ -19,6 +20,7 @@ class Sgd final : public Optimizer {
 // Heavy-ball momentum: v ← β v + g, φ ← φ + lr v.
 class Momentum final : public Optimizer {
  public:
+  std::unique_ptr<Optimizer> clone() const override { return std::make_unique<Momentum>(*this); }
   std::string name() const override { return "momentum"; }
   void reset(Eigen::Index n) override { v_ = Vec::Zero(n); }
   void ascend(Vec& phi, const Vec& grad, double lr) override {
@@ -35,6 +37,7 @@ class Momentum final : public Optimizer {
 // Adam (Kingma & Ba 2015) with the bias corrections, β1 = 0.9, β2 = 0.999, ε = 1e-8.
 class Adam final : public Optimizer {
  public:
+  std::unique_ptr<Optimizer> clone() const override { return std::make_unique<Adam>(*this); }
   std::string name() const override { return "adam"; }
   void reset(Eigen::Index n) override {
     m_ = Vec::Zero(n);

@@ -23,6 +23,9 @@ class Optimizer {
   virtual void ascend(Vec& phi, const Vec& grad, double lr) = 0;
   // Named internal state for display (e.g. Adam's first and second moments).
   virtual std::vector<std::pair<std::string, const Vec*>> state() const { return {}; }
+  // An independent copy with the same state: the step-through previews an update on it, and
+  // its ascend() then gives bit for bit what this optimizer's would.
+  virtual std::unique_ptr<Optimizer> clone() const = 0;
 };
 
 struct OptimizerInfo {

@@ -115,6 +115,9 @@ class Run {
   const Optimizer& optimizer() const { return *optimizer_; }
   const std::shared_ptr<const TargetData>& target_data() const { return target_; }
   const History& history() const { return history_; }
+  // The training stream where the next step will draw from (copy it to replay that step's
+  // draws without moving the run: vi/step_through.hpp).
+  const Rng& training_rng() const { return rng_; }
 
   // Metrics at the current φ. Deterministic: uses the run's fixed metric draws. With
   // full = false, families whose density is expensive (Family::cheap_density) skip the grid
