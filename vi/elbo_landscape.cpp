@@ -158,52 +158,28 @@ Landscape elbo_landscape(const Scene& scene, const Vec& phi, const LandscapeSpec
 Mat optimizer_path(const Scene& scene, const Vec& phi0, int i, int j, int steps, const std::string& optimizer,
                    std::stop_token stop) {
   const char* fn = "optimizer_path";
-  scene.validate();
   if (steps < 0) throw_invalid(fn, "steps is " + std::to_string(steps) + ", but must be ≥ 0");
-  // The target data (forward KL draws exact samples of p from its quadrature grid) only when needed.
-  const ObjectiveSpec spec0 = objective_spec(scene);
-  std::shared_ptr<const TargetData> data;
-  std::unique_ptr<Problem> own_problem;
-  if (spec0.kind == ObjectiveKind::ForwardKL)
-    data = make_target_data(scene);
-  else
-    own_problem = make_target(scene.target, scene.target_params);
-  const Problem& problem = data ? *data->problem : *own_problem;
-  const auto family = make_family(scene.family, problem.dim(), scene.family_options);
-  const auto opt = make_optimizer(optimizer);
-  const Eigen::Index np = family->num_params();
+  // A Run on this scene with the chosen optimizer, moved to phi0 (set_params gives it a fresh
+  // optimizer state; its training stream starts at the seed): the path is exactly the fit a
+  // Run started there would take. No history, so only the step loop runs.
+  Scene s = scene;
+  s.optimizer = optimizer;
+  Run run(s, nullptr, /*record_history=*/false);  // validates the scene and the objective
+  const Eigen::Index np = run.params().size();
   if (phi0.size() != np) throw_invalid(fn, "φ0 has the wrong size for the scene's family");
   check_index(fn, "i", i, np);
   check_index(fn, "j", j, np);
-  check_objective_supported(*family, spec0, problem.dim(), scene.samples);
-
-  // The loop of Run::step (without its history): a fresh optimizer state and the seed's
-  // training stream, as a Run starting from phi0 would have.
-  Rng rng(scene.seed, kTrainStream);
-  ObjectiveSpec spec = spec0;
-  const ObjectiveContext ctx{problem, *family, data ? &data->p_sampler : nullptr, data ? data->log_z : 0.0};
-  Draws draws;
-  ObjectiveWorkspace ws;
-  ws.resize(problem.dim(), scene.samples);
-  Vec phi = phi0, grad(np);
-  opt->reset(np);
+  run.set_params(phi0);
   Mat path(2, steps + 1);
-  path(0, 0) = phi(i);
-  path(1, 0) = phi(j);
+  path(0, 0) = run.params()(i);
+  path(1, 0) = run.params()(j);
   int done = 0;
   for (int t = 0; t < steps && !stop.stop_requested(); ++t) {
-    spec.beta = scene.beta(t);
-    fill_draws(spec, *family, scene.samples, rng, draws);
-    const double value = objective_value_and_grad(ctx, spec, phi, draws, ws, grad);
-    if (!std::isfinite(value) || !grad.allFinite()) break;
-    Vec next = phi;
-    opt->ascend(next, grad, scene.lr);
-    family->project(next);
-    if (!family->valid(next)) break;
-    phi = next;
+    run.step();
+    if (run.status() != RunStatus::Ok) break;  // a diverged step keeps the last finite φ
     ++done;
-    path(0, done) = phi(i);
-    path(1, done) = phi(j);
+    path(0, done) = run.params()(i);
+    path(1, done) = run.params()(j);
   }
   return Mat(path.leftCols(done + 1));
 }
