@@ -22,8 +22,6 @@ namespace vi {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// The streams Run draws from (vi/run.cpp): training 0, metric 1.
-constexpr uint64_t kTrainStream = 0, kMetricStream = 1;
 
 // [SECTION] One value
 

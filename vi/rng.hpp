@@ -15,6 +15,10 @@
 
 namespace vi {
 
+// The random streams of one seed, Rng(seed, stream): a Run's training draws, its fixed metric
+// draws and its display draws; other users of a seed (the gradient-variance study) take their own.
+inline constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2;
+
 class Rng {
  public:
   explicit Rng(uint64_t seed = 1, uint64_t stream = 0) { reseed(seed, stream); }

@@ -15,8 +15,6 @@
 namespace vi {
 
 namespace {
-// Random streams of one seed.
-constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2;
 constexpr int kDisplaySamples = 600;
 constexpr int kQuadCells = 128;  // cells per axis of the grid on q's mass box (KL(q‖p))
 }  // namespace
