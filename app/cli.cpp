@@ -572,6 +572,9 @@ int cli_main(int argc, char** argv) {
   shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
   shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
   shot->add_flag("--gradvar", shot_gui.gradvar, "open the gradient-variance window (measured before the shot)");
+  auto* shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
+      ->check(CLI::Range(0, 65536));
+  shot->add_flag("--landscape", shot_gui.landscape, "open the ELBO landscape window (computed before the shot)");
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -620,6 +623,9 @@ int cli_main(int argc, char** argv) {
   gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
   gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
   gui->add_flag("--gradvar", gui_opts.gradvar, "open the gradient-variance window");
+  auto* gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
+      ->check(CLI::Range(0, 65536));
+  gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
 
   try {
     app.parse(argc, argv);
@@ -647,10 +653,12 @@ int cli_main(int argc, char** argv) {
       shot_gui.scene = finish_scene(shot_flags);
       shot_gui.shot_path = shot_out;
       shot_gui.shot_steps = shot_steps;
+      shot_gui.step_through = shot_st->count() > 0;
       return run_gui(shot_gui);
     }
     if (gui->parsed()) {
       gui_opts.scene = finish_scene(gui_flags);
+      gui_opts.step_through = gui_st->count() > 0;
       return run_gui(gui_opts);
     }
     const GuiOptions defaults;

@@ -348,6 +348,15 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
     st.show_gradvar = !st.show_gradvar;
   tooltip("Open (or close) the estimator window: how noisy each gradient estimator is at the current q, "
           "for S = 1, 4, 16 and 64 on log\u2013log axes, measured off the UI thread on a copy of the fit.");
+  if (ImGui::Button(st.show_step_through ? "Step through \u2713##step_through" : "Step through##step_through"))
+    st.show_step_through = !st.show_step_through;
+  tooltip("Open (or close) the step-through window (T): while the fit is paused, its next step one Monte Carlo "
+          "sample at a time, from \u03B5 to z to the gradient and the update.");
+  ImGui::SameLine();
+  if (ImGui::Button(st.show_landscape ? "ELBO landscape \u2713##landscape" : "ELBO landscape\u2026##landscape"))
+    st.show_landscape = !st.show_landscape;
+  tooltip("Open (or close) the ELBO over a 2D slice of \u03C6 around the current q, with the paths SGD, momentum "
+          "and Adam would take from here.");
 }
 
 void draw_optimizer(vi::Scene& sc) {
@@ -550,6 +559,8 @@ void open_preset(ControlsState& st, vi::Engine& engine, const std::string& name)
   // What is not the scene stays as the user left it.
   next.families = std::move(st.families);
   next.show_gradvar = st.show_gradvar;
+  next.show_step_through = st.show_step_through;
+  next.show_landscape = st.show_landscape;
   next.grid_preset = st.grid_preset;
   next.lesson = p.name;
   engine.apply(p.scene);

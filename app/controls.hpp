@@ -39,6 +39,9 @@ struct ControlsState {
 
   // The gradient-variance window (app/estimator_panel.hpp) is open.
   bool show_gradvar = false;
+  // The step-through window and the ELBO landscape window (app/step_through_window.hpp) are open.
+  bool show_step_through = false;
+  bool show_landscape = false;
 
   // Lessons (app/presets.hpp): the preset the combo shows.
   std::string lesson;

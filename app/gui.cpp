@@ -16,6 +16,7 @@
 #include "app/presets.hpp"
 #include "app/screenshot.hpp"
 #include "app/status_line.hpp"
+#include "app/step_through_window.hpp"
 #include "app/style.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
@@ -68,6 +69,8 @@ struct UiState {
   MetricsPanelState metrics;
   EstimatorPanelState estimator;
   GridViewState grid;
+  StepThroughState step_through;
+  LandscapeState landscape;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -152,6 +155,8 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
 
   // The estimator window floats over the layout while it is open.
   draw_estimator_panel(ui.estimator, &ui.controls.show_gradvar, snap);
+  draw_step_through_window(ui.step_through, &ui.controls.show_step_through, engine, snap);
+  draw_landscape_window(ui.landscape, &ui.controls.show_landscape, snap);
 }
 
 // [SECTION] The grid view and back
@@ -197,6 +202,8 @@ void open_cell(UiState& ui, vi::Engine& engine, int cell) {
   ControlsState next = make_controls_state(scene, ui.controls.max_speed ? 0.0 : ui.controls.speed);
   next.grid_preset = ui.controls.grid_preset;
   next.show_gradvar = ui.controls.show_gradvar;
+  next.show_step_through = ui.controls.show_step_through;
+  next.show_landscape = ui.controls.show_landscape;
   ui.controls = std::move(next);
   ui.grid_mode = false;
 }
@@ -312,6 +319,11 @@ int run_gui(const GuiOptions& options) {
   ui.controls = make_controls_state(scene, steps_per_s, compare);
   if (!options.preset.empty()) ui.controls.lesson = options.preset;
   ui.controls.show_gradvar = options.gradvar;
+  ui.controls.show_step_through = options.step_through;
+  ui.step_through.reveal_target = options.stepk;
+  ui.step_through.may_block = shot;
+  ui.controls.show_landscape = options.landscape;
+  ui.landscape.may_block = shot;
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
   ui.content_scale = scale;
   ui.density.scrubber = options.scrub_layer >= 0;
@@ -352,7 +364,12 @@ int run_gui(const GuiOptions& options) {
     if (ui.grid_mode) {
       draw_grid_frame(ui, *engine, shot);
     } else {
-      if (!shot) handle_shortcuts(*engine);
+      if (!shot) {
+        handle_shortcuts(*engine);
+        const ImGuiIO& kio = ImGui::GetIO();
+        if (!kio.WantTextInput && !kio.KeyCtrl && !kio.KeyAlt && !kio.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_T, false))
+          ui.controls.show_step_through = !ui.controls.show_step_through;
+      }
       draw_frame(ui, *engine, *snap);
       if (!ui.controls.open_grid.empty()) {
         enter_grid(ui, *engine, ui.controls.open_grid);
@@ -382,6 +399,8 @@ int run_gui(const GuiOptions& options) {
     glfwSwapBuffers(window);
   }
 
+  release_step_through_window(ui.step_through);
+  release_landscape_window(ui.landscape);
   release_density_view(ui.density);
   release_grid_view(ui.grid);
   return result;

@@ -32,6 +32,12 @@ struct GuiOptions {
   // Open the gradient-variance window (app/estimator_panel.hpp); it measures at once (in shot
   // mode before the PNG is taken).
   bool gradvar = false;
+  // Open the step-through window (app/step_through_window.hpp) with `stepk` samples of the next
+  // step revealed (shot mode: prepared before the PNG is taken).
+  bool step_through = false;
+  int stepk = 0;
+  // Open the ELBO landscape window (computed before the PNG in shot mode).
+  bool landscape = false;
   // Open the layer scrubber at layer k (clamped to the flow's K; ignored for a family that is
   // not a flow, and while comparing). −1 = closed.
   int scrub_layer = -1;

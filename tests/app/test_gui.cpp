@@ -14,6 +14,7 @@
 #include "app/gui.hpp"
 #include "app/layer_scrubber.hpp"
 #include "app/metrics_panel.hpp"
+#include "app/step_through_window.hpp"
 #include "vi/family.hpp"
 #include "vi/run.hpp"
 #include "vi/snapshot.hpp"
@@ -617,4 +618,47 @@ TEST_CASE("a shot shows the ELBO anatomy with both terms, the ELBO and the shade
   CHECK(entropy >= 300);
   CHECK(elbo >= 300);
   CHECK(band >= 1000);
+}
+
+TEST_CASE("a shot of the step-through window at sample 3 on banana / fullrank draws the eps panel and the z panel", "[gui][step-through]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "fullrank";
+  opt.shot_steps = 50;
+  opt.step_through = true;
+  opt.stepk = 3;
+  const Image img = take_shot(opt, "step_through");
+  const vilab::StepThroughReport r = vilab::last_step_through_window();
+  REQUIRE(r.drawn);
+  CHECK(r.revealed == 3);
+  CHECK(r.samples == 64);
+  REQUIRE(inside(r.eps_panel, img));
+  REQUIRE(inside(r.z_panel, img));
+  CHECK(r.eps_panel.x1 - r.eps_panel.x0 >= 200);
+  // Two drawn eps in their colour, the current one highlighted.
+  CHECK(count_colour(img, r.eps_panel, r.eps_colour, 10) >= 20);
+  CHECK(count_colour(img, r.eps_panel, r.current_colour, 10) >= 40);
+  // The z panel shows p's heatmap.
+  CHECK(region_stats(img, r.z_panel).viridis > 1000);
+}
+
+TEST_CASE("a shot of the ELBO landscape window draws a viridis heatmap with sgd, momentum and adam paths", "[gui][landscape]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "fullrank";
+  opt.shot_steps = 50;
+  opt.landscape = true;
+  const Image img = take_shot(opt, "landscape");
+  const vilab::LandscapeReport r = vilab::last_landscape_window();
+  REQUIRE(r.drawn);
+  REQUIRE(inside(r.heatmap, img));
+  const RegionStats st = region_stats(img, r.heatmap);
+  CHECK(st.viridis > st.area / 2);
+  CHECK(st.populated_bins >= 4);
+  CHECK(r.paths == std::vector<std::string>{"sgd", "momentum", "adam"});
+  for (size_t i = 0; i < r.paths.size(); ++i) {
+    const long n = count_colour(img, r.heatmap, r.colours[i], 12);
+    INFO(r.paths[i] << ": " << n << " pixels in its colour");
+    CHECK(n >= 10);  // SGD barely moves in 300 steps: its end dot and a short line
+  }
 }
