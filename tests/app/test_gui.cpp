@@ -160,6 +160,21 @@ std::string capture_stderr(F&& f) {
   return ss.str();
 }
 
+// run_gui on options it must refuse before opening a window: its exit code, what it printed,
+// and whether a PNG appeared at the shot path (it must not).
+struct Refused {
+  int rc = -1;
+  std::string err;
+  bool wrote_png = false;
+};
+Refused run_refused(vilab::GuiOptions opt, const char* png_name) {
+  opt.shot_path = temp_png(png_name).string();
+  Refused r;
+  r.err = capture_stderr([&] { r.rc = vilab::run_gui(opt); });
+  r.wrote_png = fs::exists(opt.shot_path);
+  return r;
+}
+
 // Sets an environment variable for a scope (nullopt = unset), restoring it afterwards.
 class ScopedEnv {
  public:
@@ -258,13 +273,11 @@ TEST_CASE("without a display run_gui prints one line and returns 1", "[gui]") {
 TEST_CASE("a bad scene makes run_gui say why and return 2", "[gui]") {
   vilab::GuiOptions opt;
   opt.scene.lr = -1;
-  opt.shot_path = temp_png("bad").string();
-  int rc = -1;
-  const std::string err = capture_stderr([&] { rc = vilab::run_gui(opt); });
-  CHECK(rc == 2);
-  INFO(err);
-  CHECK(err.find("learning rate") != std::string::npos);
-  CHECK_FALSE(fs::exists(opt.shot_path));
+  const Refused r = run_refused(opt, "bad");
+  CHECK(r.rc == 2);
+  INFO(r.err);
+  CHECK(r.err.find("learning rate") != std::string::npos);
+  CHECK_FALSE(r.wrote_png);
 }
 
 TEST_CASE("a shot of U1 / planar K=8 shows q's white contours from the flow's exact density", "[gui]") {
@@ -360,11 +373,9 @@ TEST_CASE("comparison specs name a family and its sizes", "[gui]") {
 
   vilab::GuiOptions opt;
   opt.compare = {"planar:bogus=1"};
-  opt.shot_path = temp_png("badcompare").string();
-  int rc = -1;
-  const std::string err = capture_stderr([&] { rc = vilab::run_gui(opt); });
-  CHECK(rc == 2);
-  CHECK(err.find("bogus") != std::string::npos);
+  const Refused r = run_refused(opt, "badcompare");
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("bogus") != std::string::npos);
 }
 
 TEST_CASE("the layer scrubber pushes q's own base draws: k = K gives q's samples", "[gui]") {
@@ -473,13 +484,11 @@ TEST_CASE("a shot of the paper-fig3 grid draws twelve panels, rows of targets by
   // An unknown preset: a message and exit code 2 before any window.
   vilab::GuiOptions bad;
   bad.grid = "paper-fig9";
-  bad.shot_path = temp_png("badgrid").string();
-  int rc = -1;
-  const std::string err = capture_stderr([&] { rc = vilab::run_gui(bad); });
-  CHECK(rc == 2);
-  CHECK(err.find("paper-fig9") != std::string::npos);
-  CHECK(err.find("paper-fig3") != std::string::npos);
-  CHECK_FALSE(fs::exists(bad.shot_path));
+  const Refused r = run_refused(bad, "badgrid");
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("paper-fig9") != std::string::npos);
+  CHECK(r.err.find("paper-fig3") != std::string::npos);
+  CHECK_FALSE(r.wrote_png);
 }
 
 TEST_CASE("a shot of the bimodal preset shows reverse KL on one mode, forward KL over both, and their table", "[gui][objectives]") {
@@ -573,13 +582,11 @@ TEST_CASE("the estimator window plots tr Cov against S on log-log axes, one line
 TEST_CASE("an unknown preset makes run_gui name the allowed ones and return 2", "[gui]") {
   vilab::GuiOptions opt;
   opt.preset = "no-such-lesson";
-  opt.shot_path = temp_png("badpreset").string();
-  int rc = -1;
-  const std::string err = capture_stderr([&] { rc = vilab::run_gui(opt); });
-  CHECK(rc == 2);
-  CHECK(err.find("no-such-lesson") != std::string::npos);
-  CHECK(err.find("bimodal-reverse-forward") != std::string::npos);
-  CHECK_FALSE(fs::exists(opt.shot_path));
+  const Refused r = run_refused(opt, "badpreset");
+  CHECK(r.rc == 2);
+  CHECK(r.err.find("no-such-lesson") != std::string::npos);
+  CHECK(r.err.find("bimodal-reverse-forward") != std::string::npos);
+  CHECK_FALSE(r.wrote_png);
 }
 
 TEST_CASE("a shot shows the ELBO anatomy with both terms, the ELBO and the shaded gap to log Z", "[gui][anatomy]") {
