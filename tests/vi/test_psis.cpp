@@ -176,6 +176,33 @@ TEST_CASE("Smoothed weights normalize, are monotone in the raw ratios and are tr
   }
 }
 
+TEST_CASE("The smoothed tail is the fitted GPD's quantiles at the plotting positions", "[psis]") {
+  // The i-th smallest tail weight is replaced by w_cut + F⁻¹((i − ½)/M) with F = GPD(k̂, σ̂), so
+  // the exceedances over the cutoff have the scale-free ratios
+  //   x_i / x_j = expm1(k̂ t_i) / expm1(k̂ t_j),  t_i = −log(1 − (i − ½)/M).
+  // Raw ratios never do (this fails if the tail is left raw). σ² = 3: k̂ ≈ 0.69, and the top
+  // weights fall under the truncation at the max raw weight, so check those below it.
+  const Vec lr = gaussian_log_ratios(20000, 1.0, 3.0, 2);
+  const PsisResult r = psis(lr);
+  REQUIRE(r.estimated());
+  const int M = r.tail_length;
+  std::vector<double> sm(r.log_weights.data(), r.log_weights.data() + r.log_weights.size());
+  std::sort(sm.begin(), sm.end());
+  const std::size_t first = sm.size() - std::size_t(M);
+  const double cut = sm[first - 1];
+  auto x = [&](int i) { return std::exp(cut) * std::expm1(sm[first + std::size_t(i)] - cut); };  // i = 0..M−1
+  auto t = [&](int i) { return -std::log1p(-(i + 0.5) / M); };
+  const int mid = M / 2;
+  int checked = 0;
+  for (int i = 0; i < M; ++i) {
+    if (sm[first + std::size_t(i)] >= sm.back()) break;  // truncated at the max raw weight
+    INFO("i = " << i << " of " << M << ", k̂ = " << r.khat);
+    CHECK(x(i) / x(mid) == Approx(std::expm1(r.khat * t(i)) / std::expm1(r.khat * t(mid))).epsilon(1e-8));
+    ++checked;
+  }
+  CHECK(checked > M * 9 / 10);
+}
+
 TEST_CASE("Heavy tails: k-hat is bad and smoothing does not lower the ESS", "[psis]") {
   // σ² = 20 (k = 0.95): a few raw ratios dominate and PSIS replaces them by GPD order statistics,
   // which (here: 245 against 203) evens the weights out. Not a theorem for every draw, so a
