@@ -19,6 +19,7 @@
 #include "vi/moment_matching.hpp"
 #include "vi/objective_spec.hpp"
 #include "vi/optimizer.hpp"
+#include "vi/models.hpp"
 #include "vi/run.hpp"
 #include "vi/targets.hpp"
 
@@ -48,7 +49,8 @@ struct SceneFlags {
   std::string objective;  // "reverse-kl", "forward-kl", "renyi" or "renyi:α"
   std::string alpha;      // Rényi α (text: parsed strictly)
   int iw = 0;             // --iw K: the importance samples of the Rényi/IWAE bound (sets S)
-  CLI::Option *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
+  std::string model;      // --model NAME: a model (vi/models.hpp) instead of a 2D target
+  CLI::Option *target_opt = nullptr, *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
               *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
               *samples_opt = nullptr;
 };
@@ -92,9 +94,17 @@ struct SceneFlagSet {
 void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
   const bool for_gradvar = set.for_gradvar, grid_is_quad_grid = set.grid_is_quad_grid;
   const vi::Scene defaults;
-  app->add_option("--target,-t", f.scene.target, "2D target posterior")
-      ->check(CLI::IsMember(vi::target_names()))
-      ->default_str(defaults.target);
+  f.target_opt = app->add_option("--target,-t", f.scene.target, "2D target posterior")
+                     ->check(CLI::IsMember(vi::target_names()))
+                     ->default_str(defaults.target);
+  app->add_option("--model", f.model, "a small Bayesian model instead of a target: " + vi::join(vi::model_names(), ", "))
+      ->check(CLI::IsMember(vi::model_names()));
+  app->add_option("--batch", f.scene.batch, "models: minibatch size |B|, the likelihood scaled by N/|B| (0 = all data)")
+      ->check(CLI::NonNegativeNumber)->default_str("0");
+  app->add_option("--lr-schedule", f.scene.lr_schedule, "constant, or decay: lr·(1 + t/τ)^(−κ)")
+      ->check(CLI::IsMember({"constant", "decay"}))->default_str(defaults.lr_schedule);
+  app->add_option("--decay-kappa", f.scene.decay_kappa, "decay: κ in (0.5, 1]")->default_str(vi::to_text(defaults.decay_kappa));
+  app->add_option("--decay-tau", f.scene.decay_tau, "decay: τ > 0 steps")->default_str(vi::to_text(defaults.decay_tau));
   app->add_option("--family,-f", f.scene.family, "variational family")
       ->check(CLI::IsMember(vi::family_names()))
       ->default_str(defaults.family);
@@ -230,10 +240,15 @@ vi::Scene finish_scene(SceneFlags& f) {
   }
   f.scene.analytic_entropy = !f.mc_entropy;
   finish_objective(f);
+  if (!f.model.empty()) {
+    if (f.target_opt && f.target_opt->count() > 0)
+      throw std::invalid_argument("--model: give a target (--target) or a model (--model), not both");
+    f.scene.target = f.model;
+  }
   if (!f.sets.empty()) {
-    // The target's own check first, so that only its messages are attributed to --set.
+    // The problem's own check first, so that only its messages are attributed to --set.
     try {
-      vi::make_target(f.scene.target, f.scene.target_params);
+      vi::make_problem(f.scene.target, f.scene.target_params);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("--set: ") + e.what());
     }
@@ -268,6 +283,13 @@ int cmd_list(bool as_json) {
       params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help}});
     j["targets"].push_back({{"name", t.name}, {"summary", t.summary}, {"params", params}, {"note", vi::make_target(t.name)->note()}});
   }
+  for (const auto& m : vi::model_registry()) {
+    json params = json::array();
+    for (const auto& p : m.params)
+      params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help},
+                        {"integer", p.integer}});
+    j["models"].push_back({{"name", m.name}, {"summary", m.summary}, {"params", params}, {"takes_data", m.takes_data}});
+  }
   for (const auto& f : vi::family_registry()) j["families"].push_back({{"name", f.name}, {"summary", f.summary}});
   for (const auto& o : vi::optimizer_registry()) j["optimizers"].push_back({{"name", o.name}, {"summary", o.summary}});
   const std::pair<const char*, const std::vector<vi::NamedChoice>*> choices[] = {
@@ -288,6 +310,13 @@ int cmd_list(bool as_json) {
     for (const auto& p : t.params)
       std::printf("  %-11s   --set %s=%g  (%g … %g) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi, p.help.c_str());
   }
+  std::cout << "models (vilab run --model NAME):\n";
+  for (const auto& m : vi::model_registry()) {
+    std::printf("  %-11s %s\n", m.name.c_str(), m.summary.c_str());
+    for (const auto& p : m.params)
+      std::printf("  %-11s   --set %s=%g  (%g … %g%s) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi,
+                  p.integer ? ", whole" : "", p.help.c_str());
+  }
   std::cout << "families:\n";
   for (const auto& f : vi::family_registry()) std::printf("  %-11s %s\n", f.name.c_str(), f.summary.c_str());
   std::cout << "optimizers:\n";
@@ -303,6 +332,41 @@ int cmd_list(bool as_json) {
 
 // [SECTION] vilab run
 
+// The keys every model adds: its exact references (the evidence, the posterior's mean and sd
+// where known) and the ratio of q's marginal sds to the exact ones, per coordinate.
+void add_model_json(json& j, const vi::Run& run, const vi::Moments& q, const vi::Moments& pm) {
+  const vi::Scene& scene = run.scene();
+  if (!vi::is_model(scene.target)) return;
+  j["model"] = scene.target;
+  j["batch"] = scene.batch;
+  j["data_size"] = run.problem().data_size();
+  j["lr_schedule"] = scene.lr_schedule;
+  if (scene.lr_schedule == "decay") j["decay"] = {{"kappa", scene.decay_kappa}, {"tau", scene.decay_tau}};
+  j["coordinate_names"] = run.problem().coordinate_names();
+  j["log_evidence"] = run.target_data()->log_z;  // log Z of log p~ = log p(y, w) is the evidence
+  j["log_evidence_exact"] = run.target_data()->log_z_exact;
+  const vi::Vec exact_sd = pm.cov.diagonal().cwiseSqrt(), q_sd = q.cov.diagonal().cwiseSqrt();
+  j["exact_mean"] = vector_json(pm.mean);
+  j["exact_sd"] = vector_json(exact_sd);
+  j["exact_moments_exact"] = run.target_data()->p_moments_exact;  // else quadrature (2D)
+  j["q_sd"] = vector_json(q_sd);
+  j["sd_ratio"] = vector_json(q_sd.cwiseQuotient(exact_sd));
+  // The mean error in units of each coordinate's posterior sd.
+  j["mean_error_in_sd"] = vector_json((q.mean - pm.mean).cwiseQuotient(exact_sd));
+  j["elbo_gap"] = run.target_data()->log_z - j["elbo"].get<double>();
+}
+
+// `vilab run --model` without --json: per coordinate, the exact and fitted means and sds.
+void print_model_table(const vi::Run& run, const vi::Moments& q, const vi::Moments& pm) {
+  const auto names = run.problem().coordinate_names();
+  std::printf("  %-22s %10s %10s %10s %10s %8s\n", "coordinate", "exact mean", "q mean", "exact sd", "q sd", "sd ratio");
+  for (Eigen::Index i = 0; i < q.mean.size(); ++i) {
+    const double es = std::sqrt(pm.cov(i, i)), qs = std::sqrt(q.cov(i, i));
+    std::printf("  %-22s %10.4f %10.4f %10.4f %10.4f %8.3f\n", names[size_t(i)].c_str(), pm.mean(i), q.mean(i), es, qs, qs / es);
+  }
+}
+
+
 int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   vi::Run run(scene, nullptr, /*record_history=*/false);
   const auto t0 = std::chrono::steady_clock::now();
@@ -311,6 +375,7 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   const vi::Metrics m = run.metrics();
   const vi::Moments q = run.family().moments(run.params());
   const auto& ref = run.target_data()->reference;
+  const auto& pm = run.target_data()->p_moments;
   const bool ok = run.status() == vi::RunStatus::Ok;
 
   json j{{"target", scene.target},
@@ -360,7 +425,6 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   j["mean_error"] = m.mean_error;
   j["cov_error"] = m.cov_error;
   j["p_moments_exact"] = m.p_moments_exact;
-  const auto& pm = run.target_data()->p_moments;
   j["p_mean"] = vector_json(pm.mean);
   j["p_cov"] = matrix_json(pm.cov);
   // The forward-KL optimum of a Gaussian family (moment matching): the fit forward KL should reach.
@@ -375,6 +439,7 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
                                {"params", vector_json(opt->phi)},
                                {"kl_p_q", vi::kl_p_q_on_grid(ref, lq)}};
   }
+  add_model_json(j, run, q, pm);
   if (as_json) {
     std::cout << j.dump(2) << "\n";
   } else {
@@ -385,15 +450,21 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
     std::printf("  steps        %lld in %.3f s (%.0f steps/s)\n", (long long)run.steps(), seconds,
                 seconds > 0 ? double(run.steps()) / seconds : 0.0);
     std::printf("  ELBO         %.6f\n", m.elbo);
-    std::printf("  KL(q‖p)      %.6f ± %.1e (quadrature on q's grid); %.6f ± %.6f (Monte Carlo, %d draws)\n",
-                m.kl_q_p, m.kl_q_p_error, m.kl_q_p_mc, m.kl_q_p_se, scene.metric_samples);
-    std::printf("  KL(p‖q)      %.6f (quadrature)\n", m.kl_p_q);
+    // How the exact KLs were computed (Run::metrics): closed form for a Gaussian q on a conjugate
+    // model's Gaussian posterior, quadrature in 2D, else Monte Carlo only.
+    const bool closed = run.problem().gaussian_posterior() && run.family().gaussian();
+    const char* how = closed ? "closed form" : run.problem().dim() == 2 ? "quadrature on q's grid" : "Monte Carlo";
+    std::printf("  KL(q‖p)      %.6f ± %.1e (%s); %.6f ± %.6f (Monte Carlo, %d draws)\n", m.kl_q_p, m.kl_q_p_error, how,
+                m.kl_q_p_mc, m.kl_q_p_se, scene.metric_samples);
+    std::printf("  KL(p‖q)      %.6f (%s)\n", m.kl_p_q, closed ? "closed form" : "quadrature");
     std::printf("  log Z        %.6f (%s)\n", m.log_z, m.log_z_exact ? "exact" : "quadrature");
-    std::printf("  mean of q    (%.4f, %.4f)   of p (%.4f, %.4f)\n", q.mean(0), q.mean(1), ref.moments.mean(0),
-                ref.moments.mean(1));
-    std::printf("  cov of q     [[%.4f, %.4f], [%.4f, %.4f]]\n", q.cov(0, 0), q.cov(0, 1), q.cov(1, 0), q.cov(1, 1));
-    std::printf("  cov of p     [[%.4f, %.4f], [%.4f, %.4f]]\n", ref.moments.cov(0, 0), ref.moments.cov(0, 1),
-                ref.moments.cov(1, 0), ref.moments.cov(1, 1));
+    if (run.problem().dim() == 2) {
+      std::printf("  mean of q    (%.4f, %.4f)   of p (%.4f, %.4f)\n", q.mean(0), q.mean(1), pm.mean(0), pm.mean(1));
+      std::printf("  cov of q     [[%.4f, %.4f], [%.4f, %.4f]]\n", q.cov(0, 0), q.cov(0, 1), q.cov(1, 0), q.cov(1, 1));
+      std::printf("  cov of p     [[%.4f, %.4f], [%.4f, %.4f]]\n", pm.cov(0, 0), pm.cov(0, 1), pm.cov(1, 0), pm.cov(1, 1));
+    } else {
+      print_model_table(run, q, pm);
+    }
     std::printf("  moment error ‖Δmean‖ %.4f, ‖Δcov‖_F %.4f (against p's %s moments)\n", m.mean_error, m.cov_error,
                 m.p_moments_exact ? "exact" : "quadrature");
     if (forward && spec.sampling == vi::PSampling::Snis)

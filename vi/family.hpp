@@ -75,6 +75,10 @@ class Family {
   // history records the Monte Carlo KL(q‖p) only; snapshots still compute every metric.
   virtual bool cheap_density() const { return true; }
 
+  // True when q_φ is exactly N(moments(φ)) (the Gaussian families): divergences to a Gaussian
+  // posterior are then closed forms.
+  virtual bool gaussian() const { return false; }
+
   // Mean and covariance of q_φ.
   virtual Moments moments(const Vec& phi) const = 0;
 

@@ -25,6 +25,7 @@ class LowRankGaussian final : public Family {
   bool has_log_density_grad() const override { return true; }
   void log_density_grad(const Vec& phi, const Mat& z, const Vec& c, Vec& g_phi, Mat* grad_z) const override;
   bool has_analytic_entropy() const override { return true; }
+  bool gaussian() const override { return true; }
   double entropy(const Vec& phi) const override;
   void add_entropy_grad(const Vec& phi, Vec& g) const override;
   Moments moments(const Vec& phi) const override;

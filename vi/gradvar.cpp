@@ -1,11 +1,14 @@
 // vi/gradvar.cpp — R gradient estimates per (variant, S) at a fixed φ, and what they show.
 #include "vi/gradvar.hpp"
 
+#include "vi/minibatch.hpp"
+
 #include "vi/check.hpp"
 #include "vi/objective.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <cstdio>
 #include <limits>
 
@@ -67,7 +70,9 @@ GradVarTable gradient_variance(const Scene& scene, const TargetData& target, con
                                              std::to_string(family->num_params()));
     ObjectiveSpec spec = objective_spec(vs);
     spec.beta = 1.0;  // the objective itself, not an annealed one
-    const ObjectiveContext ctx{problem, *family, &target.p_sampler, target.log_z};
+    // A minibatch scene subsamples the data in every replicate (the same batches for every
+    // variant at each S), so the table holds the Monte Carlo and the subsampling noise together.
+    const bool subsample = scene.batch > 0 && scene.batch < problem.data_size();
     for (int S : table.samples) {
       GradVarCell c;
       c.variant = v;
@@ -81,6 +86,10 @@ GradVarTable gradient_variance(const Scene& scene, const TargetData& target, con
         continue;
       }
       Rng rng(options.seed, kGradVarStream);  // the same draws for every variant at this S
+      std::optional<MinibatchProblem> batches;
+      if (subsample) batches.emplace(problem, scene.batch, options.seed);
+      const ObjectiveContext ctx{batches ? static_cast<const Problem&>(*batches) : problem, *family, &target.p_sampler,
+                                 target.log_z};
       Draws draws;
       ObjectiveWorkspace ws;
       const Eigen::Index P = phi.size();
@@ -88,6 +97,7 @@ GradVarTable gradient_variance(const Scene& scene, const TargetData& target, con
       Vec grad(P), values(R), ess(R);
       for (int r = 0; r < R; ++r) {
         fill_draws(spec, *family, S, rng, draws);
+        if (batches) batches->draw();
         values(r) = objective_value_and_grad(ctx, spec, phi, draws, ws, grad);
         g.col(r) = grad;
         ess(r) = ws.ess;

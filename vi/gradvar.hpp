@@ -6,6 +6,9 @@
 // so differences between them are the estimators', not the draws'. For forward KL the exact
 // gradient is known by quadrature, and the distance of SNIS's mean from it shows SNIS's bias.
 //
+// A scene with minibatches (Scene::batch) draws a batch per replicate: tr Cov then includes the
+// subsampling noise; the same scene with batch = 0 gives the Monte Carlo noise alone.
+//
 // Call it from the engine thread (or any thread): it reads the scene, the target data and φ, and
 // builds its own family, so it never touches a Run's scratch. Cost: R · Σ S draws per variant.
 #pragma once

@@ -7,7 +7,9 @@
 #include "vi/types.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace vi {
 
@@ -43,6 +45,21 @@ class Problem {
   // Anything a user must know about how this density was defined (e.g. the soft box that makes
   // U2–U4 proper). Shown in the app and by `vilab list`.
   virtual std::string note() const { return {}; }
+
+  // [SECTION] Small Bayesian models (vi/models.hpp)
+  // True when exact_moments() and exact_log_z() describe the normalized posterior exactly and it
+  // is Gaussian (conjugate models): KL(q‖p) and KL(p‖q) of a Gaussian q are then closed forms.
+  virtual bool gaussian_posterior() const { return false; }
+  // Names of the coordinates of z for tables ("intercept", "malic acid", …); default z1, z2, ….
+  virtual std::vector<std::string> coordinate_names() const;
+  // Data models: log p~(z) = log prior(z) + Σ_{n<N} log lik_n(z). data_size() = N (0 for a plain
+  // density). eval_batch estimates the sum from the points `batch` (indices in [0, N)) scaled by
+  // N/|batch|, the prior kept exact: minibatch SVI's unbiased estimate of log p~ and its gradient.
+  // Outputs are sized by the caller, as in eval.
+  virtual int data_size() const { return 0; }
+  virtual void eval_batch(const Mat& z, std::span<const int> batch, Vec& logp, Mat* grad) const;
+  // The observations a 2D model shows and lets the user edit (logistic regression), else empty.
+  virtual DataPoints data_points() const { return {}; }
 
   // Convenience for tests and tools: one point, allocating.
   double log_density(const Vec& z, Vec* grad = nullptr) const {

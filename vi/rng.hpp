@@ -16,8 +16,8 @@
 namespace vi {
 
 // The random streams of one seed, Rng(seed, stream): a Run's training draws, its fixed metric
-// draws and its display draws; other users of a seed (the gradient-variance study) take their own.
-inline constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2;
+// draws, its display draws and its minibatch choices; other users of a seed (the gradient-variance study) take their own.
+inline constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2, kBatchStream = 3;
 
 class Rng {
  public:

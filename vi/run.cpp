@@ -7,6 +7,9 @@
 #include "vi/run.hpp"
 
 #include "vi/check.hpp"
+#include "vi/gaussian_divergence.hpp"
+#include "vi/minibatch.hpp"
+#include "vi/models.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -31,8 +34,10 @@ DisplayDraws display_draws(const Scene& scene, int base_rows) {
 
 std::shared_ptr<const TargetData> make_target_data(const Scene& scene) {
   auto data = std::make_shared<TargetData>();
-  data->problem = make_target(scene.target, scene.target_params);
-  data->reference = compute_reference(*data->problem, scene.grid);
+  data->problem = make_problem(scene.target, scene.target_params, scene.data);
+  // Quadrature references exist for 2D problems; a model of higher dimension brings its own
+  // exact answers (log Z, moments) or has none.
+  if (data->problem->dim() == 2) data->reference = compute_reference(*data->problem, scene.grid);
   if (auto exact = data->problem->exact_log_z()) {
     data->log_z = *exact;
     data->log_z_exact = true;
@@ -92,8 +97,24 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
     grid_points_ = target_->reference.log_p.points();
     grid_logq_.resize(grid_points_.cols());
   }
+  configure_minibatch();
   if (record_) record_history();
 }
+
+// Minibatching starts (its batch stream from the seed's start) when the scene asks for |B| < N,
+// carries on when only |B| changes, and stops when |B| is 0 or N.
+void Run::configure_minibatch() {
+  const int n = target_->problem->data_size();
+  if (scene_.batch <= 0 || scene_.batch >= n) {
+    minibatch_.reset();
+  } else if (minibatch_) {
+    if (minibatch_->batch_size() != scene_.batch) minibatch_->set_batch_size(scene_.batch);
+  } else {
+    minibatch_ = std::make_unique<MinibatchProblem>(*target_->problem, scene_.batch, scene_.seed);
+  }
+}
+
+std::span<const int> Run::last_batch() const { return minibatch_ ? minibatch_->batch() : std::span<const int>(); }
 
 void Run::check_update(const Scene& next) const {
   if (!scene_.can_continue_into(next))
@@ -107,6 +128,7 @@ void Run::update_scene(const Scene& next) {
   scene_ = next;
   spec_ = objective_spec(next);
   ws_.resize(family_->dim(), scene_.samples);  // the draws are resized by the next step
+  configure_minibatch();
 }
 
 void Run::set_params(const Vec& phi) {
@@ -134,7 +156,9 @@ void Run::step() {
   if (status_ != RunStatus::Ok) return;
   spec_.beta = scene_.beta(step_);
   fill_draws(spec_, *family_, scene_.samples, rng_, draws_);
-  const ObjectiveContext ctx{*target_->problem, *family_, &target_->p_sampler, target_->log_z};
+  if (minibatch_) minibatch_->draw();
+  const Problem& problem = minibatch_ ? static_cast<const Problem&>(*minibatch_) : *target_->problem;
+  const ObjectiveContext ctx{problem, *family_, &target_->p_sampler, target_->log_z};
   const double value = objective_value_and_grad(ctx, spec_, phi_, draws_, ws_, grad_);
   if (!std::isfinite(value) || !grad_.allFinite()) {
     const char* what = spec_.kind == ObjectiveKind::ReverseKL   ? "ELBO"
@@ -144,7 +168,7 @@ void Run::step() {
     return fail(std::string("non-finite ") + what + " gradient");
   }
   prev_phi_ = phi_;
-  optimizer_->ascend(phi_, grad_, scene_.lr);
+  optimizer_->ascend(phi_, grad_, scene_.lr_at(step_));
   family_->project(phi_);
   if (!family_->valid(phi_)) {
     phi_ = prev_phi_;
@@ -244,6 +268,17 @@ Metrics Run::metrics(bool full) const {
     }
   } else {
     m.kl_p_q = nan;
+  }
+  if (p.gaussian_posterior() && family_->gaussian()) {
+    // A Gaussian q against an exact Gaussian posterior (conjugate models): both KLs in closed
+    // form, and the ELBO exactly log Z − KL(q‖p), its terms with the closed-form entropy.
+    const Moments q = family_->moments(phi_);
+    m.kl_q_p = gaussian_kl(q, target_->p_moments);
+    m.kl_q_p_error = 0;
+    m.kl_p_q = gaussian_kl(target_->p_moments, q);
+    m.elbo = m.log_z - m.kl_q_p;
+    m.entropy = family_->entropy(phi_);
+    m.e_log_p = m.elbo - m.entropy;
   }
   m.p_moments_exact = target_->p_moments_exact;
   if (full || family_->cheap_density()) {

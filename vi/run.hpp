@@ -6,6 +6,7 @@
 
 #include "vi/family.hpp"
 #include "vi/history.hpp"
+#include "vi/minibatch.hpp"
 #include "vi/objective.hpp"
 #include "vi/optimizer.hpp"
 #include "vi/problem.hpp"
@@ -14,7 +15,9 @@
 #include "vi/scene.hpp"
 
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace vi {
 
@@ -115,6 +118,9 @@ class Run {
   const Optimizer& optimizer() const { return *optimizer_; }
   const std::shared_ptr<const TargetData>& target_data() const { return target_; }
   const History& history() const { return history_; }
+  // The minibatch of the last step (indices into the model's data; empty when the step used all
+  // of them).
+  std::span<const int> last_batch() const;
   // The training stream where the next step will draw from (copy it to replay that step's
   // draws without moving the run: vi/step_through.hpp).
   const Rng& training_rng() const { return rng_; }
@@ -146,6 +152,12 @@ class Run {
   History history_;
 
   bool record_;
+
+  // Minibatch SVI (Scene::batch): each step's likelihood comes from |B| of the N data points,
+  // chosen from the run's own batch stream, so the ε draws stay those of a full-data run with the
+  // same seed (common random numbers across batch sizes). Null when every step uses all the data.
+  std::unique_ptr<MinibatchProblem> minibatch_;
+  void configure_minibatch();
 
   // Workspace: sized at construction (and when S changes), reused by every step.
   Draws draws_;

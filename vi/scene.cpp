@@ -3,16 +3,18 @@
 
 #include "vi/check.hpp"
 #include "vi/family.hpp"
+#include "vi/models.hpp"
 #include "vi/objective_spec.hpp"
 #include "vi/optimizer.hpp"
 
 namespace vi {
 
 void Scene::validate() const {
-  find_target(target);  // throws with the allowed names
-  make_target(target, target_params);  // checks parameter names and ranges
+  // The problem: its name (targets and models), parameter names and ranges, and data.
+  const auto problem = make_problem(target, target_params, data);
+  const int dim = problem->dim();
   check_member("scene", "family", family, family_names());
-  const auto fam = make_family(family, 2, family_options);  // checks the sizes the family uses
+  const auto fam = make_family(family, dim, family_options);  // checks the sizes the family uses
   if (family == "mixture" && samples < family_options.components)
     throw_invalid("scene", "samples S is " + std::to_string(samples) + ", but a mixture of " +
                                std::to_string(family_options.components) + " components needs S ≥ K");
@@ -21,17 +23,27 @@ void Scene::validate() const {
   check_finite("scene", "learning rate", lr);
   check_positive("scene", "learning rate", lr);
   check_range("scene", "samples S", samples, 1, 65536);
+  if (batch != 0) {
+    if (problem->data_size() == 0)
+      throw_invalid("scene", "batch is " + std::to_string(batch) + ", but " + target + " has no data to subsample (use 0)");
+    check_range("scene", "batch", batch, 1, problem->data_size());
+  }
+  check_member("scene", "lr schedule", lr_schedule, {"constant", "decay"});
+  if (!(decay_kappa > 0.5 && decay_kappa <= 1))
+    throw_invalid("scene", "decay κ is " + to_text(decay_kappa) + ", but must be in (0.5, 1] (Robbins–Monro)");
+  check_finite("scene", "decay τ", decay_tau);
+  check_positive("scene", "decay τ", decay_tau);
   check_finite("scene", "initial mean x", init_mean_x);
   check_finite("scene", "initial mean y", init_mean_y);
   check_range("scene", "initial log sd", init_log_sd, -20.0, 20.0);
   check_range("scene", "metrics every", metrics_every, 1, 1000000);
   check_range("scene", "metric samples", metric_samples, 16, 1 << 20);
   check_range("scene", "grid", grid, 16, 2048);
-  // Names and α, then whether this family can serve the objective (a 2D family: every target
-  // is 2D; a Run checks again with the problem's dimension). Fields the objective does not use
+  // Names and α, then whether this family can serve the objective in the problem's dimension.
+  // Fields the objective does not use
   // (α outside renyi, the baseline outside score, the annealing under forward-kl…) are
   // ignored, as scene.hpp says, but their names and ranges are still checked.
-  check_objective_supported(*fam, objective_spec(*this), 2, samples);
+  check_objective_supported(*fam, objective_spec(*this), dim, samples);
 }
 
 Scene Scene::compared_with(const Scene& primary) const {
@@ -62,7 +74,19 @@ bool Scene::can_continue_into(const Scene& next) const {
   a.estimator = b.estimator;
   a.baseline = b.baseline;
   a.sampling = b.sampling;
+  a.batch = b.batch;  // minibatches estimate the same gradient
+  a.lr_schedule = b.lr_schedule;
+  a.decay_kappa = b.decay_kappa;
+  a.decay_tau = b.decay_tau;
   return a == b;
+}
+
+bool Scene::only_problem_changes(const Scene& next) const {
+  if (*this == next || target != next.target) return false;
+  Scene a = *this;
+  a.target_params = next.target_params;
+  a.data = next.data;
+  return a == next;
 }
 
 }  // namespace vi

@@ -9,14 +9,16 @@
 #include "vi/types.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
 namespace vi {
 
 struct Scene {
-  std::string target = "banana";   // a name from target_registry()
-  ParamValues target_params;       // overrides of the target's defaults (e.g. {"rho", 0.95})
+  std::string target = "banana";   // a 2D target (target_registry()) or a model (model_registry())
+  ParamValues target_params;       // overrides of its default parameters (e.g. {"rho", 0.95})
+  DataPoints data;                 // a model's data, replacing its default data when non-empty (logreg: (x, label))
   std::string family = "fullrank"; // a name from family_registry()
   FamilyOptions family_options;    // sizes: flow depth K, RealNVP width, low rank r, mixture K
   std::string optimizer = "adam";  // a name from optimizer_registry()
@@ -32,6 +34,11 @@ struct Scene {
   std::string estimator = "reparam";     // reverse-kl, renyi: reparam | score | stl
   std::string baseline = "none";         // score estimator: none | leave-one-out
   std::string sampling = "exact";        // forward-kl: exact (draws of p from the grid) | snis
+  // Minibatch SVI and the step-size schedule (Hoffman, Blei, Wang & Paisley 2013).
+  int batch = 0;                   // data models: |B| points per step, likelihood scaled by N/|B| (0 = all N)
+  std::string lr_schedule = "constant";  // constant | decay: lr_t = lr · (1 + t/τ)^(−κ) (Robbins–Monro)
+  double decay_kappa = 0.6;        // decay: κ in (0.5, 1], so that Σ lr_t = ∞ and Σ lr_t² < ∞
+  double decay_tau = 100;          // decay: τ > 0, the steps before the rate has fallen by 2^κ
   double init_mean_x = 0, init_mean_y = 0;  // q's initial mean
   double init_log_sd = 0;          // q's initial log standard deviation (every axis)
   int metrics_every = 10;          // a KL point is recorded every this many steps (≥ 1)
@@ -39,6 +46,11 @@ struct Scene {
   int grid = 256;                  // cells per axis of the quadrature grid (16 … 2048)
 
   bool operator==(const Scene&) const = default;
+
+  // The learning rate of step t + 1 under the schedule.
+  double lr_at(int64_t t) const {
+    return lr_schedule == "decay" ? lr * std::pow(1.0 + double(t) / decay_tau, -decay_kappa) : lr;
+  }
 
   // β of the annealed objective before step t + 1 (1 when annealing is off).
   double beta(int64_t t) const { return anneal > 0 ? std::min(1.0, 0.01 + double(t) / double(anneal)) : 1.0; }
@@ -55,13 +67,18 @@ struct Scene {
   // Same target, same parameters and same quadrature grid: the target's references (TargetData)
   // can be shared between the two.
   bool same_target(const Scene& other) const {
-    return target == other.target && target_params == other.target_params && grid == other.grid;
+    return target == other.target && target_params == other.target_params && data == other.data && grid == other.grid;
   }
 
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
   // the learning rate, S, the annealing, Rényi α, the estimator, its baseline or the forward-KL
   // sampling changed); false when the run must start afresh.
   bool can_continue_into(const Scene& next) const;
+
+  // True when `next` differs from this scene only in the problem's parameters or data (an edited
+  // data point, a new σ_y): the engine then starts the new fit from the current q, so the class
+  // watches q follow the posterior as the data change.
+  bool only_problem_changes(const Scene& next) const;
 };
 
 }  // namespace vi

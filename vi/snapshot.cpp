@@ -16,9 +16,11 @@ const char* to_string(EngineState s) {
 std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data, const Box& view, int n) {
   auto tv = std::make_shared<TargetView>();
   tv->view = view;
-  tv->log_p = evaluate_on_grid(*data->problem, view, n);
-  // Masses are relative to p's total mass (log Z), not to the part of it inside the view.
-  tv->contours = mass_contours(tv->log_p, default_contour_masses(), data->log_z);
+  if (data->problem->dim() == 2) {  // a model of higher dimension has no picture of p
+    tv->log_p = evaluate_on_grid(*data->problem, view, n);
+    // Masses are relative to p's total mass (log Z), not to the part of it inside the view.
+    tv->contours = mass_contours(tv->log_p, default_contour_masses(), data->log_z);
+  }
   tv->note = data->problem->note();
   tv->data = std::move(data);
   return tv;

@@ -5,6 +5,7 @@
 #include "vi/registry.hpp"
 
 #include "vi/check.hpp"
+#include "vi/models.hpp"
 #include "vi/target_factories.hpp"
 
 namespace vi {
@@ -83,24 +84,7 @@ const TargetInfo& find_target(std::string_view name) {
 
 std::unique_ptr<Problem> make_target(std::string_view name, const ParamValues& overrides) {
   const TargetInfo& info = find_target(name);
-  const std::string where = "target " + info.name;
-  std::vector<std::string> allowed;
-  for (const auto& p : info.params) allowed.push_back(p.name);
-
-  for (const auto& [key, value] : overrides) {
-    if (allowed.empty())
-      throw_invalid(where, "unknown parameter '" + key + "' (" + info.name + " has no parameters)");
-    check_member(where, "parameter", key, allowed);
-  }
-  ParamValues values;
-  for (const auto& p : info.params) {
-    const auto it = overrides.find(p.name);
-    const double v = it == overrides.end() ? p.default_value : it->second;
-    // NaN fails the comparison and ±inf lies outside [lo, hi], so this also rejects non-finite values.
-    check_range(where, "parameter " + p.name, v, p.lo, p.hi);
-    values[p.name] = v;
-  }
-  return info.make(values);
+  return info.make(resolve_params("target " + info.name, info.params, overrides));
 }
 
 }  // namespace vi

@@ -27,12 +27,25 @@ struct Moments {
   Mat cov;
 };
 
-// One tunable parameter of a target (or, later, a model): its range and what it teaches.
+// One observation of a small data model that the user can edit (vi/models.hpp): logistic
+// regression's (feature value x, label y ∈ {0, 1}).
+struct DataPoint {
+  double x = 0, y = 0;
+  bool operator==(const DataPoint&) const = default;
+};
+using DataPoints = std::vector<DataPoint>;
+
+// One tunable parameter of a target or a model: its range and what it teaches. An integer
+// parameter (a feature index, a number of data points) takes whole values only.
 struct ParamSpec {
+  ParamSpec() = default;
+  ParamSpec(std::string name_, double default_value_, double lo_, double hi_, std::string help_, bool integer_ = false)
+      : name(std::move(name_)), default_value(default_value_), lo(lo_), hi(hi_), help(std::move(help_)), integer(integer_) {}
   std::string name;
   double default_value = 0;
   double lo = 0, hi = 1;  // inclusive bounds a value must lie in
   std::string help;
+  bool integer = false;
 };
 
 }  // namespace vi
