@@ -16,6 +16,8 @@
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
 #include "vi/fit_grid.hpp"
+#include "vi/datasets.hpp"
+#include "vi/models.hpp"
 #include "vi/optimizer.hpp"
 #include "vi/targets.hpp"
 
@@ -46,6 +48,8 @@ constexpr double kMeanMin = -6, kMeanMax = 6;       // initial mean, each axis
 constexpr double kSdMin = -4, kSdMax = 2;           // initial log sd
 constexpr uint64_t kOne = 1;                        // seed +/- step
 constexpr int kAnnealMax = 100000;                  // β-annealing T (steps)
+constexpr double kKappaMin = 0.51, kKappaMax = 1;   // rate decay exponent κ (Robbins–Monro: (0.5, 1])
+constexpr double kTauMin = 1, kTauMax = 100000;     // rate decay delay τ (steps)
 constexpr int kDim = 2;                             // the app's targets are 2D (lowrank r ≤ D)
 
 void wrapped_dim(const std::string& text) {
@@ -167,30 +171,71 @@ std::string draw_lessons(ControlsState& st) {
 
 // [SECTION] Scene editing
 
+// The problem combo lists the 2D targets, then the models (vi/models.hpp) under their own
+// heading; a model's parameters and data are its own, so switching clears them.
+bool problem_combo(vi::Scene& sc) {
+  bool changed = false;
+  auto entry = [&](const std::string& name, const std::string& summary) {
+    const bool selected = name == sc.target;
+    if (ImGui::Selectable(name.c_str(), selected) && !selected) {
+      sc.target = name;
+      changed = true;
+    }
+    if (ImGui::IsItemHovered() && !summary.empty()) tooltip(summary.c_str());
+    if (selected) ImGui::SetItemDefaultFocus();
+  };
+  if (ImGui::BeginCombo("target##target", sc.target.c_str())) {
+    for (const auto& t : vi::target_registry()) entry(t.name, t.summary);
+    ImGui::Separator();
+    ImGui::TextDisabled("small Bayesian models");
+    for (const auto& m : vi::model_registry()) entry(m.name, m.summary);
+    ImGui::EndCombo();
+  }
+  tooltip("The posterior p(z) \u221D p\u0303(z) that q tries to fit: a 2D target, or a small Bayesian model with its "
+          "exact answer (blr-wine: 13 weights, logreg: intercept and slope). Hover an entry for what it teaches.");
+  if (changed) {
+    sc.target_params.clear();  // another problem's parameters and data do not apply
+    sc.data.clear();
+    sc.batch = 0;
+  }
+  return changed;
+}
+
 void draw_target(vi::Scene& sc, const vi::Snapshot& snap) {
   section("Target p(z)");
-  const auto& registry = vi::target_registry();
-  if (registry_combo("target##target", registry, sc.target,
-                     "The posterior p(z) ∝ p̃(z) that q tries to fit. Hover an entry for what it teaches.")) {
-    sc.target_params.clear();  // another target's parameters do not apply
-  }
-  const vi::TargetInfo* info = nullptr;
-  for (const auto& t : registry)
-    if (t.name == sc.target) info = &t;
-  if (info && !info->summary.empty()) wrapped_dim(info->summary);
+  problem_combo(sc);
+  const std::string* summary = nullptr;
+  for (const auto& t : vi::target_registry())
+    if (t.name == sc.target) summary = &t.summary;
+  for (const auto& m : vi::model_registry())
+    if (m.name == sc.target) summary = &m.summary;
+  if (summary && !summary->empty()) wrapped_dim(*summary);
   if (snap.target && !snap.target->note.empty() && snap.scene.target == sc.target) {
     ImGui::PushStyleColor(ImGuiCol_Text, kNote);
     ImGui::TextWrapped("Note: %s", snap.target->note.c_str());
     ImGui::PopStyleColor();
   }
-  if (!info) return;
-  for (const vi::ParamSpec& p : info->params) {
+  if (!summary) return;
+  for (const vi::ParamSpec& p : vi::problem_params(sc.target)) {
     auto it = sc.target_params.find(p.name);
     double v = it != sc.target_params.end() ? it->second : p.default_value;
     const std::string id = p.name + "##tp_" + p.name;
-    if (ImGui::SliderScalar(id.c_str(), ImGuiDataType_Double, &v, &p.lo, &p.hi, "%.3g", ImGuiSliderFlags_AlwaysClamp))
+    if (p.integer) {
+      int iv = int(v);
+      const int lo = int(p.lo), hi = int(p.hi);
+      if (ImGui::SliderInt(id.c_str(), &iv, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp)) sc.target_params[p.name] = iv;
+    } else if (ImGui::SliderScalar(id.c_str(), ImGuiDataType_Double, &v, &p.lo, &p.hi, "%.3g",
+                                   ImGuiSliderFlags_AlwaysClamp | (p.hi / std::max(p.lo, 1e-300) > 100 ? ImGuiSliderFlags_Logarithmic : 0))) {
       sc.target_params[p.name] = v;
+    }
     if (!p.help.empty()) tooltip(p.help.c_str());
+  }
+  if (sc.target == "logreg") {
+    // The feature slider says which feature it is.
+    const int f = int(sc.target_params.count("feature") ? sc.target_params.at("feature") : 0);
+    const auto& names = vi::dataset("breast_cancer").feature_names;
+    if (f >= 0 && f < int(names.size())) wrapped_dim("x = " + names[size_t(f)] + " (standardized)");
+    if (!sc.data.empty()) wrapped_dim(std::to_string(sc.data.size()) + " data points, edited under the density");
   }
 }
 
@@ -370,6 +415,35 @@ void draw_optimizer(vi::Scene& sc) {
                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   tooltip("The step size η: φ ← φ + η · (update from ∇\u1D69 ELBO). Too small crawls, too large "
           "oscillates or diverges. Changing η keeps the current fit.");
+  bool decay = sc.lr_schedule == "decay";
+  if (ImGui::Checkbox("decay \u03B7\u209C = \u03B7(1 + t/\u03C4)^\u2212\u03BA##decay", &decay)) sc.lr_schedule = decay ? "decay" : "constant";
+  tooltip("A Robbins\u2013Monro schedule: with \u03BA in (0.5, 1] the steps shrink slowly enough to get anywhere "
+          "(\u03A3 \u03B7\u209C = \u221E) and fast enough for the noise to average out (\u03A3 \u03B7\u209C\u00B2 < \u221E): "
+          "what lets a noisy fit (small S, minibatches) settle. Keeps the current fit.");
+  if (decay) {
+    ImGui::SliderScalar("\u03BA##decay_kappa", ImGuiDataType_Double, &sc.decay_kappa, &kKappaMin, &kKappaMax, "%.2f",
+                        ImGuiSliderFlags_AlwaysClamp);
+    tooltip("How fast the step size falls: \u03B7\u209C \u221D t^\u2212\u03BA for t \u226B \u03C4.");
+    ImGui::SliderScalar("\u03C4##decay_tau", ImGuiDataType_Double, &sc.decay_tau, &kTauMin, &kTauMax, "%.0f steps",
+                        ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+    tooltip("The delay: \u03B7 stays near its starting value for about \u03C4 steps.");
+  }
+}
+
+// Minibatch SVI for problems with data: |B| points per step, the likelihood scaled by N/|B|.
+void draw_minibatch(vi::Scene& sc, const vi::Snapshot& snap) {
+  if (!snap.target || !snap.target->data || snap.scene.target != sc.target) return;
+  const int n = snap.target->data->problem->data_size();
+  if (n <= 1) return;
+  bool on = sc.batch > 0 && sc.batch < n;
+  if (ImGui::Checkbox("minibatches##minibatch", &on)) sc.batch = on ? std::max(1, std::min(10, n - 1)) : 0;
+  tooltip("Stochastic VI (Hoffman et al. 2013): each step uses |B| of the N data points, the likelihood scaled by "
+          "N/|B|. An unbiased gradient, but a noisier one: turn on the rate decay to let the fit settle. "
+          "Keeps the current fit.");
+  if (on) {
+    ImGui::SliderInt("|B|##batch", &sc.batch, 1, n - 1, "%d points", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+    tooltip("Points per step. The subsampling noise grows as |B| shrinks; the model view measures it.");
+  }
 }
 
 void draw_init(vi::Scene& sc) {
@@ -592,6 +666,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   draw_family(st.edited);
   draw_objective(st, snap);
   draw_optimizer(st.edited);
+  draw_minibatch(st.edited, snap);
   draw_init(st.edited);
   draw_compare(st, snap);
   draw_paper_figures(st);

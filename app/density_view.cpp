@@ -762,8 +762,15 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
     const ImVec2 sz = ImGui::CalcTextSize(lab.c_str());
     dl->AddText({f.a0.x - fs * 0.45f - sz.x, Y - sz.y * 0.5f}, text_col, lab.c_str());
   }
-  const char* zx_label = "z\u2081";
-  const char* zy_label = "z\u2082";
+  // A model names its two coordinates (logistic regression: intercept a, slope b).
+  std::string zx = "z\u2081", zy = "z\u2082";
+  if (tv && tv->data && tv->data->problem->data_size() > 0) {
+    const auto names = tv->data->problem->coordinate_names();
+    zx = names.at(0);
+    zy = names.at(1);
+  }
+  const char* zx_label = zx.c_str();
+  const char* zy_label = zy.c_str();
   const ImVec2 sxl = ImGui::CalcTextSize(zx_label);
   dl->AddText({(f.a0.x + f.a1.x - sxl.x) * 0.5f, f.a1.y + fs * 1.45f}, text_col, zx_label);
   const ImVec2 syl = ImGui::CalcTextSize(zy_label);

@@ -8,11 +8,13 @@
 #include "app/gui.hpp"
 
 #include "app/controls.hpp"
+#include "app/data_strip.hpp"
 #include "app/density_view.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
 #include "app/grid_view.hpp"
 #include "app/metrics_panel.hpp"
+#include "app/model_view.hpp"
 #include "app/presets.hpp"
 #include "app/screenshot.hpp"
 #include "app/status_line.hpp"
@@ -71,6 +73,7 @@ struct UiState {
   GridViewState grid;
   StepThroughState step_through;
   LandscapeState landscape;
+  ModelViewState model;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -135,10 +138,23 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   ImGui::EndChild();
 
   ImGui::SameLine();
-  ImGui::BeginChild("##density_panel", {centre_w, panel_h}, true,
+  // The centre: a model of more than two dimensions as numbers against its exact answer; a 2D
+  // problem as densities, with its editable data beneath when it has data (logistic regression).
+  const bool strip = has_data_strip(snap);
+  const float strip_h = strip ? data_strip_height() + style.ItemSpacing.y : 0.0f;
+  ImGui::BeginGroup();
+  ImGui::BeginChild("##density_panel", {centre_w, panel_h - strip_h}, true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-  draw_density_view(ui.density, snap);
+  if (uses_model_view(snap)) draw_model_view(ui.model, snap);
+  else draw_density_view(ui.density, snap);
   ImGui::EndChild();
+  if (strip) {
+    ImGui::BeginChild("##data_strip_panel", {centre_w, data_strip_height()}, true,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    draw_data_strip(ui.controls.edited, snap);
+    ImGui::EndChild();
+  }
+  ImGui::EndGroup();
   // A drag of q: the view leaves the φ it means; the engine replaces the fit's φ (one per frame).
   if (ui.density.drag.request) {
     engine.set_params(std::move(*ui.density.drag.request));
@@ -329,6 +345,7 @@ int run_gui(const GuiOptions& options) {
   ui.density.scrubber = options.scrub_layer >= 0;
   ui.density.scrub_k = options.scrub_layer;
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
+  ui.model.may_block = shot;
 
   if (!options.grid.empty()) {
     ui.grid.max_speed = shot;  // a shot steps every cell as fast as it can

@@ -253,6 +253,15 @@ void Engine::worker(std::stop_token stop) {
                     others[i]->update_scene(other_scenes[i].compared_with(cmd.scene));
                   if (state == EngineState::Error) state = EngineState::Paused;
                   if (state != EngineState::Diverged) message.clear();
+                } else if (run->scene().only_problem_changes(cmd.scene)) {
+                  // New data or model parameters: a new posterior, but q carries over from where
+                  // it was (the class watches q follow the posterior as points are added).
+                  const Vec phi = run->params();
+                  std::vector<Vec> other_phis;
+                  for (const auto& o : others) other_phis.push_back(o->params());
+                  rebuild(cmd.scene, false, other_scenes);
+                  run->set_params(phi);
+                  for (size_t i = 0; i < others.size(); ++i) others[i]->set_params(other_phis[i]);
                 } else {
                   rebuild(cmd.scene, run->scene().same_target(cmd.scene), other_scenes);
                 }

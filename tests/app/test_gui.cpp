@@ -6,6 +6,7 @@
 // VILAB_TEST_SHOTS=dir keeps a copy of every shot there, to look at.
 #include "app/colormap.hpp"
 #include "app/comparison_table.hpp"
+#include "app/data_strip.hpp"
 #include "app/density_view.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
@@ -14,6 +15,7 @@
 #include "app/gui.hpp"
 #include "app/layer_scrubber.hpp"
 #include "app/metrics_panel.hpp"
+#include "app/model_view.hpp"
 #include "app/step_through_window.hpp"
 #include "vi/family.hpp"
 #include "vi/run.hpp"
@@ -668,4 +670,74 @@ TEST_CASE("a shot of the ELBO landscape window draws a viridis heatmap with sgd,
     INFO(r.paths[i] << ": " << n << " pixels in its colour");
     CHECK(n >= 10);  // SGD barely moves in 300 steps: its end dot and a short line
   }
+}
+
+TEST_CASE("a shot of the blr-wine lesson draws the forest plot: 13 weights, the exact answer and both fits", "[gui][models]") {
+  vilab::GuiOptions opt;
+  opt.preset = "blr-wine";
+  opt.shot_steps = 20000;
+  const Image img = take_shot(opt, "blr_wine");
+  const vilab::ModelViewReport r = vilab::last_model_view();
+  REQUIRE(r.drawn);
+  CHECK(inside(r.forest, img));
+  REQUIRE(r.rows.size() == 13);
+  CHECK(r.rows[0] == "intercept");
+  REQUIRE(r.fits.size() == 2);
+  REQUIRE(r.sd_ratio.size() == 2);
+  REQUIRE(r.sd_ratio[0].size() == 13);
+  // Mean-field under-estimates the correlated weights' sds; full-rank gets them all.
+  const auto [mf_lo, mf_hi] = std::minmax_element(r.sd_ratio[0].begin(), r.sd_ratio[0].end());
+  const auto [fr_lo, fr_hi] = std::minmax_element(r.sd_ratio[1].begin(), r.sd_ratio[1].end());
+  INFO("mean-field sd ratios " << *mf_lo << " … " << *mf_hi << ", full-rank " << *fr_lo << " … " << *fr_hi);
+  CHECK(*mf_lo < 0.5);
+  CHECK(*mf_hi <= 1.05);
+  CHECK(*fr_lo > 0.9);
+  CHECK(*fr_hi < 1.1);
+  INFO("KL mean-field " << r.kl[0] << ", full-rank " << r.kl[1]);
+  CHECK(r.kl[0] == Approx(3.361).margin(0.05));
+  CHECK(r.kl[1] < 0.1);
+  CHECK(r.log_evidence == Approx(-210.334).margin(1e-3));
+  // The bars: white for the exact answer, the fits' palette colours beside them.
+  const long white = count_colour(img, r.forest, IM_COL32(235, 235, 235, 255), 20);
+  const long mf = count_colour(img, r.forest, vilab::plot::palette(0), 30);
+  const long fr = count_colour(img, r.forest, vilab::plot::palette(1), 30);
+  INFO("forest pixels: white " << white << ", mean-field " << mf << ", full-rank " << fr);
+  CHECK(white > 500);
+  CHECK(mf > 300);
+  CHECK(fr > 300);
+}
+
+TEST_CASE("a shot of the minibatch lesson measures the noise the batches add", "[gui][models]") {
+  vilab::GuiOptions opt;
+  opt.preset = "minibatch-svi";
+  opt.shot_steps = 5000;
+  take_shot(opt, "minibatch_svi");
+  const vilab::ModelViewReport r = vilab::last_model_view();
+  REQUIRE(r.drawn);
+  INFO("tr Cov: all data " << r.noise_full << ", |B| = 10 " << r.noise_batched);
+  REQUIRE(r.noise_full > 0);
+  CHECK(r.noise_batched > 5 * r.noise_full);
+}
+
+TEST_CASE("a shot of the logistic-regression lesson draws its data strip with both labels and the predictive curve", "[gui][models]") {
+  vilab::GuiOptions opt;
+  opt.preset = "logreg-data";
+  opt.shot_steps = 1500;
+  const Image img = take_shot(opt, "logreg_data");
+  const vilab::DataStripReport r = vilab::last_data_strip();
+  REQUIRE(r.drawn);
+  CHECK(inside(r.rect, img));
+  CHECK(r.points == 40);
+  CHECK(r.ones > 0);
+  CHECK(r.ones < r.points);
+  const long blue = count_colour(img, r.rect, IM_COL32(120, 200, 255, 255), 40);
+  const long orange = count_colour(img, r.rect, IM_COL32(255, 150, 90, 255), 40);
+  const long curve = count_colour(img, r.rect, IM_COL32(255, 255, 255, 255), 40);
+  INFO("strip pixels: t = 1 " << blue << ", t = 0 " << orange << ", predictive curve " << curve);
+  CHECK(blue > 100);
+  CHECK(orange > 100);
+  CHECK(curve > 200);
+  // The density panel is there too, above the strip.
+  const vilab::PixelRect d = vilab::last_density_view_rect();
+  CHECK(d.y1 <= r.rect.y0);
 }

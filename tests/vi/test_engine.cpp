@@ -540,3 +540,34 @@ TEST_CASE("Engine: SetParams from one thread while others read snapshots", "[eng
   CHECK(engine.snapshot()->step == 18);
   CHECK(engine.snapshot()->phi(0) != 0.0);
 }
+
+TEST_CASE("Engine: edited data give a new posterior that starts from the current q", "[engine][models]") {
+  Scene s;
+  s.target = "logreg";
+  s.family = "fullrank";
+  s.grid = 64;
+  Engine engine(s);
+  engine.step(200);
+  engine.sync();
+  const auto before = engine.snapshot();
+  REQUIRE(before->step == 200);
+  DataPoints data = before->target->data->problem->data_points();
+  REQUIRE(data.size() == 40);
+  data.push_back({3.0, 0.0});
+  Scene edited = s;
+  edited.data = data;
+  engine.apply(edited);
+  engine.sync();
+  const auto after = engine.snapshot();
+  CHECK(after->state == EngineState::Paused);
+  CHECK(after->target->data->problem->data_points().size() == 41);
+  CHECK(after->step == 0);                // a new fit of a new posterior…
+  CHECK(after->phi == before->phi);       // …from where q was
+  CHECK(after->target->data->log_z != before->target->data->log_z);
+  // A change of anything else (the family) starts from q's initial state again.
+  edited.family = "meanfield";
+  engine.apply(edited);
+  engine.sync();
+  CHECK(engine.snapshot()->phi.size() == 4);
+  CHECK(engine.snapshot()->phi(2) == 0);  // log σ₁ = init_log_sd
+}
