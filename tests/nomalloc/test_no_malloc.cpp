@@ -3,6 +3,7 @@
 #include "vi/run.hpp"
 #include "vi/targets.hpp"
 #include "vi/family.hpp"
+#include "vi/models.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,6 +26,28 @@ TEST_CASE("Run::step allocates nothing after warm-up, for every target and famil
       Eigen::internal::set_is_malloc_allowed(true);
       CHECK(run.steps() == 22);
     }
+}
+
+TEST_CASE("Run::step allocates nothing after warm-up on the models, with and without minibatches", "[nomalloc]") {
+  for (const auto& model : model_names())
+    for (const char* family : {"meanfield", "fullrank", "planar"})
+      for (int batch : {0, 7}) {
+        Scene s;
+        s.target = model;
+        s.family = family;
+        s.samples = 100;
+        s.grid = 32;
+        s.lr = 1e-3;
+        s.batch = batch;
+        s.lr_schedule = "decay";
+        Run run(s, nullptr, /*record_history=*/false);
+        run.step(2);  // warm-up
+        INFO(model << " / " << family << " |B| = " << batch);
+        Eigen::internal::set_is_malloc_allowed(false);
+        run.step(20);
+        Eigen::internal::set_is_malloc_allowed(true);
+        CHECK(run.steps() == 22);
+      }
 }
 
 TEST_CASE("Run::step allocates nothing after warm-up, for every objective and estimator", "[nomalloc]") {
