@@ -535,6 +535,11 @@ int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g) {
   return 0;
 }
 
+// --cavi normal-gamma|gmm (repeatable): which CAVI windows open.
+void open_cavi(GuiOptions& g, const std::vector<std::string>& models) {
+  for (const std::string& m : models) (m == "gmm" ? g.cavi_gmm : g.cavi_normal_gamma) = true;
+}
+
 }  // namespace
 
 // [SECTION] Dispatch
@@ -575,6 +580,9 @@ int cli_main(int argc, char** argv) {
   auto* shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
       ->check(CLI::Range(0, 65536));
   shot->add_flag("--landscape", shot_gui.landscape, "open the ELBO landscape window (computed before the shot)");
+  std::vector<std::string> shot_cavi;
+  shot->add_option("--cavi", shot_cavi, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
+      ->check(CLI::IsMember({"normal-gamma", "gmm"}));
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -626,6 +634,8 @@ int cli_main(int argc, char** argv) {
   auto* gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
       ->check(CLI::Range(0, 65536));
   gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
+  std::vector<std::string> gui_cavi;
+  gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
 
   try {
     app.parse(argc, argv);
@@ -654,11 +664,14 @@ int cli_main(int argc, char** argv) {
       shot_gui.shot_path = shot_out;
       shot_gui.shot_steps = shot_steps;
       shot_gui.step_through = shot_st->count() > 0;
+      open_cavi(shot_gui, shot_cavi);
+      shot_gui.cavi_steps = int(std::min<int64_t>(shot_steps, 100000));
       return run_gui(shot_gui);
     }
     if (gui->parsed()) {
       gui_opts.scene = finish_scene(gui_flags);
       gui_opts.step_through = gui_st->count() > 0;
+      open_cavi(gui_opts, gui_cavi);
       return run_gui(gui_opts);
     }
     const GuiOptions defaults;
