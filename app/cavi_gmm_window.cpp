@@ -179,7 +179,9 @@ void draw_elbo(const GmmWindowState& st, float height) {
   cfg.title = "ELBO";
   cfg.x_label = "sweep";
   cfg.height = height;
-  cfg.legend = plot::Corner::Auto;
+  // Whole sweeps only while there are few (automatic ticks would put one at 0.5).
+  if (st.elbo.size() <= 8)
+    for (size_t k = 0; k < st.elbo.size(); ++k) cfg.x_ticks.push_back(double(k));
   cfg.ignore_low_fraction = 0.2;  // the first sweeps climb thousands of nats: fit the rest
   plot::line_plot("##gmm_elbo", cfg, series);
   g_report.elbo_plot = to_px(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());

@@ -211,6 +211,8 @@ void draw_elbo(const NormalGammaWindowState& st, float width, float height) {
   plot::PlotConfig cfg;
   cfg.title = "ELBO";
   cfg.x_label = "update";
+  if (st.elbo.size() <= 8)  // whole updates only while there are few
+    for (size_t k = 0; k < st.elbo.size(); ++k) cfg.x_ticks.push_back(double(k));
   cfg.height = height;
   ImGui::PushItemWidth(width);
   ImGui::BeginChild("##ng_elbo_child", {width, height}, false, ImGuiWindowFlags_NoScrollbar);
