@@ -87,13 +87,13 @@ void rebuild(NormalGammaWindowState& st) {
   st.data = vi::ng_generate(st.n, st.mu_true, st.tau_true, uint64_t(st.seed));
   st.exact = vi::ng_exact(st.data, st.prior);
   const vi::NormalGammaQ q0 = start_q(st);
-  // The box holds the exact posterior to ±4.5 sd and the start to ±3.5 sd.
+  // The box holds the exact posterior to ±4.5 sd and the start to ±3 sd (its 99 % contour).
   const double q_sd_mu = 1 / std::sqrt(q0.lambda), q_sd_tau = std::sqrt(q0.a) / q0.b;
   const vi::NormalGammaExact& e = st.exact;
-  st.box.x0 = std::min(e.mean_mu - 4.5 * e.sd_mu, q0.m - 3.5 * q_sd_mu);
-  st.box.x1 = std::max(e.mean_mu + 4.5 * e.sd_mu, q0.m + 3.5 * q_sd_mu);
-  st.box.y0 = std::max(0.0, std::min(e.mean_tau - 4.5 * e.sd_tau, q0.mean_tau() - 3.5 * q_sd_tau));
-  st.box.y1 = std::max(e.mean_tau + 4.5 * e.sd_tau, q0.mean_tau() + 3.5 * q_sd_tau);
+  st.box.x0 = std::min(e.mean_mu - 4.5 * e.sd_mu, q0.m - 3 * q_sd_mu);
+  st.box.x1 = std::max(e.mean_mu + 4.5 * e.sd_mu, q0.m + 3 * q_sd_mu);
+  st.box.y0 = std::max(0.0, std::min(e.mean_tau - 4.5 * e.sd_tau, q0.mean_tau() - 3 * q_sd_tau));
+  st.box.y1 = std::max(e.mean_tau + 4.5 * e.sd_tau, q0.mean_tau() + 3 * q_sd_tau);
   st.exact_grid = grid_of(st.box, [&](double mu, double tau) { return vi::ng_log_density(e.post, mu, tau); });
   st.exact_contours = vi::mass_contours(st.exact_grid, kMasses, 0.0);
   vi::NormalGammaQ q = q0;
@@ -196,7 +196,6 @@ void draw_plane(NormalGammaWindowState& st, ImVec2 size) {
 // [SECTION] The ELBO and the numbers
 
 void draw_elbo(const NormalGammaWindowState& st, float width, float height) {
-  ImGui::BeginGroup();
   std::vector<plot::Series> series(1);
   plot::Series& s = series[0];
   s.label = "ELBO after each update";
@@ -214,15 +213,12 @@ void draw_elbo(const NormalGammaWindowState& st, float width, float height) {
   if (st.elbo.size() <= 8)  // whole updates only while there are few
     for (size_t k = 0; k < st.elbo.size(); ++k) cfg.x_ticks.push_back(double(k));
   cfg.height = height;
-  ImGui::PushItemWidth(width);
   ImGui::BeginChild("##ng_elbo_child", {width, height}, false, ImGuiWindowFlags_NoScrollbar);
   plot::line_plot("##ng_elbo", cfg, series, std::span<const plot::RefLine>(&ref, 1));
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
   g_report.elbo_plot = {int(a.x * fb.x), int(a.y * fb.y), int(b.x * fb.x), int(b.y * fb.y)};
   ImGui::EndChild();
-  ImGui::PopItemWidth();
-  ImGui::EndGroup();
 }
 
 void draw_numbers(const NormalGammaWindowState& st) {

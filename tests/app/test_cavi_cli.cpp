@@ -7,7 +7,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <sys/wait.h>
 
 TEST_CASE("cavi_run_json for normal-gamma carries the exact references and a converged q", "[cavi]") {
   vilab::CaviCliOptions o;
@@ -57,4 +60,21 @@ TEST_CASE("cavi_run_json names an unknown model and bad settings", "[cavi]") {
   o.dim = 2;
   o.b0 = -1;
   CHECK_THROWS_AS(vilab::cavi_run_json("normal-gamma", o), std::invalid_argument);
+}
+
+TEST_CASE("vilab shot and gui refuse an unknown --cavi model, naming the flag", "[cavi][cli]") {
+  for (const char* sub : {"shot --out /tmp/vilab-cavi-never.png", "gui"}) {
+    const std::string cmd = std::string(VILAB_EXE) + " " + sub + " --cavi lda 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[512];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int status = pclose(p);
+    INFO(sub << ": " << out);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) != 0);
+    CHECK(out.find("--cavi") != std::string::npos);
+    CHECK(out.find("lda") != std::string::npos);
+  }
 }
