@@ -8,6 +8,7 @@
 #include "app/cli.hpp"
 
 #include "app/bench.hpp"
+#include "app/cavi_cli.hpp"
 #include "app/grid_report.hpp"
 #include "app/gui.hpp"
 #include "app/presets.hpp"
@@ -26,6 +27,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -54,6 +56,11 @@ struct SceneFlags {
               *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
               *samples_opt = nullptr;
 };
+
+bool is_cavi_model(const std::string& name) {
+  const auto& names = cavi_model_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 // A double from the whole of `text`, or std::invalid_argument naming `flag`.
 double parse_number(const std::string& flag, const std::string& text) {
@@ -97,8 +104,12 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
   f.target_opt = app->add_option("--target,-t", f.scene.target, "2D target posterior")
                      ->check(CLI::IsMember(vi::target_names()))
                      ->default_str(defaults.target);
-  app->add_option("--model", f.model, "a small Bayesian model instead of a target: " + vi::join(vi::model_names(), ", "))
-      ->check(CLI::IsMember(vi::model_names()));
+  std::vector<std::string> models = vi::model_names();
+  for (const auto& m : cavi_model_names()) models.push_back(m);
+  app->add_option("--model", f.model,
+                  "a small Bayesian model instead of a target: " + vi::join(models, ", ") +
+                      " (normal-gamma and gmm are fitted by CAVI; their settings by --set, e.g. --set n=50)")
+      ->check(CLI::IsMember(models));
   app->add_option("--batch", f.scene.batch, "models: minibatch size |B|, the likelihood scaled by N/|B| (0 = all data)")
       ->check(CLI::NonNegativeNumber)->default_str("0");
   app->add_option("--lr-schedule", f.scene.lr_schedule, "constant, or decay: lr·(1 + t/τ)^(−κ)")
@@ -243,6 +254,12 @@ vi::Scene finish_scene(SceneFlags& f) {
   if (!f.model.empty()) {
     if (f.target_opt && f.target_opt->count() > 0)
       throw std::invalid_argument("--model: give a target (--target) or a model (--model), not both");
+    if (is_cavi_model(f.model)) {
+      // A CAVI model is not a Scene: its --set values are its settings (cavi_options).
+      f.scene.target_params.clear();
+      f.scene.validate();
+      return f.scene;
+    }
     f.scene.target = f.model;
   }
   if (!f.sets.empty()) {
@@ -331,6 +348,51 @@ int cmd_list(bool as_json) {
 }
 
 // [SECTION] vilab run
+
+// `vilab run --model normal-gamma|gmm`: CAVI to convergence (at most --steps sweeps), its settings
+// from --set (names as in CaviCliOptions), with the exact references where they exist.
+int cmd_run_cavi(const SceneFlags& f, int64_t steps, bool as_json) {
+  CaviCliOptions o;
+  o.seed = f.scene.seed;
+  o.max_iterations = int(std::clamp<int64_t>(steps, 1, 1000000));
+  if (f.model == "gmm") o.n = 200;
+  struct Setting {
+    const char* name;
+    double* d;
+    int* i;
+  };
+  const Setting settings[] = {{"n", nullptr, &o.n},          {"mu_true", &o.mu_true, nullptr}, {"tau_true", &o.tau_true, nullptr},
+                              {"mu0", &o.mu0, nullptr},       {"lambda0", &o.lambda0, nullptr}, {"a0", &o.a0, nullptr},
+                              {"b0", &o.b0, nullptr},         {"K", nullptr, &o.K},             {"dim", nullptr, &o.dim},
+                              {"sigma", &o.sigma, nullptr},   {"tol", &o.tol, nullptr}};
+  std::vector<std::string> allowed;
+  for (const auto& st : settings) allowed.push_back(st.name);
+  for (const auto& text : f.sets) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--set: expected name=value, got '" + text + "'");
+    const std::string name = text.substr(0, eq);
+    const double v = parse_number("--set", text.substr(eq + 1));
+    vi::check_member("--set", "setting of " + f.model, name, allowed);
+    for (const auto& st : settings) {
+      if (name != st.name) continue;
+      if (st.d) *st.d = v;
+      else if (v != std::floor(v)) throw std::invalid_argument("--set: " + name + " must be a whole number, got " + text.substr(eq + 1));
+      else *st.i = int(v);
+    }
+  }
+  o.trace = as_json;
+  const json j = cavi_run_json(f.model, o);
+  if (as_json) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s by CAVI, seed %llu\n", f.model.c_str(), (unsigned long long)o.seed);
+  std::printf("  iterations   %d (%s)\n", j.value("iterations", 0), j.value("converged", false) ? "converged" : "not converged");
+  std::printf("  ELBO         %.6f\n", j.value("elbo", 0.0));
+  if (j.contains("log_evidence")) std::printf("  log evidence %.6f\n", j["log_evidence"].get<double>());
+  std::cout << "  (vilab run --model " << f.model << " --json for every number)\n";
+  return 0;
+}
 
 // The keys every model adds: its exact references (the evidence, the posterior's mean and sd
 // where known) and the ratio of q's marginal sds to the exact ones, per coordinate.
@@ -606,6 +668,11 @@ int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g) {
   return 0;
 }
 
+// --cavi normal-gamma|gmm (repeatable): which CAVI windows open.
+void open_cavi(GuiOptions& g, const std::vector<std::string>& models) {
+  for (const std::string& m : models) (m == "gmm" ? g.cavi_gmm : g.cavi_normal_gamma) = true;
+}
+
 }  // namespace
 
 // [SECTION] Dispatch
@@ -646,6 +713,9 @@ int cli_main(int argc, char** argv) {
   auto* shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
       ->check(CLI::Range(0, 65536));
   shot->add_flag("--landscape", shot_gui.landscape, "open the ELBO landscape window (computed before the shot)");
+  std::vector<std::string> shot_cavi;
+  shot->add_option("--cavi", shot_cavi, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
+      ->check(CLI::IsMember({"normal-gamma", "gmm"}));
 
   auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
   BenchOptions bench_opts;
@@ -697,6 +767,8 @@ int cli_main(int argc, char** argv) {
   auto* gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
       ->check(CLI::Range(0, 65536));
   gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
+  std::vector<std::string> gui_cavi;
+  gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
 
   try {
     app.parse(argc, argv);
@@ -716,20 +788,29 @@ int cli_main(int argc, char** argv) {
 
   try {
     if (list->parsed()) return cmd_list(list_json);
-    if (run->parsed()) return cmd_run(finish_scene(run_flags), run_steps, run_json);
+    if (run->parsed()) {
+      const vi::Scene scene = finish_scene(run_flags);
+      if (is_cavi_model(run_flags.model)) return cmd_run_cavi(run_flags, run_steps, run_json);
+      return cmd_run(scene, run_steps, run_json);
+    }
     if (bench->parsed()) return run_bench(bench_opts);
     if (gradvar->parsed()) return cmd_gradvar(finish_scene(gradvar_flags), gradvar_opts);
     if (grid->parsed()) return run_grid_report(grid_opts);
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
+      if (is_cavi_model(shot_flags.model)) shot_cavi.push_back(shot_flags.model);
       shot_gui.shot_path = shot_out;
       shot_gui.shot_steps = shot_steps;
       shot_gui.step_through = shot_st->count() > 0;
+      open_cavi(shot_gui, shot_cavi);
+      shot_gui.cavi_steps = int(std::min<int64_t>(shot_steps, 100000));
       return run_gui(shot_gui);
     }
     if (gui->parsed()) {
       gui_opts.scene = finish_scene(gui_flags);
+      if (is_cavi_model(gui_flags.model)) gui_cavi.push_back(gui_flags.model);
       gui_opts.step_through = gui_st->count() > 0;
+      open_cavi(gui_opts, gui_cavi);
       return run_gui(gui_opts);
     }
     const GuiOptions defaults;

@@ -404,6 +404,20 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
           "and Adam would take from here.");
 }
 
+// Small Bayesian models with exact answers, fitted by CAVI in their own windows.
+void draw_models(ControlsState& st) {
+  section("Models");
+  if (ImGui::Button(st.show_normal_gamma ? "Normal-Gamma \u2713##cavi_ng" : "Normal-Gamma\u2026##cavi_ng"))
+    st.show_normal_gamma = !st.show_normal_gamma;
+  tooltip("Open (or close) CAVI on q(\u03BC) q(\u03C4) for a Gaussian with unknown mean and precision (PRML \u00A710.1.3), "
+          "one factor update at a time, over its exact Normal-Gamma posterior.");
+  ImGui::SameLine();
+  if (ImGui::Button(st.show_gmm ? "Gaussian mixture \u2713##cavi_gmm" : "Gaussian mixture\u2026##cavi_gmm"))
+    st.show_gmm = !st.show_gmm;
+  tooltip("Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
+          "component posteriors and the ELBO per sweep.");
+}
+
 void draw_optimizer(vi::Scene& sc) {
   section("Optimizer");
   const auto& registry = vi::optimizer_registry();
@@ -635,6 +649,8 @@ void open_preset(ControlsState& st, vi::Engine& engine, const std::string& name)
   next.show_gradvar = st.show_gradvar;
   next.show_step_through = st.show_step_through;
   next.show_landscape = st.show_landscape;
+  next.show_normal_gamma = st.show_normal_gamma;
+  next.show_gmm = st.show_gmm;
   next.grid_preset = st.grid_preset;
   next.lesson = p.name;
   engine.apply(p.scene);
@@ -670,6 +686,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   draw_init(st.edited);
   draw_compare(st, snap);
   draw_paper_figures(st);
+  draw_models(st);
   draw_advanced(st.edited);
   ImGui::PopItemWidth();
 

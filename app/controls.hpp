@@ -42,6 +42,9 @@ struct ControlsState {
   // The step-through window and the ELBO landscape window (app/step_through_window.hpp) are open.
   bool show_step_through = false;
   bool show_landscape = false;
+  // The CAVI windows (app/cavi_window.hpp): the Normal-Gamma model and the Gaussian mixture.
+  bool show_normal_gamma = false;
+  bool show_gmm = false;
 
   // Lessons (app/presets.hpp): the preset the combo shows.
   std::string lesson;

@@ -10,6 +10,7 @@
 #include "app/controls.hpp"
 #include "app/data_strip.hpp"
 #include "app/density_view.hpp"
+#include "app/cavi_window.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
 #include "app/grid_view.hpp"
@@ -74,6 +75,7 @@ struct UiState {
   StepThroughState step_through;
   LandscapeState landscape;
   ModelViewState model;
+  CaviWindowsState cavi;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -173,6 +175,8 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   draw_estimator_panel(ui.estimator, &ui.controls.show_gradvar, snap);
   draw_step_through_window(ui.step_through, &ui.controls.show_step_through, engine, snap);
   draw_landscape_window(ui.landscape, &ui.controls.show_landscape, snap);
+  draw_normal_gamma_window(ui.cavi.normal_gamma, &ui.controls.show_normal_gamma);
+  draw_gmm_window(ui.cavi.gmm, &ui.controls.show_gmm);
 }
 
 // [SECTION] The grid view and back
@@ -220,6 +224,8 @@ void open_cell(UiState& ui, vi::Engine& engine, int cell) {
   next.show_gradvar = ui.controls.show_gradvar;
   next.show_step_through = ui.controls.show_step_through;
   next.show_landscape = ui.controls.show_landscape;
+  next.show_normal_gamma = ui.controls.show_normal_gamma;
+  next.show_gmm = ui.controls.show_gmm;
   ui.controls = std::move(next);
   ui.grid_mode = false;
 }
@@ -340,6 +346,10 @@ int run_gui(const GuiOptions& options) {
   ui.step_through.may_block = shot;
   ui.controls.show_landscape = options.landscape;
   ui.landscape.may_block = shot;
+  ui.controls.show_normal_gamma = options.cavi_normal_gamma;
+  ui.controls.show_gmm = options.cavi_gmm;
+  ui.cavi.normal_gamma.pending_updates = options.cavi_normal_gamma ? options.cavi_steps : 0;
+  ui.cavi.gmm.pending_steps = options.cavi_gmm ? options.cavi_steps : 0;
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
   ui.content_scale = scale;
   ui.density.scrubber = options.scrub_layer >= 0;

@@ -38,6 +38,11 @@ struct GuiOptions {
   int stepk = 0;
   // Open the ELBO landscape window (computed before the PNG in shot mode).
   bool landscape = false;
+  // Open the CAVI windows (app/cavi_window.hpp) and make `cavi_steps` CAVI updates in each on
+  // opening: single-factor updates for the Normal-Gamma model, sweeps for the Gaussian mixture.
+  bool cavi_normal_gamma = false;
+  bool cavi_gmm = false;
+  int cavi_steps = 0;
   // Open the layer scrubber at layer k (clamped to the flow's K; ignored for a family that is
   // not a flow, and while comparing). −1 = closed.
   int scrub_layer = -1;

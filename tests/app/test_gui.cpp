@@ -5,6 +5,7 @@
 // exactly that region (as do the comparison table and the estimator window).
 // VILAB_TEST_SHOTS=dir keeps a copy of every shot there, to look at.
 #include "app/colormap.hpp"
+#include "app/cavi_window.hpp"
 #include "app/comparison_table.hpp"
 #include "app/data_strip.hpp"
 #include "app/density_view.hpp"
@@ -740,4 +741,57 @@ TEST_CASE("a shot of the logistic-regression lesson draws its data strip with bo
   // The density panel is there too, above the strip.
   const vilab::PixelRect d = vilab::last_density_view_rect();
   CHECK(d.y1 <= r.rect.y0);
+}
+
+TEST_CASE("a shot of the Normal-Gamma CAVI window draws the exact posterior and q after each factor update", "[gui][cavi]") {
+  vilab::GuiOptions opt;
+  opt.cavi_normal_gamma = true;
+  opt.cavi_steps = 3;  // q(μ), q(τ), q(μ)
+  const Image img = take_shot(opt, "cavi_normal_gamma");
+  const vilab::NormalGammaWindowReport r = vilab::last_normal_gamma_window();
+  REQUIRE(r.drawn);
+  CHECK(inside(r.plane, img));
+  CHECK(inside(r.elbo_plot, img));
+  CHECK(r.exact_contour_lines >= 3);  // 50, 90 and 99 %
+  CHECK(r.q_contour_lines >= 3);
+  REQUIRE(r.elbo.size() == 4);  // the start and three updates
+  for (size_t k = 1; k < r.elbo.size(); ++k) {
+    INFO("update " << k);
+    CHECK(r.elbo[k] >= r.elbo[k - 1]);
+    CHECK(r.elbo[k] < r.log_evidence);
+  }
+  // q starts 2.5 posterior sds above the exact mean of τ; one q(τ) update after q(μ) = N(μ_N, ·)
+  // takes E_q[τ] to within a few per cent of it (the rest shrinks by 1/(2a) per sweep).
+  CHECK(std::abs(r.q_mean_tau - r.exact_mean_tau) < 0.05 * r.exact_mean_tau);
+  // The plane shows both colours: green (the exact posterior) and red (q).
+  const long green = count_colour(img, r.plane, IM_COL32(60, 200, 90, 255), 40);
+  const long red = count_colour(img, r.plane, IM_COL32(240, 70, 60, 255), 40);
+  INFO(green << " green and " << red << " red pixels in the plane");
+  CHECK(green >= 300);
+  CHECK(red >= 300);
+}
+
+TEST_CASE("a shot of the Gaussian mixture CAVI window draws the points by responsibility and a rising ELBO", "[gui][cavi]") {
+  vilab::GuiOptions opt;
+  opt.cavi_gmm = true;
+  opt.cavi_steps = 12;
+  const Image img = take_shot(opt, "cavi_gmm");
+  const vilab::GmmWindowReport r = vilab::last_gmm_window();
+  REQUIRE(r.drawn);
+  CHECK(inside(r.data_plot, img));
+  CHECK(inside(r.elbo_plot, img));
+  CHECK(r.points_drawn == 200);
+  CHECK(r.components_drawn == 3);
+  REQUIRE(r.elbo.size() == 13);
+  for (size_t k = 1; k < r.elbo.size(); ++k) {
+    INFO("sweep " << k);
+    CHECK(r.elbo[k] >= r.elbo[k - 1] - 1e-9 * std::abs(r.elbo[k - 1]));
+  }
+  CHECK(r.elbo.back() > r.elbo.front());
+  // Each component's colour appears in the data plane (its points, its mean).
+  for (int k = 0; k < 3; ++k) {
+    const long n = count_colour(img, r.data_plot, vilab::plot::palette(k), 12);
+    INFO("component " << k << ": " << n << " pixels in its colour");
+    CHECK(n >= 150);
+  }
 }
