@@ -394,3 +394,52 @@ TEST_CASE("CLI: grad-variance is gradvar under the issue's name, with --repeats 
   CHECK_THAT(r.out, Catch::Contains("\"replicates\": 50"));
   CHECK_THAT(r.out, Catch::Contains("trace"));
 }
+
+TEST_CASE("CLI: run --model blr-wine reports the exact references beside the fit", "[cli][models]") {
+  const Result r = vilab("run --model blr-wine --family fullrank --samples 32 --lr 0.05 --init-log-sd -1 "
+                         "--lr-schedule decay --decay-kappa 1 --decay-tau 20 --steps 20000 --json");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["model"] == "blr-wine");
+  CHECK(j["log_evidence_exact"] == true);
+  CHECK(j["log_evidence"].get<double>() == Approx(-210.334).margin(1e-3));
+  REQUIRE(j["exact_mean"].size() == 13);
+  REQUIRE(j["exact_sd"].size() == 13);
+  REQUIRE(j["sd_ratio"].size() == 13);
+  CHECK(j["coordinate_names"][1] == "malic acid");
+  for (const auto& ratio : j["sd_ratio"]) CHECK(std::abs(ratio.get<double>() - 1) < 0.1);
+  CHECK(j["elbo_gap"].get<double>() < 0.05);
+  CHECK(j["elbo_gap"].get<double>() == Approx(j["kl_q_p"].get<double>()).margin(1e-9));
+}
+
+TEST_CASE("CLI: run --model normal-gamma and gmm run CAVI and report iterations and the evidence", "[cli][models]") {
+  const Result ng = vilab("run --model normal-gamma --json");
+  REQUIRE(ng.code == 0);
+  const auto j = nlohmann::json::parse(ng.out);
+  CHECK(j["converged"] == true);
+  CHECK(j["iterations"].get<int>() < 50);
+  CHECK(j["elbo"].get<double>() < j["log_evidence"].get<double>());
+  CHECK(j["exact_mean"].size() == 2);
+  const Result g = vilab("run --model gmm --seed 2 --set K=3 --json");
+  REQUIRE(g.code == 0);
+  CHECK(nlohmann::json::parse(g.out)["assignment_accuracy"].get<double>() > 0.95);
+}
+
+TEST_CASE("CLI: bad model flags are refused with a message naming them", "[cli][models]") {
+  const Result both = vilab("run --model blr-wine --target banana");
+  CHECK(both.code == 2);
+  CHECK_THAT(both.err, Catch::Contains("not both"));
+  const Result nodata = vilab("run --target banana --batch 10");
+  CHECK(nodata.code == 2);
+  CHECK_THAT(nodata.err, Catch::Contains("no data to subsample"));
+  const Result big = vilab("run --model blr-wine --batch 500");
+  CHECK(big.code == 2);
+  CHECK_THAT(big.err, Catch::Contains("batch"));
+  const Result whole = vilab("run --model logreg --set feature=1.5");
+  CHECK(whole.code == 2);
+  CHECK_THAT(whole.err, Catch::Contains("whole number"));
+  const Result unknown = vilab("run --model nope");
+  CHECK(unknown.code != 0);
+  const Result cavi = vilab("run --model gmm --set K=0");
+  CHECK(cavi.code == 2);
+}
