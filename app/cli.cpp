@@ -14,6 +14,7 @@
 #include "app/presets.hpp"
 #include "vi/check.hpp"
 #include "vi/family.hpp"
+#include "vi/fit_diagnostics.hpp"
 #include "vi/fit_grid.hpp"
 #include "vi/gaussian_divergence.hpp"
 #include "vi/gradvar.hpp"
@@ -502,6 +503,14 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
                                {"kl_p_q", vi::kl_p_q_on_grid(ref, lq)}};
   }
   add_model_json(j, run, q, pm);
+  // Can the fit be trusted? PSIS k̂ and the importance-sampling ESS at the final q (issue 9).
+  const vi::FitDiagnostics diag = vi::diagnose_fit(run);
+  j["khat"] = std::isfinite(diag.psis.khat) ? json(diag.psis.khat) : json(nullptr);
+  j["khat_class"] = vi::to_string(diag.verdict.cls);
+  j["khat_flag"] = vi::to_string(diag.psis.flag);
+  j["ess"] = diag.psis.ess;
+  j["ess_raw"] = diag.psis.ess_raw;
+  j["diagnostic_draws"] = diag.draws;
   if (as_json) {
     std::cout << j.dump(2) << "\n";
   } else {
@@ -520,6 +529,8 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
                 m.kl_q_p_mc, m.kl_q_p_se, scene.metric_samples);
     std::printf("  KL(p‖q)      %.6f (%s)\n", m.kl_p_q, closed ? "closed form" : "quadrature");
     std::printf("  log Z        %.6f (%s)\n", m.log_z, m.log_z_exact ? "exact" : "quadrature");
+    std::printf("  PSIS k̂       %.3f (%s), ESS %.0f of %d draws\n", diag.psis.khat, vi::to_string(diag.verdict.cls),
+                diag.psis.ess, diag.draws);
     if (run.problem().dim() == 2) {
       std::printf("  mean of q    (%.4f, %.4f)   of p (%.4f, %.4f)\n", q.mean(0), q.mean(1), pm.mean(0), pm.mean(1));
       std::printf("  cov of q     [[%.4f, %.4f], [%.4f, %.4f]]\n", q.cov(0, 0), q.cov(0, 1), q.cov(1, 0), q.cov(1, 1));

@@ -17,7 +17,8 @@ namespace vi {
 
 // The random streams of one seed, Rng(seed, stream): a Run's training draws, its fixed metric
 // draws, its display draws and its minibatch choices; other users of a seed (the gradient-variance study) take their own.
-inline constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2, kBatchStream = 3;
+inline constexpr uint64_t kTrainStream = 0, kMetricStream = 1, kDisplayStream = 2, kBatchStream = 3,
+                          kDiagnosticStream = 4;  // PSIS k̂ (vi/fit_diagnostics.hpp)
 
 class Rng {
  public:

@@ -1,6 +1,8 @@
 // PSIS and its k̂: the generalized Pareto fit recovers known parameters, k̂ matches the tail theory
 // for Gaussian q and p, the smoothed weights keep their invariants, and the edge cases are named.
 #include "vi/psis.hpp"
+
+#include "vi/fit_diagnostics.hpp"
 #include "vi/rng.hpp"
 
 #include <catch2/catch.hpp>
@@ -245,4 +247,35 @@ TEST_CASE("k-hat classification uses the 0.5 and 0.7 thresholds", "[psis]") {
   CHECK(khat_threshold(100) == Approx(0.5));
   CHECK(khat_threshold(1000000) == Approx(0.7));
   CHECK_THROWS_AS(khat_threshold(0), std::invalid_argument);
+}
+
+// [SECTION] At a fit's q (vi/fit_diagnostics.hpp)
+
+TEST_CASE("diagnose_fit: k̂ is small for a fit that covers p and large for one that misses mass", "[psis][diagnostics]") {
+  // Full-rank on the correlated Gaussian reaches p: the ratios are nearly constant.
+  vi::Scene good;
+  good.target = "correlated";
+  good.family = "fullrank";
+  good.grid = 64;
+  vi::Run fit(good, nullptr, false);
+  fit.step(2000);
+  const vi::FitDiagnostics a = vi::diagnose_fit(fit);
+  INFO("full-rank on correlated: k̂ " << a.psis.khat << ", ESS " << a.psis.ess);
+  CHECK(a.psis.khat < vi::kKhatGood);
+  CHECK(a.psis.ess > 0.9 * a.draws);
+  // Mean-field on the correlated Gaussian (ρ = 0.95) is too narrow: heavy-tailed ratios.
+  vi::Scene narrow = good;
+  narrow.family = "meanfield";
+  narrow.target_params = {{"rho", 0.95}};
+  vi::Run mf(narrow, nullptr, false);
+  mf.step(2000);
+  const vi::FitDiagnostics b = vi::diagnose_fit(mf);
+  INFO("mean-field on ρ = 0.95: k̂ " << b.psis.khat << ", ESS " << b.psis.ess << ", KL " << mf.metrics().kl_q_p);
+  CHECK(b.psis.khat > vi::kKhatBad);
+  CHECK(b.psis.ess < 0.5 * b.draws);
+  // Deterministic, and it does not move the fit.
+  const vi::Vec before = mf.params();
+  CHECK(vi::diagnose_fit(mf).psis.khat == b.psis.khat);
+  CHECK(mf.params() == before);
+  CHECK_THROWS_WITH(vi::diagnose_fit(mf, 1), Catch::Contains("draws"));
 }

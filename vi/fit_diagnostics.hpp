@@ -1,0 +1,29 @@
+// vi/fit_diagnostics.hpp — how far a fit can be trusted: PSIS k̂ and the importance-sampling ESS.
+//
+// Yao, Vehtari, Simpson & Gelman (2018): draw z_s ~ q, take the importance ratios
+// log w_s = log p~(z_s) − log q(z_s), and fit a generalized Pareto to their upper tail. Its shape
+// k̂ says whether importance sampling from q would work: k̂ < 0.5 good, 0.5–0.7 usable, > 0.7
+// unreliable (q misses mass of p). Needs no knowledge of p beyond p~, so it applies to any
+// problem; on 2D targets it stands beside the exact KL, so "k̂ tracks the true error" is
+// checkable.
+#pragma once
+
+#include "vi/psis.hpp"
+#include "vi/run.hpp"
+
+#include <cstdint>
+
+namespace vi {
+
+struct FitDiagnostics {
+  int draws = 0;
+  PsisResult psis;  // k̂, the smoothed log weights and their ESS
+  KhatVerdict verdict;
+};
+
+// PSIS at the run's current q with `draws` independent draws of q from its own stream (not the
+// training draws: the diagnosis must not move the fit's random numbers). Deterministic for a given
+// run state. Throws std::invalid_argument for draws < 2.
+FitDiagnostics diagnose_fit(const Run& run, int draws = 4096);
+
+}  // namespace vi
