@@ -107,7 +107,11 @@ Dataset parse_dataset_csv(std::string_view text, std::string_view file, bool has
     for (int c = 0; c <= max_label; ++c) ds.class_names.push_back(std::to_string(c));
   if (max_label >= int(ds.class_names.size()))
     throw_invalid(f, "a class label exceeds the " + std::to_string(ds.class_names.size()) + " classes of the header");
-  for (int j = 0; j < d; ++j) ds.feature_names.push_back("x" + std::to_string(j + 1));
+  for (int j = 0; j < d; ++j) {
+    std::string name = "x";  // appended, not "x" + …: GCC 12 warns falsely (-Wrestrict, PR 105329)
+    name += std::to_string(j + 1);
+    ds.feature_names.push_back(std::move(name));
+  }
   return ds;
 }
 

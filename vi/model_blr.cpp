@@ -22,7 +22,11 @@ BayesLinReg::BayesLinReg(std::string name, Mat X, Vec y, double sigma_y, double 
   check_positive(where, "α", alpha);
   if (names_.size() != size_t(X_.cols())) {
     names_.clear();
-    for (int i = 0; i < X_.cols(); ++i) names_.push_back("w" + std::to_string(i));
+    for (int i = 0; i < X_.cols(); ++i) {
+      std::string label = "w";  // appended, not "w" + …: GCC 12 warns falsely (-Wrestrict, PR 105329)
+      label += std::to_string(i);
+      names_.push_back(std::move(label));
+    }
   }
   const double n = double(X_.rows()), d = double(X_.cols()), beta = 1 / (sigma_y * sigma_y);
   xtx_ = X_.transpose() * X_;
