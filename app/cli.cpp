@@ -507,9 +507,9 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   const vi::FitDiagnostics diag = vi::diagnose_fit(run);
   j["khat"] = std::isfinite(diag.psis.khat) ? json(diag.psis.khat) : json(nullptr);
   j["khat_class"] = vi::to_string(diag.verdict.cls);
-  j["khat_flag"] = vi::to_string(diag.psis.flag);
-  j["ess"] = diag.psis.ess;
-  j["ess_raw"] = diag.psis.ess_raw;
+  j["khat_flag"] = diag.failure.empty() ? json(vi::to_string(diag.psis.flag)) : json(diag.failure);
+  j["ess"] = std::isfinite(diag.psis.ess) ? json(diag.psis.ess) : json(nullptr);
+  j["ess_raw"] = std::isfinite(diag.psis.ess_raw) ? json(diag.psis.ess_raw) : json(nullptr);
   j["diagnostic_draws"] = diag.draws;
   if (as_json) {
     std::cout << j.dump(2) << "\n";

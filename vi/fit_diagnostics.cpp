@@ -4,6 +4,10 @@
 #include "vi/check.hpp"
 #include "vi/rng.hpp"
 
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
 namespace vi {
 
 FitDiagnostics diagnose_fit(const Run& run, int draws) {
@@ -24,7 +28,24 @@ FitDiagnostics diagnose_fit(const Run& run, int draws) {
   run.problem().eval(z, log_p, nullptr);
   FitDiagnostics d;
   d.draws = draws;
-  d.psis = psis(Vec(log_p - log_q));
+  const Vec log_ratio = log_p - log_q;
+  for (Eigen::Index s = 0; s < log_ratio.size(); ++s) {
+    if (std::isnan(log_ratio(s)) || log_ratio(s) == std::numeric_limits<double>::infinity()) {
+      d.failure = "draw " + std::to_string(s) + " of q gives log p~ − log q = " + to_text(log_ratio(s)) +
+                  " (log p~ " + to_text(log_p(s)) + ", log q " + to_text(log_q(s)) + ")";
+      d.psis.khat = std::numeric_limits<double>::infinity();
+      d.psis.ess = d.psis.ess_raw = std::numeric_limits<double>::quiet_NaN();
+      d.verdict = classify_khat(d.psis.khat);
+      return d;
+    }
+  }
+  try {
+    d.psis = psis(log_ratio);
+  } catch (const std::invalid_argument& e) {  // every ratio −∞: no draw of q lands where p~ > 0
+    d.failure = e.what();
+    d.psis.khat = std::numeric_limits<double>::infinity();
+    d.psis.ess = d.psis.ess_raw = std::numeric_limits<double>::quiet_NaN();
+  }
   d.verdict = classify_khat(d.psis.khat);
   return d;
 }

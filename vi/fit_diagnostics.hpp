@@ -12,6 +12,7 @@
 #include "vi/run.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace vi {
 
@@ -19,11 +20,15 @@ struct FitDiagnostics {
   int draws = 0;
   PsisResult psis;  // k̂, the smoothed log weights and their ESS
   KhatVerdict verdict;
+  // Non-empty when q's draws gave a NaN or +∞ log ratio (a q blown up by a diverging fit): k̂ is
+  // then +∞ (bad) and this says why; no PSIS fit is attempted.
+  std::string failure;
 };
 
 // PSIS at the run's current q with `draws` independent draws of q from its own stream (not the
 // training draws: the diagnosis must not move the fit's random numbers). Deterministic for a given
-// run state. Throws std::invalid_argument for draws < 2.
+// run state. Never throws for numerical trouble (see FitDiagnostics::failure); throws
+// std::invalid_argument for draws < 2.
 FitDiagnostics diagnose_fit(const Run& run, int draws = 4096);
 
 }  // namespace vi

@@ -443,3 +443,17 @@ TEST_CASE("CLI: bad model flags are refused with a message naming them", "[cli][
   const Result cavi = vilab("run --model gmm --set K=0");
   CHECK(cavi.code == 2);
 }
+
+TEST_CASE("CLI: run --json reports PSIS k̂ and the ESS of the final q", "[cli][diagnostics]") {
+  const Result good = vilab("run --target correlated --family fullrank --steps 2000 --json");
+  REQUIRE(good.code == 0);
+  const auto g = nlohmann::json::parse(good.out);
+  CHECK(g["khat"].get<double>() < 0.5);
+  CHECK(g["khat_class"] == "good");
+  CHECK(g["ess"].get<double>() > 0.9 * g["diagnostic_draws"].get<double>());
+  const Result bad = vilab("run --target correlated --set rho=0.95 --family meanfield --steps 2000 --json");
+  REQUIRE(bad.code == 0);
+  const auto b = nlohmann::json::parse(bad.out);
+  CHECK(b["khat"].get<double>() > 0.7);
+  CHECK(b["khat_class"] == "bad");
+}

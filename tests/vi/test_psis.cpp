@@ -279,3 +279,20 @@ TEST_CASE("diagnose_fit: k̂ is small for a fit that covers p and large for one 
   CHECK(mf.params() == before);
   CHECK_THROWS_WITH(vi::diagnose_fit(mf, 1), Catch::Contains("draws"));
 }
+
+TEST_CASE("diagnose_fit: a blown-up q gives k̂ = +∞ with the reason, never an exception", "[psis][diagnostics]") {
+  vi::Scene s;
+  s.optimizer = "sgd";
+  s.lr = 1e6;  // diverges within a few steps; the run keeps its last finite φ
+  s.grid = 64;
+  vi::Run run(s, nullptr, false);
+  run.step(100);
+  vi::Vec huge = run.params();
+  huge.tail(3).setConstant(700);  // log σ = 700: draws overflow to ±∞
+  run.set_params(huge);
+  const vi::FitDiagnostics d = vi::diagnose_fit(run);
+  INFO(d.failure);
+  CHECK_FALSE(d.failure.empty());
+  CHECK(d.psis.khat == std::numeric_limits<double>::infinity());
+  CHECK(d.verdict.cls == vi::KhatClass::bad);
+}
