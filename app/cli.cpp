@@ -53,6 +53,7 @@ struct SceneFlags {
   std::string alpha;      // Rényi α (text: parsed strictly)
   int iw = 0;             // --iw K: the importance samples of the Rényi/IWAE bound (sets S)
   std::string model;      // --model NAME: a model (vi/models.hpp) instead of a 2D target
+  vi::ParamValues cavi_settings;  // a CAVI model's --set values (finish_scene moves them here)
   CLI::Option *target_opt = nullptr, *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
               *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
               *samples_opt = nullptr;
@@ -256,7 +257,8 @@ vi::Scene finish_scene(SceneFlags& f) {
     if (f.target_opt && f.target_opt->count() > 0)
       throw std::invalid_argument("--model: give a target (--target) or a model (--model), not both");
     if (is_cavi_model(f.model)) {
-      // A CAVI model is not a Scene: its --set values are its settings (cavi_options).
+      // A CAVI model is not a Scene: its --set values are its settings (cmd_run_cavi).
+      f.cavi_settings = std::move(f.scene.target_params);
       f.scene.target_params.clear();
       f.scene.validate();
       return f.scene;
@@ -368,16 +370,12 @@ int cmd_run_cavi(const SceneFlags& f, int64_t steps, bool as_json) {
                               {"sigma", &o.sigma, nullptr},   {"tol", &o.tol, nullptr}};
   std::vector<std::string> allowed;
   for (const auto& st : settings) allowed.push_back(st.name);
-  for (const auto& text : f.sets) {
-    const auto eq = text.find('=');
-    if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--set: expected name=value, got '" + text + "'");
-    const std::string name = text.substr(0, eq);
-    const double v = parse_number("--set", text.substr(eq + 1));
+  for (const auto& [name, v] : f.cavi_settings) {  // parsed by finish_scene
     vi::check_member("--set", "setting of " + f.model, name, allowed);
     for (const auto& st : settings) {
       if (name != st.name) continue;
       if (st.d) *st.d = v;
-      else if (v != std::floor(v)) throw std::invalid_argument("--set: " + name + " must be a whole number, got " + text.substr(eq + 1));
+      else if (v != std::floor(v)) throw std::invalid_argument("--set: " + name + " must be a whole number, got " + vi::to_text(v));
       else *st.i = int(v);
     }
   }

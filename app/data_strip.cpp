@@ -3,6 +3,7 @@
 
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
+#include "vi/math.hpp"
 
 #include <imgui.h>
 
@@ -17,7 +18,6 @@ constexpr double kXMin = -4, kXMax = 4;  // standardized features: ±4 sd holds 
 const ImU32 kOne = IM_COL32(120, 200, 255, 255);   // t = 1
 const ImU32 kZero = IM_COL32(255, 150, 90, 255);   // t = 0
 
-double sigmoid(double u) { return u >= 0 ? 1 / (1 + std::exp(-u)) : std::exp(u) / (1 + std::exp(u)); }
 }  // namespace
 
 bool has_data_strip(const vi::Snapshot& snap) {
@@ -73,7 +73,7 @@ void draw_data_strip(vi::Scene& edited, const vi::Snapshot& snap) {
       const double x = kXMin + (kXMax - kXMin) * i / kX;
       double sum = 0;
       for (Eigen::Index s = 0; s < m; ++s) {
-        probs[size_t(s)] = sigmoid(snap.samples(0, s) + snap.samples(1, s) * x);
+        probs[size_t(s)] = vi::sigmoid(snap.samples(0, s) + snap.samples(1, s) * x);
         sum += probs[size_t(s)];
       }
       std::sort(probs.begin(), probs.end());

@@ -1067,8 +1067,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   const bool scrubbing = st.scrubber && layers > 0 && !comparing;
 
   // The fits shown, the primary first, and the forward-KL optimum of each (null: none).
-  std::vector<const vi::Snapshot*> fits{&snap};
-  for (const auto& c : snap.comparison) fits.push_back(c.get());
+  const std::vector<const vi::Snapshot*> fits = vi::fits_of(snap);
   std::vector<std::shared_ptr<const ForwardKlReference>> optima;
   bool any_optimum = false;
   for (const vi::Snapshot* fit : fits) {

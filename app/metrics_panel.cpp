@@ -206,8 +206,7 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   const std::vector<vi::HistoryPoint>& h = snap.history;
   const float avail_h = ImGui::GetContentRegionAvail().y;
   const bool comparing = !snap.comparison.empty();
-  std::vector<const vi::Snapshot*> fits{&snap};
-  for (const auto& c : snap.comparison) fits.push_back(c.get());
+  const std::vector<const vi::Snapshot*> fits = vi::fits_of(snap);
   // The numbers under the plots: the main fit's table (11 rows and a header), or the comparison
   // table and the main fit's table folded under it.
   const float table_h = comparing ? comparison_table_height(fits) + ImGui::GetFrameHeightWithSpacing() : fs * 1.55f * 12 + fs;

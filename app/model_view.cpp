@@ -32,12 +32,6 @@ const ImU32 kExact = IM_COL32(235, 235, 235, 255);
 const ImU32 kGrid = IM_COL32(255, 255, 255, 28);
 const ImU32 kAxis = IM_COL32(200, 200, 200, 140);
 
-std::vector<const vi::Snapshot*> fits_of(const vi::Snapshot& snap) {
-  std::vector<const vi::Snapshot*> fits{&snap};
-  for (const auto& c : snap.comparison) fits.push_back(c.get());
-  return fits;
-}
-
 // [SECTION] Forest plot
 
 // One row per coordinate: the exact mean ± 2 sd (white, thick) on the row's line, each fit's
@@ -227,7 +221,7 @@ void draw_model_view(ModelViewState& st, const vi::Snapshot& snap) {
   if (!uses_model_view(snap)) return;
   const vi::TargetData& data = *snap.target->data;
   const vi::Problem& problem = *data.problem;
-  const std::vector<const vi::Snapshot*> fits = fits_of(snap);
+  const std::vector<const vi::Snapshot*> fits = vi::fits_of(snap);
   const std::vector<std::string> names = problem.coordinate_names();
   const vi::Moments& exact = data.p_moments;
   const float fs = ImGui::GetFontSize();

@@ -3,6 +3,7 @@
 
 #include "vi/check.hpp"
 #include "vi/datasets.hpp"
+#include "vi/math.hpp"
 #include "vi/rng.hpp"
 
 #include <Eigen/Dense>
@@ -14,9 +15,6 @@
 namespace vi {
 
 namespace {
-// log(1 + e^u) without overflow.
-double softplus(double u) { return std::max(u, 0.0) + std::log1p(std::exp(-std::abs(u))); }
-double sigmoid(double u) { return u >= 0 ? 1 / (1 + std::exp(-u)) : std::exp(u) / (1 + std::exp(u)); }
 
 // Every index, for the full-data evaluation through the same loop as a minibatch.
 struct AllPoints {
@@ -93,11 +91,11 @@ void LogisticRegression2D::eval_points(const Mat& z, const Points& points, doubl
   const double log_norm_prior = -std::log(2 * std::numbers::pi * prior_sd_ * prior_sd_);
   for (Eigen::Index s = 0; s < z.cols(); ++s) {
     const double a = z(0, s), b = z(1, s);
-    // t log σ(u) + (1 − t) log σ(−u) = t·u − softplus(u), whose derivative in u is t − σ(u).
+    // t log σ(u) + (1 − t) log σ(−u) = t·u + log σ(−u), whose derivative in u is t − σ(u).
     double lik = 0, ga = 0, gb = 0;
     for (const int n : points) {
       const double u = a + b * x_(n);
-      lik += t_(n) * u - softplus(u);
+      lik += t_(n) * u + log_sigmoid(-u);
       if (grad) {
         const double r = t_(n) - sigmoid(u);
         ga += r;

@@ -13,6 +13,12 @@ const char* to_string(EngineState s) {
   return "?";
 }
 
+std::vector<const Snapshot*> fits_of(const Snapshot& snap) {
+  std::vector<const Snapshot*> fits{&snap};
+  for (const auto& c : snap.comparison) fits.push_back(c.get());
+  return fits;
+}
+
 std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data, const Box& view, int n) {
   auto tv = std::make_shared<TargetView>();
   tv->view = view;

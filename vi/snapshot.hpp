@@ -55,6 +55,9 @@ struct Snapshot {
   std::vector<std::shared_ptr<const Snapshot>> comparison;
 };
 
+// The fits a snapshot shows: itself first, then its comparison fits.
+std::vector<const Snapshot*> fits_of(const Snapshot& snap);
+
 // Builds the target's view (heatmap grid on `view`, contours at the default masses).
 std::shared_ptr<const TargetView> make_target_view(std::shared_ptr<const TargetData> data,
                                                    const Box& view, int n);
