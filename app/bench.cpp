@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <vector>
@@ -32,10 +33,19 @@ using nlohmann::json;
 
 // [SECTION] Workloads
 
+struct Result {
+  double steps_per_s = 0, kl = 0;  // rate in the workload's unit; its quality number
+};
+
 struct Workload {
   std::string id, what;
   vi::Scene scene;
   std::string peer_args;  // empty: the peer has no such family
+  // Models with their own trainer (app/trained_models.hpp) time themselves: `run(steps)` trains
+  // and returns the rate in `unit` and the quality number named by `quality`. Empty: a Run on
+  // `scene`, in steps/s, with KL(q‖p).
+  std::function<Result(int steps)> run;
+  std::string unit = "steps/s", quality = "KL(q‖p)";
 };
 
 std::vector<Workload> workloads(int steps) {
@@ -52,22 +62,19 @@ std::vector<Workload> workloads(int steps) {
   std::vector<Workload> w;
   vi::Scene w1 = base("U1", "planar");
   w1.family_options.K = 32;
-  w.push_back({"W1", "planar K = 32, S = 256, Adam, on U1", w1, "--target U1 --family planar --K 32"});
-  w.push_back({"W2", "mean-field, S = 256, Adam, on banana", base("banana", "meanfield"), "--target banana --family meanfield"});
+  w.push_back({"W1", "planar K = 32, S = 256, Adam, on U1", w1, "--target U1 --family planar --K 32", {}, "steps/s", "KL(q\u2016p)"});
+  w.push_back({"W2", "mean-field, S = 256, Adam, on banana", base("banana", "meanfield"), "--target banana --family meanfield", {}, "steps/s",
+               "KL(q\u2016p)"});
   vi::Scene w3 = base("two-moons", "realnvp");
   w3.family_options.K = 4;
   w3.family_options.hidden = 32;
-  w.push_back({"W3", "RealNVP, 4 coupling layers of width 32, S = 256, Adam, on two-moons", w3, ""});
+  w.push_back({"W3", "RealNVP, 4 coupling layers of width 32, S = 256, Adam, on two-moons", w3, "", {}, "steps/s", "KL(q\u2016p)"});
   for (auto& x : w)
     if (!x.peer_args.empty()) x.peer_args += " --batch 256 --lr 0.01 --steps " + std::to_string(steps);
   return w;
 }
 
 // [SECTION] One repetition
-
-struct Result {
-  double steps_per_s = 0, kl = 0;
-};
 
 Result run_ours(const vi::Scene& scene, int steps) {
   vi::Run run(scene, nullptr, /*record_history=*/false);
@@ -138,7 +145,7 @@ int run_bench(const BenchOptions& o) {
     std::vector<double> ours, ours_kl, peer, peer_kl;
     std::string peer_error;
     for (int r = 0; r < o.repeats; ++r) {
-      const Result a = run_ours(w.scene, o.steps);
+      const Result a = w.run ? w.run(o.steps) : run_ours(w.scene, o.steps);
       ours.push_back(a.steps_per_s);
       ours_kl.push_back(a.kl);
       if (o.peer && !w.peer_args.empty() && peer_error.empty()) {
@@ -150,9 +157,11 @@ int run_bench(const BenchOptions& o) {
     }
     json j{{"id", w.id},
            {"workload", w.what},
+           {"unit", w.unit},
            {"steps_per_s_median", median(ours)},
            {"steps_per_s", ours},
            {"kl_q_p_median", median(ours_kl)}};
+    if (w.run) j["quality"] = w.quality;
     if (!peer.empty()) {
       j["peer_steps_per_s_median"] = median(peer);
       j["peer_steps_per_s"] = peer;
@@ -162,7 +171,8 @@ int run_bench(const BenchOptions& o) {
     if (!peer_error.empty()) j["peer_error"] = peer_error;
     report["workloads"].push_back(j);
     if (!o.json) {
-      std::printf("  %s  %-66s %10.0f steps/s  KL(q‖p) %.4f\n", w.id.c_str(), w.what.c_str(), median(ours), median(ours_kl));
+      std::printf("  %s  %-66s %10.0f %s  %s %.4f\n", w.id.c_str(), w.what.c_str(), median(ours), w.unit.c_str(),
+                  w.quality.c_str(), median(ours_kl));
       if (!peer.empty())
         std::printf("      %-66s %10.1f steps/s  KL(q‖p) %.4f   → vilab is %.0f× faster\n", "PyTorch reference (same fit)",
                     median(peer), median(peer_kl), median(ours) / median(peer));

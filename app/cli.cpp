@@ -9,6 +9,7 @@
 
 #include "app/bench.hpp"
 #include "app/cavi_cli.hpp"
+#include "app/trained_models.hpp"
 #include "app/grid_report.hpp"
 #include "app/gui.hpp"
 #include "app/presets.hpp"
@@ -53,7 +54,7 @@ struct SceneFlags {
   std::string alpha;      // Rényi α (text: parsed strictly)
   int iw = 0;             // --iw K: the importance samples of the Rényi/IWAE bound (sets S)
   std::string model;      // --model NAME: a model (vi/models.hpp) instead of a 2D target
-  vi::ParamValues cavi_settings;  // a CAVI model's --set values (finish_scene moves them here)
+  vi::ParamValues cavi_settings;  // a CAVI or trained model's --set values (finish_scene moves them here)
   CLI::Option *target_opt = nullptr, *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
               *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
               *samples_opt = nullptr;
@@ -108,9 +109,11 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
                      ->default_str(defaults.target);
   std::vector<std::string> models = vi::model_names();
   for (const auto& m : cavi_model_names()) models.push_back(m);
+  for (const auto& m : trained_models()) models.push_back(m.name);
   app->add_option("--model", f.model,
                   "a small Bayesian model instead of a target: " + vi::join(models, ", ") +
-                      " (normal-gamma and gmm are fitted by CAVI; their settings by --set, e.g. --set n=50)")
+                      " (normal-gamma and gmm are fitted by CAVI, the others after logreg by their own trainer; "
+                      "their settings by --set, e.g. --set n=50)")
       ->check(CLI::IsMember(models));
   app->add_option("--batch", f.scene.batch, "models: minibatch size |B|, the likelihood scaled by N/|B| (0 = all data)")
       ->check(CLI::NonNegativeNumber)->default_str("0");
@@ -256,8 +259,8 @@ vi::Scene finish_scene(SceneFlags& f) {
   if (!f.model.empty()) {
     if (f.target_opt && f.target_opt->count() > 0)
       throw std::invalid_argument("--model: give a target (--target) or a model (--model), not both");
-    if (is_cavi_model(f.model)) {
-      // A CAVI model is not a Scene: its --set values are its settings (cmd_run_cavi).
+    if (is_cavi_model(f.model) || find_trained_model(f.model)) {
+      // A CAVI or trained model is not a Scene: its --set values are its settings.
       f.cavi_settings = std::move(f.scene.target_params);
       f.scene.target_params.clear();
       f.scene.validate();
@@ -310,6 +313,14 @@ int cmd_list(bool as_json) {
                         {"integer", p.integer}});
     j["models"].push_back({{"name", m.name}, {"summary", m.summary}, {"params", params}, {"takes_data", m.takes_data}});
   }
+  for (const auto& m : trained_models()) {
+    json params = json::array();
+    for (const auto& p : m.settings)
+      params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help},
+                        {"integer", p.integer}});
+    j["models"].push_back({{"name", m.name}, {"summary", m.summary}, {"params", params}, {"takes_data", true},
+                           {"trainer", true}, {"step_unit", m.step_unit}});
+  }
   for (const auto& f : vi::family_registry()) j["families"].push_back({{"name", f.name}, {"summary", f.summary}});
   for (const auto& o : vi::optimizer_registry()) j["optimizers"].push_back({{"name", o.name}, {"summary", o.summary}});
   const std::pair<const char*, const std::vector<vi::NamedChoice>*> choices[] = {
@@ -334,6 +345,12 @@ int cmd_list(bool as_json) {
   for (const auto& m : vi::model_registry()) {
     std::printf("  %-11s %s\n", m.name.c_str(), m.summary.c_str());
     for (const auto& p : m.params)
+      std::printf("  %-11s   --set %s=%g  (%g … %g%s) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi,
+                  p.integer ? ", whole" : "", p.help.c_str());
+  }
+  for (const auto& m : trained_models()) {
+    std::printf("  %-11s %s (own trainer; --steps counts %s)\n", m.name.c_str(), m.summary.c_str(), m.step_unit.c_str());
+    for (const auto& p : m.settings)
       std::printf("  %-11s   --set %s=%g  (%g … %g%s) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi,
                   p.integer ? ", whole" : "", p.help.c_str());
   }
@@ -390,6 +407,17 @@ int cmd_run_cavi(const SceneFlags& f, int64_t steps, bool as_json) {
   std::printf("  ELBO         %.6f\n", j.value("elbo", 0.0));
   if (j.contains("log_evidence")) std::printf("  log evidence %.6f\n", j["log_evidence"].get<double>());
   std::cout << "  (vilab run --model " << f.model << " --json for every number)\n";
+  return 0;
+}
+
+// `vilab run --model NAME` for a model with its own trainer (app/trained_models.hpp): its --set
+// values checked against its settings, then its own headless run.
+int cmd_run_trained(const TrainedModel& m, const SceneFlags& f, int64_t steps, bool steps_given, bool as_json) {
+  const vi::ParamValues settings = vi::resolve_params("--set", m.settings, f.cavi_settings);
+  const json j = m.run_json(settings, f.scene.seed, steps_given ? steps : m.default_steps);
+  if (as_json) std::cout << j.dump(2) << "\n";
+  else if (m.print) m.print(j);
+  else std::cout << j.dump(2) << "\n";
   return 0;
 }
 
@@ -701,7 +729,7 @@ int cli_main(int argc, char** argv) {
   int64_t run_steps = 1000;
   bool run_json = false;
   add_scene_flags(run, run_flags, {.grid_is_quad_grid = true});
-  run->add_option("--steps,-n", run_steps, "optimizer steps")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
+  auto* run_steps_opt = run->add_option("--steps,-n", run_steps, "optimizer steps (epochs for the VAE)")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
   run->add_flag("--json", run_json, "print one JSON object");
 
   auto* shot = app.add_subcommand("shot", "run N steps in the app and save the window as PNG");
@@ -800,6 +828,8 @@ int cli_main(int argc, char** argv) {
     if (run->parsed()) {
       const vi::Scene scene = finish_scene(run_flags);
       if (is_cavi_model(run_flags.model)) return cmd_run_cavi(run_flags, run_steps, run_json);
+      if (const auto* m = find_trained_model(run_flags.model))
+        return cmd_run_trained(*m, run_flags, run_steps, run_steps_opt->count() > 0, run_json);
       return cmd_run(scene, run_steps, run_json);
     }
     if (bench->parsed()) return run_bench(bench_opts);
@@ -808,6 +838,10 @@ int cli_main(int argc, char** argv) {
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       if (is_cavi_model(shot_flags.model)) shot_cavi.push_back(shot_flags.model);
+      if (find_trained_model(shot_flags.model)) {
+        shot_gui.model_windows.push_back(shot_flags.model);
+        shot_gui.model_settings = shot_flags.cavi_settings;
+      }
       shot_gui.shot_path = shot_out;
       shot_gui.shot_steps = shot_steps;
       shot_gui.step_through = shot_st->count() > 0;
@@ -818,6 +852,10 @@ int cli_main(int argc, char** argv) {
     if (gui->parsed()) {
       gui_opts.scene = finish_scene(gui_flags);
       if (is_cavi_model(gui_flags.model)) gui_cavi.push_back(gui_flags.model);
+      if (find_trained_model(gui_flags.model)) {
+        gui_opts.model_windows.push_back(gui_flags.model);
+        gui_opts.model_settings = gui_flags.cavi_settings;
+      }
       gui_opts.step_through = gui_st->count() > 0;
       open_cavi(gui_opts, gui_cavi);
       return run_gui(gui_opts);

@@ -5,6 +5,7 @@
 #include "vi/scene.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ struct GuiOptions {
   bool cavi_normal_gamma = false;
   bool cavi_gmm = false;
   int cavi_steps = 0;
+  // Open the windows of models with their own trainer (app/trained_models.hpp: "vae", "bnn"),
+  // with `model_settings` (--set values, checked by the window against the model's settings).
+  // Shot mode trains `shot_steps` of the model's step units (epochs, steps) before the PNG.
+  std::vector<std::string> model_windows;
+  std::map<std::string, double> model_settings;
   // Open the layer scrubber at layer k (clamped to the flow's K; ignored for a family that is
   // not a flow, and while comparing). −1 = closed.
   int scrub_layer = -1;

@@ -1,0 +1,21 @@
+// app/trained_models.cpp — the registry of models with their own trainer (app/trained_models.hpp).
+#include "app/trained_models.hpp"
+
+namespace vilab {
+
+const std::vector<TrainedModel>& trained_models() {
+  static const std::vector<TrainedModel> models = [] {
+    std::vector<TrainedModel> m;
+    // One line per model (each file's entry function builds its TrainedModel).
+    return m;
+  }();
+  return models;
+}
+
+const TrainedModel* find_trained_model(std::string_view name) {
+  for (const auto& m : trained_models())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+}  // namespace vilab
