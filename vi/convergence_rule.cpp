@@ -42,6 +42,8 @@ ConvergenceRule::ConvergenceRule(const ConvergenceOptions& options) : options_(o
   check_positive(fn, "diverging_min_changes", options_.diverging_min_changes);
   check_positive(fn, "below_best_tol", options_.below_best_tol);
   check_finite(fn, "below_best_tol", options_.below_best_tol);
+  check_finite(fn, "scale_floor", options_.scale_floor);
+  if (options_.scale_floor < 0) throw_invalid(fn, "scale_floor is " + to_text(options_.scale_floor) + ", but must be ≥ 0");
   using S = ConvergenceOptions::Statistic;
   if (options_.statistic != S::mean && options_.statistic != S::median && options_.statistic != S::either)
     throw_invalid(fn, "statistic is " + to_text(int(options_.statistic)) + ", but must be mean, median or either");
@@ -101,7 +103,8 @@ ConvergenceVerdict ConvergenceRule::observe(int64_t step, double elbo) {
     // Stan's rel_difference(elbo, elbo_prev) = |(elbo_prev − elbo) / elbo|: relative to the
     // current ELBO. An ELBO of exactly 0 after a different one is an infinite relative change.
     const double diff = std::abs(prev_ - elbo);
-    v.rel_change = diff == 0 ? 0.0 : (elbo == 0 ? std::numeric_limits<double>::infinity() : diff / std::abs(elbo));
+    const double scale = std::max(std::abs(elbo), options_.scale_floor);
+    v.rel_change = diff == 0 ? 0.0 : (scale == 0 ? std::numeric_limits<double>::infinity() : diff / scale);
     if (int(buffer_.size()) < options_.window) {
       buffer_.push_back(v.rel_change);
     } else {

@@ -38,6 +38,10 @@ struct ConvergenceOptions {
   double diverging_threshold = 0.5;  // warn when mean or median of the buffer exceeds this; > 0
   int diverging_min_changes = 10;    // … once this many changes were recorded (Stan: after 10
                                      // evaluations); ≥ 1
+  // Stan divides by |ELBO|. The ELBO of a normalized density (most 2D targets here) tends to
+  // −KL → 0 at a good fit, where that relative change explodes; vilab's runs divide by
+  // max(|ELBO|, scale_floor) with a floor of 1 nat. 0 = Stan's rule exactly.
+  double scale_floor = 0;  // ≥ 0
   double below_best_tol = 0.05;  // at convergence, note when the ELBO is this much (relative)
                                  // below the best one seen (Stan's informational message); > 0
 };

@@ -9,6 +9,8 @@
 //   - publish a snapshot after every command and about 60 times a second while stepping
 #include "vi/engine.hpp"
 
+#include "vi/check.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -330,6 +332,10 @@ void Engine::worker(std::stop_token stop) {
       } else if (state == EngineState::Playing && (speed == 0 || budget >= 1)) {
         step_all();
         budget -= 1;
+        ++taken;
+        if (run->convergence_stop_pending()) break;  // auto-stop exactly where the rule said so
+        if ((taken & 7) == 0 && Clock::now() >= slice_end) break;
+        continue;
       } else {
         break;
       }
@@ -345,6 +351,15 @@ void Engine::worker(std::stop_token stop) {
       state = EngineState::Diverged;
       message = run->message();
       finish_pending();
+      dirty = true;
+    }
+    if (run->take_convergence_stop() && state == EngineState::Playing) {
+      // Auto-stop (Scene::auto_stop): pause with the rule's verdict; Play carries on (the rule
+      // keeps judging, so a fit still converged pauses again at the next evaluation).
+      const ConvergenceVerdict& v = run->convergence();
+      state = EngineState::Paused;
+      message = "Auto-stopped at step " + std::to_string(run->steps()) + ": " + v.message + " (mean relative ELBO change " +
+                to_text(v.mean_rel) + ", median " + to_text(v.median_rel) + ", tolerance " + to_text(run->scene().converge_tol) + ")";
       dirty = true;
     }
     if (pending_steps == 0 && pending_step_cmds > 0) finish_pending();

@@ -56,9 +56,30 @@ std::shared_ptr<const TargetData> make_target_data(const Scene& scene) {
 
 // [SECTION] Construction
 
+namespace {
+// The convergence rule a scene asks for. Called before the scene is validated, so out-of-range
+// values are clamped here and refused by Scene::validate just after.
+ConvergenceOptions convergence_options(const Scene& s) {
+  ConvergenceOptions o;
+  o.eval_every = std::max(1, s.converge_every);
+  o.window = std::max(1, s.converge_window);
+  o.tol_rel_obj = s.converge_tol > 0 && std::isfinite(s.converge_tol) ? s.converge_tol : 0.01;
+  o.statistic = s.converge_statistic == "mean"     ? ConvergenceOptions::Statistic::mean
+                : s.converge_statistic == "median" ? ConvergenceOptions::Statistic::median
+                                                   : ConvergenceOptions::Statistic::either;
+  o.auto_stop = s.auto_stop;
+  o.scale_floor = 1.0;  // see ConvergenceOptions::scale_floor: most 2D targets are normalized
+  return o;
+}
+
+constexpr int kDiagnosticDraws = 4096;   // draws of q per k̂ evaluation (as `vilab run` reports)
+constexpr int kResampledDraws = 600;     // PSIS-resampled draws kept for the density view
+constexpr size_t kDiagnosticCapacity = 1024;
+}  // namespace
+
 Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool record)
     : scene_(scene), target_(std::move(target)), history_(4096, scene.metrics_every > 0 ? scene.metrics_every : 1),
-      record_(record) {
+      rule_(convergence_options(scene)), record_(record) {
   scene_.validate();
   if (!target_) target_ = make_target_data(scene_);
   const int d = target_->problem->dim();
@@ -125,6 +146,11 @@ void Run::check_update(const Scene& next) const {
 
 void Run::update_scene(const Scene& next) {
   check_update(next);
+  const ConvergenceOptions rule = convergence_options(next);
+  if (convergence_options(scene_).eval_every != rule.eval_every || scene_.converge_window != next.converge_window ||
+      scene_.converge_tol != next.converge_tol || scene_.converge_statistic != next.converge_statistic ||
+      scene_.auto_stop != next.auto_stop)
+    rule_ = ConvergenceRule(rule);  // a new rule starts with an empty window
   scene_ = next;
   spec_ = objective_spec(next);
   ws_.resize(family_->dim(), scene_.samples);  // the draws are resized by the next step
@@ -140,6 +166,8 @@ void Run::set_params(const Vec& phi) {
   if (!family_->valid(next)) throw_invalid("Run::set_params", "φ does not define a valid q (non-finite or degenerate)");
   phi_ = std::move(next);
   optimizer_->reset(phi_.size());  // Adam's moments and momentum belong to the old φ
+  rule_.reset();                   // so does the convergence rule's window of ELBO changes
+  stop_pending_ = false;
   status_ = RunStatus::Ok;
   message_.clear();
 }
@@ -167,6 +195,16 @@ void Run::step() {
     if (!std::isfinite(value)) return fail(std::string("non-finite ") + what + " estimate (" + to_text(value) + ")");
     return fail(std::string("non-finite ") + what + " gradient");
   }
+  if (scene_.grad_clip > 0) {
+    // Clip the norm, not each coordinate: the direction of ascent is kept, only its length is
+    // bounded (Pascanu, Mikolov & Bengio 2013). Adam is nearly scale-free per coordinate, so
+    // clipping matters most for SGD and momentum, and for Adam's first steps.
+    last_grad_norm_ = grad_.norm();
+    if (last_grad_norm_ > scene_.grad_clip) {
+      grad_ *= scene_.grad_clip / last_grad_norm_;
+      ++clipped_;
+    }
+  }
   prev_phi_ = phi_;
   optimizer_->ascend(phi_, grad_, scene_.lr_at(step_));
   family_->project(phi_);
@@ -176,12 +214,39 @@ void Run::step() {
   }
   ++step_;
   last_value_ = value;
-  if (record_ && history_.due(step_)) record_history();
+  if (record_) watch();
 }
 
 void Run::record_history() {
   const Metrics m = metrics(/*full=*/false);
   history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
+}
+
+void Run::watch() {
+  const bool hist = history_.due(step_);
+  const bool conv = scene_.converge_every > 0 && step_ % scene_.converge_every == 0;
+  const bool khat = scene_.khat_every > 0 && step_ % scene_.khat_every == 0;
+  if (!hist && !conv && !khat) return;
+  const Metrics m = metrics(/*full=*/false);  // one evaluation serves all three
+  if (hist) history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
+  if (conv && rule_.observe(step_, m.elbo).stop) stop_pending_ = true;
+  if (khat) diagnose(m.kl_q_p);
+}
+
+void Run::diagnose(double kl_q_p) {
+  auto d = std::make_shared<FitDiagnostics>(diagnose_fit(*this, kDiagnosticDraws, kResampledDraws));
+  d->psis.log_weights.resize(0);  // 32 KB every snapshot would copy; the views need k̂, ESS, draws
+  if (diag_count_++ % diag_stride_ == 0) {
+    if (diag_history_.size() >= kDiagnosticCapacity) {
+      // Keep every other point and record half as often: bounded, and spread over the whole run.
+      size_t w = 0;
+      for (size_t i = 0; i < diag_history_.size(); i += 2) diag_history_[w++] = diag_history_[i];
+      diag_history_.resize(w);
+      diag_stride_ *= 2;
+    }
+    diag_history_.push_back({step_, d->psis.khat, d->psis.ess, d->draws, kl_q_p});
+  }
+  last_diag_ = std::move(d);
 }
 
 // [SECTION] Metrics

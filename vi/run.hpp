@@ -4,7 +4,9 @@
 // CLI and the tests step them directly. Same Scene ⇒ same sequence of φ, bit for bit.
 #pragma once
 
+#include "vi/convergence_rule.hpp"
 #include "vi/family.hpp"
+#include "vi/fit_diagnostics.hpp"
 #include "vi/history.hpp"
 #include "vi/minibatch.hpp"
 #include "vi/objective.hpp"
@@ -17,6 +19,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vi {
@@ -125,6 +128,24 @@ class Run {
   // draws without moving the run: vi/step_through.hpp).
   const Rng& training_rng() const { return rng_; }
 
+  // [SECTION] Trust: watched at the scene's cadences while the run records its history (none of it
+  // draws from the training stream, so the trace is the same with or without it).
+  // The convergence rule's latest verdict (Scene::converge_*; Stan ADVI's rule on the smooth
+  // ELBO of the fixed metric draws, with a 1-nat floor under |ELBO|).
+  const ConvergenceVerdict& convergence() const { return rule_.last(); }
+  // True once after an evaluation of the rule said stop (Scene::auto_stop): the engine pauses on
+  // it, the CLI ends the run. Returns the flag and clears it.
+  bool take_convergence_stop() { return std::exchange(stop_pending_, false); }
+  bool convergence_stop_pending() const { return stop_pending_; }
+  // PSIS k̂, ESS and KL(q‖p) every Scene::khat_every steps (thinned to at most 1024 points as the
+  // run grows, like History), and the latest diagnosis with 600 PSIS-resampled draws.
+  const std::vector<DiagnosticPoint>& diagnostic_history() const { return diag_history_; }
+  const std::shared_ptr<const FitDiagnostics>& last_diagnostics() const { return last_diag_; }
+  // Gradient clipping (Scene::grad_clip): steps whose gradient was scaled down, and the norm of
+  // the last step's gradient before clipping.
+  int64_t clipped_steps() const { return clipped_; }
+  double last_grad_norm() const { return last_grad_norm_; }
+
   // Metrics at the current φ. Deterministic: uses the run's fixed metric draws. With
   // full = false, families whose density is expensive (Family::cheap_density) skip the grid
   // quadratures: KL(q‖p) is then the Monte Carlo estimate and KL(p‖q) is NaN.
@@ -136,6 +157,8 @@ class Run {
 
  private:
   void record_history();
+  void watch();  // history, convergence rule and k̂ at their cadences
+  void diagnose(double kl_q_p);
   void fail(const std::string& what);
 
   Scene scene_;
@@ -150,6 +173,14 @@ class Run {
   RunStatus status_ = RunStatus::Ok;
   std::string message_;
   History history_;
+  ConvergenceRule rule_;
+  bool stop_pending_ = false;
+  std::vector<DiagnosticPoint> diag_history_;
+  int64_t diag_stride_ = 1;  // record every diag_stride_-th evaluation (doubles when thinning)
+  int64_t diag_count_ = 0;
+  std::shared_ptr<const FitDiagnostics> last_diag_;
+  int64_t clipped_ = 0;
+  double last_grad_norm_ = 0;
 
   bool record_;
 

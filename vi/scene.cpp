@@ -39,6 +39,14 @@ void Scene::validate() const {
   check_range("scene", "metrics every", metrics_every, 1, 1000000);
   check_range("scene", "metric samples", metric_samples, 16, 1 << 20);
   check_range("scene", "grid", grid, 16, 2048);
+  check_finite("scene", "gradient clip", grad_clip);
+  if (grad_clip < 0) throw_invalid("scene", "gradient clip is " + to_text(grad_clip) + ", but must be ≥ 0 (0 = off)");
+  check_range("scene", "converge every", converge_every, 0, 1000000);
+  check_range("scene", "converge window", converge_window, 1, 10000);
+  check_finite("scene", "converge tol", converge_tol);
+  check_positive("scene", "converge tol", converge_tol);
+  check_member("scene", "converge statistic", converge_statistic, {"mean", "median", "either"});
+  check_range("scene", "k̂ every", khat_every, 0, 1000000);
   // Names and α, then whether this family can serve the objective in the problem's dimension.
   // Fields the objective does not use
   // (α outside renyi, the baseline outside score, the annealing under forward-kl…) are
@@ -78,6 +86,14 @@ bool Scene::can_continue_into(const Scene& next) const {
   a.lr_schedule = b.lr_schedule;
   a.decay_kappa = b.decay_kappa;
   a.decay_tau = b.decay_tau;
+  // How the fit is watched and guarded, not what it fits (the rule restarts its window).
+  a.grad_clip = b.grad_clip;
+  a.converge_every = b.converge_every;
+  a.converge_window = b.converge_window;
+  a.converge_tol = b.converge_tol;
+  a.converge_statistic = b.converge_statistic;
+  a.auto_stop = b.auto_stop;
+  a.khat_every = b.khat_every;
   return a == b;
 }
 

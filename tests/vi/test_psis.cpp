@@ -3,6 +3,7 @@
 #include "vi/psis.hpp"
 
 #include "vi/fit_diagnostics.hpp"
+#include "vi/run.hpp"
 #include "vi/rng.hpp"
 
 #include <catch2/catch.hpp>
