@@ -158,6 +158,19 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
                          ->default_str(defaults.sampling);
   }
   app->add_option("--seed", f.scene.seed, "random seed")->default_str(std::to_string(defaults.seed));
+  app->add_option("--grad-clip", f.scene.grad_clip, "clip the gradient's norm to this before each update (0 = off)")
+      ->check(CLI::NonNegativeNumber)->default_str("0");
+  app->add_flag("--auto-stop", f.scene.auto_stop, "stop when the convergence rule says converged");
+  app->add_option("--converge-every", f.scene.converge_every, "convergence rule: evaluate the ELBO every N steps (0 = off)")
+      ->check(CLI::Range(0, 1000000))->default_str(std::to_string(defaults.converge_every));
+  app->add_option("--converge-window", f.scene.converge_window, "convergence rule: relative changes in the window")
+      ->check(CLI::Range(1, 10000))->default_str(std::to_string(defaults.converge_window));
+  app->add_option("--converge-tol", f.scene.converge_tol, "convergence rule: tolerance on the relative ELBO change")
+      ->check(kPositive)->default_str(vi::to_text(defaults.converge_tol));
+  app->add_option("--converge-statistic", f.scene.converge_statistic, "convergence rule: mean, median or either (Stan)")
+      ->check(CLI::IsMember({"mean", "median", "either"}))->default_str(defaults.converge_statistic);
+  app->add_option("--khat-every", f.scene.khat_every, "app: PSIS k̂ and ESS every N steps (0 = off)")
+      ->check(CLI::Range(0, 1000000))->default_str(std::to_string(defaults.khat_every));
   app->add_option("--set", f.sets, "target parameter override, e.g. --set rho=0.95 (repeatable)");
   auto& fo = f.scene.family_options;
   app->add_option("--K", fo.K, "flow depth: planar/radial layers, RealNVP coupling layers (1 … 64)")
@@ -458,8 +471,13 @@ void print_model_table(const vi::Run& run, const vi::Moments& q, const vi::Momen
 
 int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   vi::Run run(scene, nullptr, /*record_history=*/false);
+  run.watch_convergence(scene.converge_every > 0);
   const auto t0 = std::chrono::steady_clock::now();
-  run.step(steps);
+  bool auto_stopped = false;
+  for (int64_t i = 0; i < steps && run.status() == vi::RunStatus::Ok && !auto_stopped; ++i) {
+    run.step();
+    auto_stopped = run.take_convergence_stop();
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const vi::Metrics m = run.metrics();
   const vi::Moments q = run.family().moments(run.params());
@@ -537,6 +555,25 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
   j["ess"] = std::isfinite(diag.psis.ess) ? json(diag.psis.ess) : json(nullptr);
   j["ess_raw"] = std::isfinite(diag.psis.ess_raw) ? json(diag.psis.ess_raw) : json(nullptr);
   j["diagnostic_draws"] = diag.draws;
+  // Stan ADVI's convergence rule on the smooth ELBO (and whether it ended the run: --auto-stop).
+  const vi::ConvergenceVerdict& v = run.convergence();
+  auto num = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+  j["convergence"] = {{"every", scene.converge_every},
+                      {"window", scene.converge_window},
+                      {"tol", scene.converge_tol},
+                      {"statistic", scene.converge_statistic},
+                      {"auto_stop", scene.auto_stop},
+                      {"auto_stopped", auto_stopped},
+                      {"changes", v.changes},
+                      {"converged", v.converged},
+                      {"rel_change", num(v.rel_change)},
+                      {"mean_rel", num(v.mean_rel)},
+                      {"median_rel", num(v.median_rel)},
+                      {"may_be_diverging", v.may_be_diverging},
+                      {"below_best", v.below_best},
+                      {"message", v.message}};
+  j["grad_clip"] = scene.grad_clip;
+  j["clipped_steps"] = run.clipped_steps();
   if (as_json) {
     std::cout << j.dump(2) << "\n";
   } else {
@@ -557,6 +594,13 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
     std::printf("  log Z        %.6f (%s)\n", m.log_z, m.log_z_exact ? "exact" : "quadrature");
     std::printf("  PSIS k̂       %.3f (%s), ESS %.0f of %d draws\n", diag.psis.khat, vi::to_string(diag.verdict.cls),
                 diag.psis.ess, diag.draws);
+    if (scene.converge_every > 0)
+      std::printf("  convergence  %s%s (mean relative ELBO change %.2g, median %.2g over the last %d evaluations, every %d steps)\n",
+                  v.message.empty() ? "not yet converged" : v.message.c_str(), auto_stopped ? "; auto-stopped" : "", v.mean_rel,
+                  v.median_rel, scene.converge_window, scene.converge_every);
+    if (scene.grad_clip > 0)
+      std::printf("  clipping     %lld of %lld steps had their gradient norm clipped to %g\n", (long long)run.clipped_steps(),
+                  (long long)run.steps(), scene.grad_clip);
     if (run.problem().dim() == 2) {
       std::printf("  mean of q    (%.4f, %.4f)   of p (%.4f, %.4f)\n", q.mean(0), q.mean(1), pm.mean(0), pm.mean(1));
       std::printf("  cov of q     [[%.4f, %.4f], [%.4f, %.4f]]\n", q.cov(0, 0), q.cov(0, 1), q.cov(1, 0), q.cov(1, 1));

@@ -214,7 +214,7 @@ void Run::step() {
   }
   ++step_;
   last_value_ = value;
-  if (record_) watch();
+  if (record_ || watch_convergence_) watch();
 }
 
 void Run::record_history() {
@@ -223,13 +223,16 @@ void Run::record_history() {
 }
 
 void Run::watch() {
-  const bool hist = history_.due(step_);
+  const bool hist = record_ && history_.due(step_);
   const bool conv = scene_.converge_every > 0 && step_ % scene_.converge_every == 0;
-  const bool khat = scene_.khat_every > 0 && step_ % scene_.khat_every == 0;
+  const bool khat = record_ && scene_.khat_every > 0 && step_ % scene_.khat_every == 0;
   if (!hist && !conv && !khat) return;
-  const Metrics m = metrics(/*full=*/false);  // one evaluation serves all three
+  // One evaluation serves all three; the rule alone needs no quadrature.
+  const Metrics m = metrics(/*full=*/false, /*grids=*/hist || khat);
   if (hist) history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
-  if (conv && rule_.observe(step_, m.elbo).stop) stop_pending_ = true;
+  // The rule always reads the Monte Carlo ELBO of the fixed metric draws (log Z − the MC KL), so
+  // its series is one estimator's whether or not a quadrature ran at the same step.
+  if (conv && rule_.observe(step_, m.log_z - m.kl_q_p_mc).stop) stop_pending_ = true;
   if (khat) diagnose(m.kl_q_p);
 }
 
@@ -251,7 +254,7 @@ void Run::diagnose(double kl_q_p) {
 
 // [SECTION] Metrics
 
-Metrics Run::metrics(bool full) const {
+Metrics Run::metrics(bool full, bool grids) const {
   Metrics m;
   m.step = step_;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -308,7 +311,7 @@ Metrics Run::metrics(bool full) const {
   m.kl_q_p_se = std::sqrt(var_mean);
   m.kl_q_p = m.kl_q_p_mc;
   m.kl_q_p_error = m.kl_q_p_se;
-  if (p.dim() == 2 && (full || family_->cheap_density())) {
+  if (p.dim() == 2 && grids && (full || family_->cheap_density())) {
     family_->log_density(phi_, grid_points_, grid_logq_);
     m.kl_p_q = kl_p_q_on_grid(target_->reference, grid_logq_);
     // In 2D, quadrature on a grid fitted to q beats any affordable number of draws.
@@ -346,7 +349,7 @@ Metrics Run::metrics(bool full) const {
     m.e_log_p = m.elbo - m.entropy;
   }
   m.p_moments_exact = target_->p_moments_exact;
-  if (full || family_->cheap_density()) {
+  if (grids && (full || family_->cheap_density())) {
     const Moments q = family_->moments(phi_);
     m.mean_error = (q.mean - target_->p_moments.mean).norm();
     m.cov_error = (q.cov - target_->p_moments.cov).norm();  // Frobenius

@@ -137,6 +137,9 @@ class Run {
   // it, the CLI ends the run. Returns the flag and clears it.
   bool take_convergence_stop() { return std::exchange(stop_pending_, false); }
   bool convergence_stop_pending() const { return stop_pending_; }
+  // A run without history (record_history = false: the CLI's timed runs) still evaluates the
+  // convergence rule when this is on (`vilab run` reports its verdict and can auto-stop).
+  void watch_convergence(bool on) { watch_convergence_ = on; }
   // PSIS k̂, ESS and KL(q‖p) every Scene::khat_every steps (thinned to at most 1024 points as the
   // run grows, like History), and the latest diagnosis with 600 PSIS-resampled draws.
   const std::vector<DiagnosticPoint>& diagnostic_history() const { return diag_history_; }
@@ -149,7 +152,9 @@ class Run {
   // Metrics at the current φ. Deterministic: uses the run's fixed metric draws. With
   // full = false, families whose density is expensive (Family::cheap_density) skip the grid
   // quadratures: KL(q‖p) is then the Monte Carlo estimate and KL(p‖q) is NaN.
-  Metrics metrics(bool full = true) const;
+  // With grids = false only the Monte Carlo numbers on the fixed metric draws are computed (no
+  // quadrature, no moment errors; closed forms kept): the convergence rule's cheap evaluation.
+  Metrics metrics(bool full = true, bool grids = true) const;
 
   // The run's fixed display draws pushed through the current q (2 × M): a cloud that moves
   // smoothly with q instead of flickering.
@@ -175,6 +180,7 @@ class Run {
   History history_;
   ConvergenceRule rule_;
   bool stop_pending_ = false;
+  bool watch_convergence_ = false;
   std::vector<DiagnosticPoint> diag_history_;
   int64_t diag_stride_ = 1;  // record every diag_stride_-th evaluation (doubles when thinning)
   int64_t diag_count_ = 0;

@@ -43,6 +43,10 @@ std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const Ta
   s->metrics = run.metrics(full_metrics);
   s->metrics_exact = full_metrics || run.family().cheap_density();
   s->history = run.history().points();
+  s->convergence = run.convergence();
+  s->diagnostics = run.diagnostic_history();
+  s->last_diagnostics = run.last_diagnostics();
+  s->clipped_steps = run.clipped_steps();
   s->samples = run.display_samples();
   if (run.problem().dim() == 2) {
     // q's exact density on a grid fitted to q itself, so narrow and wide q's are traced alike.

@@ -50,6 +50,13 @@ struct Snapshot {
   std::vector<Contour> q_contours;  // q's fixed-mass contours (exact density on a grid)
   Mat samples;                      // 2 × M draws of q (fixed base draws pushed through q)
 
+  // Trust (Run's watchers): the convergence rule's verdict, k̂/ESS/KL at the k̂ cadence, the
+  // latest diagnosis (with PSIS-resampled draws; null before the first), gradient clipping.
+  ConvergenceVerdict convergence;
+  std::vector<DiagnosticPoint> diagnostics;
+  std::shared_ptr<const FitDiagnostics> last_diagnostics;
+  int64_t clipped_steps = 0;
+
   // The fits running beside this one (family comparison), each a complete snapshot of its own
   // with its own state: a diverged comparison fit pauses alone.
   std::vector<std::shared_ptr<const Snapshot>> comparison;

@@ -457,3 +457,42 @@ TEST_CASE("CLI: run --json reports PSIS k̂ and the ESS of the final q", "[cli][
   CHECK(b["khat"].get<double>() > 0.7);
   CHECK(b["khat_class"] == "bad");
 }
+
+TEST_CASE("vilab run reports the convergence rule's verdict, auto-stops on it and clips gradients", "[cli][diagnostics]") {
+  const Result full = vilab("run --target banana --family fullrank --steps 3000 --json");
+  REQUIRE(full.code == 0);
+  const auto f = nlohmann::json::parse(full.out);
+  CHECK(f["convergence"]["converged"] == true);
+  CHECK(f["convergence"]["changes"] == 29);
+  CHECK(f["convergence"]["auto_stopped"] == false);
+  CHECK(f["convergence"]["mean_rel"].get<double>() < 0.01);
+  CHECK(f["steps"] == 3000);
+
+  const Result stop = vilab("run --target banana --family fullrank --steps 20000 --auto-stop --json");
+  REQUIRE(stop.code == 0);
+  const auto s = nlohmann::json::parse(stop.out);
+  CHECK(s["convergence"]["auto_stopped"] == true);
+  CHECK(s["steps"].get<int>() < 20000);
+  CHECK(s["steps"].get<int>() % 100 == 0);
+  // The auto-stopped run is the same fit as one told to take exactly that many steps.
+  const Result same = vilab("run --target banana --family fullrank --json --steps " + std::to_string(s["steps"].get<int>()));
+  CHECK(nlohmann::json::parse(same.out)["params_hash"] == s["params_hash"]);
+
+  const Result tight = vilab("run --target banana --family fullrank --steps 3000 --converge-tol 1e-9 --converge-statistic mean --json");
+  CHECK(nlohmann::json::parse(tight.out)["convergence"]["converged"] == false);
+
+  const Result clip = vilab("run --target banana --family meanfield --optimizer sgd --lr 1000 --grad-clip 0.001 --steps 200 --json");
+  REQUIRE(clip.code == 0);
+  const auto c = nlohmann::json::parse(clip.out);
+  CHECK(c["status"] == "ok");
+  CHECK(c["clipped_steps"].get<int>() > 0);
+  const Result unclipped = vilab("run --target banana --family meanfield --optimizer sgd --lr 1000 --steps 200 --json");
+  CHECK(nlohmann::json::parse(unclipped.out)["status"] == "diverged");
+
+  const Result bad = vilab("run --grad-clip -1");
+  CHECK(bad.code != 0);
+  CHECK_THAT(bad.err, Catch::Contains("--grad-clip"));
+  const Result bad_stat = vilab("run --converge-statistic mode");
+  CHECK(bad_stat.code != 0);
+  CHECK_THAT(bad_stat.err, Catch::Contains("--converge-statistic"));
+}
