@@ -794,6 +794,7 @@ int cli_main(int argc, char** argv) {
   auto* shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
       ->check(CLI::Range(0, 65536));
   shot->add_flag("--landscape", shot_gui.landscape, "open the ELBO landscape window (computed before the shot)");
+  shot->add_flag("--trust", shot_gui.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
   std::vector<std::string> shot_cavi;
   shot->add_option("--cavi", shot_cavi, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
       ->check(CLI::IsMember({"normal-gamma", "gmm"}));
@@ -848,6 +849,7 @@ int cli_main(int argc, char** argv) {
   auto* gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
       ->check(CLI::Range(0, 65536));
   gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
+  gui->add_flag("--trust", gui_opts.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
   std::vector<std::string> gui_cavi;
   gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
 

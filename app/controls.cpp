@@ -50,6 +50,8 @@ constexpr uint64_t kOne = 1;                        // seed +/- step
 constexpr int kAnnealMax = 100000;                  // β-annealing T (steps)
 constexpr double kKappaMin = 0.51, kKappaMax = 1;   // rate decay exponent κ (Robbins–Monro: (0.5, 1])
 constexpr double kTauMin = 1, kTauMax = 100000;     // rate decay delay τ (steps)
+constexpr double kClipMin = 1e-3, kClipMax = 1e4;    // gradient clipping: the largest norm
+constexpr double kTolMin = 1e-5, kTolMax = 0.5;      // the convergence rule's tolerance
 constexpr int kDim = 2;                             // the app's targets are 2D (lowrank r ≤ D)
 
 void wrapped_dim(const std::string& text) {
@@ -460,6 +462,46 @@ void draw_minibatch(vi::Scene& sc, const vi::Snapshot& snap) {
   }
 }
 
+// Trust (issue 9): auto-stop on Stan's convergence rule, gradient clipping, the rule's and k̂'s
+// settings. All live: changing them keeps the fit.
+void draw_trust(vi::Scene& sc) {
+  section("Trust");
+  ImGui::Checkbox("auto-stop when converged##auto_stop", &sc.auto_stop);
+  tooltip("Pause the fit when Stan ADVI's convergence rule says it has converged: the mean or median "
+          "relative change of the ELBO over the last evaluations is below the tolerance. Play carries on.");
+  bool clip = sc.grad_clip > 0;
+  if (ImGui::Checkbox("clip the gradient##clip", &clip)) sc.grad_clip = clip ? 10.0 : 0.0;
+  tooltip("Scale the gradient down to a maximum norm before each update (its direction is kept). "
+          "Guards against a step thrown far by a rare huge gradient; with plain SGD it can rescue a "
+          "learning rate that would otherwise diverge.");
+  if (clip) {
+    ImGui::SliderScalar("max ‖∇‖##grad_clip", ImGuiDataType_Double, &sc.grad_clip, &kClipMin, &kClipMax, "%.3g",
+                        ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    tooltip("The largest gradient norm an update may use.");
+  }
+  if (!ImGui::TreeNode("rule and k\u0302 settings##trust_settings")) return;
+  ImGui::SliderInt("ELBO every##converge_every", &sc.converge_every, 0, 10000, sc.converge_every ? "%d steps" : "off",
+                   ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  tooltip("How often the rule evaluates the ELBO (Stan's eval_elbo, 100). 0 turns the rule off.");
+  ImGui::SliderInt("window##converge_window", &sc.converge_window, 1, 100, "%d changes", ImGuiSliderFlags_AlwaysClamp);
+  tooltip("How many of the latest relative changes the rule averages (Stan: 10).");
+  ImGui::SliderScalar("tolerance##converge_tol", ImGuiDataType_Double, &sc.converge_tol, &kTolMin, &kTolMax, "%.3g",
+                      ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  tooltip("Converged when the mean or median relative change is below this (Stan's tol_rel_obj, 0.01).");
+  const char* stats[] = {"either", "mean", "median"};
+  if (ImGui::BeginCombo("statistic##converge_statistic", sc.converge_statistic.c_str())) {
+    for (const char* s : stats)
+      if (ImGui::Selectable(s, sc.converge_statistic == s)) sc.converge_statistic = s;
+    ImGui::EndCombo();
+  }
+  tooltip("Which statistic of the window decides: Stan stops when either is below the tolerance. The "
+          "median ignores a single jump; the mean does not.");
+  ImGui::SliderInt("k\u0302 every##khat_every", &sc.khat_every, 0, 10000, sc.khat_every ? "%d steps" : "off",
+                   ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  tooltip("How often PSIS k\u0302 and the ESS are computed from 4096 fresh draws of q. 0 turns them off.");
+  ImGui::TreePop();
+}
+
 void draw_init(vi::Scene& sc) {
   section("Start and randomness");
   double mean[2] = {sc.init_mean_x, sc.init_mean_y};
@@ -674,6 +716,9 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
                        snap.message.empty() ? "(no message)" : snap.message.c_str());
     ImGui::PopStyleColor();
     ImGui::Separator();
+  } else if (snap.state == vi::EngineState::Paused && !snap.message.empty()) {
+    ImGui::TextWrapped("%s", snap.message.c_str());  // e.g. an auto-stop's verdict
+    ImGui::Separator();
   }
 
   draw_run_commands(st, engine, snap);
@@ -683,6 +728,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   draw_objective(st, snap);
   draw_optimizer(st.edited);
   draw_minibatch(st.edited, snap);
+  draw_trust(st.edited);
   draw_init(st.edited);
   draw_compare(st, snap);
   draw_paper_figures(st);

@@ -43,6 +43,7 @@ constexpr double kLogRange = 12.0;
 
 constexpr ImU32 kSampleFill = IM_COL32(255, 145, 30, 255);
 constexpr ImU32 kSampleRim = IM_COL32(20, 10, 0, 220);
+constexpr ImU32 kPsisFill = IM_COL32(86, 180, 233, 255);  // Okabe–Ito sky blue: apart from q's orange
 constexpr ImU32 kQLine = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kQOutline = IM_COL32(0, 0, 0, 200);
 constexpr ImU32 kPLine = IM_COL32(215, 215, 225, 210);
@@ -231,7 +232,7 @@ void draw_p_mean(ImDrawList* dl, ImVec2 c, float px) {
   draw_cross(dl, c, 7 * px, IM_COL32(255, 255, 255, 255), 2.5f * px);
 }
 
-void draw_samples(ImDrawList* dl, const Frame& f, const vi::Mat& z, float px) {
+void draw_samples(ImDrawList* dl, const Frame& f, const vi::Mat& z, float px, ImU32 fill = kSampleFill) {
   if (z.rows() < 2) return;
   const float r = 2.8f * px;
   for (Eigen::Index s = 0; s < z.cols(); ++s) {
@@ -239,7 +240,7 @@ void draw_samples(ImDrawList* dl, const Frame& f, const vi::Mat& z, float px) {
     if (!std::isfinite(x) || !std::isfinite(y)) continue;
     const ImVec2 c = f.s(x, y);
     dl->AddCircleFilled(c, r + 1.0f * px, kSampleRim, 10);
-    dl->AddCircleFilled(c, r, kSampleFill, 10);
+    dl->AddCircleFilled(c, r, fill, 10);
   }
 }
 
@@ -255,7 +256,7 @@ void frame_message(ImDrawList* dl, const Frame& f, ImU32 color, const std::strin
 }
 
 // The legend under the frame: entries flow left to right, wrapping into rows.
-enum class Swatch { QContours, PContours, Samples, QMean, PMean, Grid, Optimum };
+enum class Swatch { QContours, PContours, Samples, Psis, QMean, PMean, Grid, Optimum };
 struct LegendEntry {
   Swatch kind;
   std::string text;
@@ -323,8 +324,9 @@ void draw_legend(ImDrawList* dl, const LegendLayout& l, float centre_x, float to
         break;
       }
       case Swatch::Samples:
+      case Swatch::Psis:
         dl->AddCircleFilled({xm, cy}, 3.8f * px, kSampleRim, 10);
-        dl->AddCircleFilled({xm, cy}, 2.8f * px, kSampleFill, 10);
+        dl->AddCircleFilled({xm, cy}, 2.8f * px, l.entries[k].kind == Swatch::Psis ? kPsisFill : kSampleFill, 10);
         break;
       case Swatch::QMean: draw_diamond(dl, {xm, cy}, 6 * px, kSampleFill, IM_COL32(255, 255, 255, 255), 2.0f * px); break;
       case Swatch::PMean: draw_p_mean(dl, {xm, cy}, px); break;
@@ -695,6 +697,7 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
 
   if (!fv.scrub) {
     if (st.show_samples) draw_samples(dl, f, fit.samples, px);
+    if (st.show_psis && fit.last_diagnostics) draw_samples(dl, f, fit.last_diagnostics->resampled, px, kPsisFill);
     // q's contours: a dark outline under a white line, so they read on every colour of the map.
     if (st.show_q_contours) draw_q_contours(dl, f, fit, px);
     if (st.show_means) {
@@ -894,6 +897,12 @@ void draw_layer_options(DensityLayers& st, bool scrubbing, bool optimum) {
   ImGui::Checkbox("samples", &st.show_samples);
   tooltip("Orange dots: draws z = Tᵩ(ε) of q for a fixed set of base draws ε, so the "
           "cloud moves smoothly as φ changes.");
+  flow("PSIS draws", true);
+  ImGui::Checkbox("PSIS draws", &st.show_psis);
+  tooltip("Blue dots: 600 of q's draws picked again in proportion to their Pareto-smoothed importance "
+          "weights p\u0303(z)/q(z) (Vehtari et al.). Where q covers p they look like draws of p; where "
+          "k\u0302 is large they pile onto a few points, and no reweighting reaches mass that q misses. "
+          "Updated with k\u0302 (every \"k\u0302 every\" steps).");
   ImGui::BeginDisabled(scrubbing);
   flow("means", true);
   ImGui::Checkbox("means", &st.show_means);
@@ -988,6 +997,7 @@ std::vector<LegendEntry> legend_entries(const DensityLayers& st, bool has_target
     if (st.show_q_contours) entries.push_back({Swatch::QContours, "q\u1D69: 50 / 90 / 99 % mass (thick \u2192 thin)"});
     if (st.show_p_contours && has_target) entries.push_back({Swatch::PContours, "p: 50 / 90 / 99 % mass"});
     if (st.show_samples) entries.push_back({Swatch::Samples, "samples of q\u1D69"});
+    if (st.show_psis) entries.push_back({Swatch::Psis, "q\u1D69's draws resampled by PSIS weights"});
     if (st.show_means) entries.push_back({Swatch::QMean, "mean of q\u1D69"}), entries.push_back({Swatch::PMean, "mean of p"});
     if (st.show_optimum && has_optimum) entries.push_back({Swatch::Optimum, "forward-KL optimum q* (moment matching)"});
   }

@@ -43,6 +43,7 @@ struct DensityLayers {
   bool show_samples = true;     // the cloud of q samples
   bool show_means = true;       // markers at the means of q and p
   bool show_optimum = true;     // forward-KL fits of Gaussian families: the moment-matching optimum q*, dashed
+  bool show_psis = false;       // q's draws resampled by their PSIS weights (≈ draws of p where q covers it)
 };
 
 // One panel's own state: its heatmap of p~ (a GL texture, uploaded once per TargetView and

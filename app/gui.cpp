@@ -345,6 +345,8 @@ int run_gui(const GuiOptions& options) {
   ui.step_through.reveal_target = options.stepk;
   ui.step_through.may_block = shot;
   ui.controls.show_landscape = options.landscape;
+  ui.metrics.show_khat_plot = options.trust;
+  ui.density.layers.show_psis = options.trust;
   ui.landscape.may_block = shot;
   ui.controls.show_normal_gamma = options.cavi_normal_gamma;
   ui.controls.show_gmm = options.cavi_gmm;

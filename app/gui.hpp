@@ -39,6 +39,8 @@ struct GuiOptions {
   int stepk = 0;
   // Open the ELBO landscape window (computed before the PNG in shot mode).
   bool landscape = false;
+  // Show the trust diagnostics at their fullest: the k̂ plot open and the PSIS-resampled draws.
+  bool trust = false;
   // Open the CAVI windows (app/cavi_window.hpp) and make `cavi_steps` CAVI updates in each on
   // opening: single-factor updates for the Normal-Gamma model, sweeps for the Gaussian mixture.
   bool cavi_normal_gamma = false;

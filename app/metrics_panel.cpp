@@ -8,6 +8,7 @@
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
+#include "app/trust_panel.hpp"
 
 #include <imgui.h>
 
@@ -228,7 +229,12 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
                                 (anatomy_open ? ImGui::GetTextLineHeightWithSpacing() + style.ItemSpacing.y : 0.0f);
   // With the anatomy open it takes half the plots' height (its terms span a much wider range than
   // the gap it shades), the ELBO and KL plots a quarter each.
-  const float plots_h = avail_h - table_h - extra_line - headings - anatomy_h;
+  // The trust lines (one per fit) and, single view, the k̂ plot's header and plot.
+  const float line_h = ImGui::GetTextLineHeightWithSpacing();
+  const float khat_plot_h = fs * 7;
+  const float trust_h = float(fits.size()) * line_h +
+                        (comparing ? 0.0f : ImGui::GetFrameHeightWithSpacing() + (st.show_khat_plot ? khat_plot_h + style.ItemSpacing.y : 0.0f));
+  const float plots_h = avail_h - table_h - extra_line - headings - anatomy_h - trust_h;
   const float plot_h = std::max(fs * 7, plots_h * (anatomy_open ? 0.25f : 0.5f));
   const float anatomy_plot_h = std::max(fs * 9, plots_h * 0.5f);
 
@@ -315,6 +321,24 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
     cfg.height = plot_h;
     cfg.log_y = st.kl_log_scale;
     plot::line_plot("##kl_plot", cfg, series, refs, xrefs);
+  }
+
+  // Trust: k̂, ESS and the convergence rule for every fit (issue 9).
+  clear_khat_plot_report();
+  if (comparing) {
+    for (size_t i = 0; i < fits.size(); ++i) {
+      ImGui::PushID(int(i));
+      draw_trust_line(*fits[i], fit_title(fits[i]->scene).c_str());
+      ImGui::PopID();
+    }
+  } else {
+    draw_trust_line(snap);
+    ImGui::SetNextItemOpen(st.show_khat_plot);
+    st.show_khat_plot = ImGui::CollapsingHeader("PSIS k\u0302 against the step##khat");
+    tooltip("k\u0302 at every evaluation with the 0.5 and 0.7 thresholds, and KL(q\u2016p) at the same steps "
+            "(exact in 2D): watch k\u0302 fall as the true error falls, and stay high where the family cannot "
+            "reach p.");
+    if (st.show_khat_plot) draw_khat_plot(snap, khat_plot_h);
   }
 
   g_anatomy_rect = {};

@@ -21,6 +21,7 @@ struct MetricsPanelState {
   bool kl_log_scale = true;        // KL plot on a log axis (KL spans decades as q converges)
   bool kl_forward = false;         // fits side by side: the KL plot shows KL(p‖q) instead of KL(q‖p)
   bool show_anatomy = true;        // the "ELBO anatomy" section (open): E_q[log p~], H[q], ELBO, log Z
+  bool show_khat_plot = false;     // the "Trust" section's k̂ plot (its line of numbers is always shown)
   ForwardKlReferences references;  // KL(p‖q*) of forward-KL fits' optimum, marked on the KL plot
 };
 

@@ -6,6 +6,7 @@
 // VILAB_TEST_SHOTS=dir keeps a copy of every shot there, to look at.
 #include "app/colormap.hpp"
 #include "app/cavi_window.hpp"
+#include "app/trust_panel.hpp"
 #include "app/comparison_table.hpp"
 #include "app/data_strip.hpp"
 #include "app/density_view.hpp"
@@ -794,4 +795,34 @@ TEST_CASE("a shot of the Gaussian mixture CAVI window draws the points by respon
     INFO("component " << k << ": " << n << " pixels in its colour");
     CHECK(n >= 150);
   }
+}
+
+TEST_CASE("a shot with --trust draws the k̂ plot with its points and the PSIS-resampled draws", "[gui][trust]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "meanfield";
+  opt.scene.khat_every = 100;
+  opt.shot_steps = 2000;
+  opt.trust = true;
+  const Image img = take_shot(opt, "trust");
+  const vilab::KhatPlotReport r = vilab::last_khat_plot();
+  INFO("k̂ plot (" << r.x0 << ", " << r.y0 << ") – (" << r.x1 << ", " << r.y1 << "), " << r.points << " points");
+  CHECK(r.points == 20);
+  CHECK(r.last_khat > 0.3);
+  CHECK(r.last_khat < 0.8);  // mean-field on banana: k̂ ≈ 0.55, "usable"
+  REQUIRE(r.x1 - r.x0 >= 200);
+  REQUIRE(r.y1 - r.y0 >= 60);
+  REQUIRE(r.x1 <= img.w);
+  REQUIRE(r.y1 <= img.h);
+  long khat_px = 0, psis_px = 0;
+  for (int y = 0; y < img.h; ++y)
+    for (int x = 0; x < img.w; ++x) {
+      const auto c = img.at(x, y);
+      const bool sky = std::abs(c[0] - 86) + std::abs(c[1] - 180) + std::abs(c[2] - 233) < 30;
+      const bool in_plot = x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1;
+      (in_plot ? khat_px : psis_px) += sky;
+    }
+  INFO("sky-blue pixels: k̂ plot " << khat_px << ", elsewhere (the PSIS draws) " << psis_px);
+  CHECK(khat_px >= 150);
+  CHECK(psis_px >= 1500);
 }
