@@ -418,6 +418,9 @@ void draw_models(ControlsState& st) {
     st.show_gmm = !st.show_gmm;
   tooltip("Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
           "component posteriors and the ELBO per sweep.");
+  if (ImGui::Button(st.show_vae ? "VAE (digits) \u2713##vae" : "VAE (digits)\u2026##vae")) st.show_vae = !st.show_vae;
+  tooltip("Open (or close) a variational autoencoder on the 8\u00D78 digits training live: its 2D latent space, the "
+          "decoded manifold, the ELBO split into reconstruction and KL, and the amortization gap of one image.");
 }
 
 void draw_optimizer(vi::Scene& sc) {
@@ -693,6 +696,7 @@ void open_preset(ControlsState& st, vi::Engine& engine, const std::string& name)
   next.show_landscape = st.show_landscape;
   next.show_normal_gamma = st.show_normal_gamma;
   next.show_gmm = st.show_gmm;
+  next.show_vae = st.show_vae;
   next.grid_preset = st.grid_preset;
   next.lesson = p.name;
   engine.apply(p.scene);

@@ -45,6 +45,8 @@ struct ControlsState {
   // The CAVI windows (app/cavi_window.hpp): the Normal-Gamma model and the Gaussian mixture.
   bool show_normal_gamma = false;
   bool show_gmm = false;
+  // The VAE window (app/vae_window.hpp).
+  bool show_vae = false;
 
   // Lessons (app/presets.hpp): the preset the combo shows.
   std::string lesson;

@@ -21,6 +21,7 @@
 #include "app/status_line.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
+#include "app/vae_window.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
 
@@ -76,6 +77,7 @@ struct UiState {
   LandscapeState landscape;
   ModelViewState model;
   CaviWindowsState cavi;
+  VaeWindowState vae;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -177,6 +179,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   draw_landscape_window(ui.landscape, &ui.controls.show_landscape, snap);
   draw_normal_gamma_window(ui.cavi.normal_gamma, &ui.controls.show_normal_gamma);
   draw_gmm_window(ui.cavi.gmm, &ui.controls.show_gmm);
+  draw_vae_window(ui.vae, &ui.controls.show_vae);
 }
 
 // [SECTION] The grid view and back
@@ -226,6 +229,7 @@ void open_cell(UiState& ui, vi::Engine& engine, int cell) {
   next.show_landscape = ui.controls.show_landscape;
   next.show_normal_gamma = ui.controls.show_normal_gamma;
   next.show_gmm = ui.controls.show_gmm;
+  next.show_vae = ui.controls.show_vae;
   ui.controls = std::move(next);
   ui.grid_mode = false;
 }
@@ -352,6 +356,13 @@ int run_gui(const GuiOptions& options) {
   ui.controls.show_gmm = options.cavi_gmm;
   ui.cavi.normal_gamma.pending_updates = options.cavi_normal_gamma ? options.cavi_steps : 0;
   ui.cavi.gmm.pending_steps = options.cavi_gmm ? options.cavi_steps : 0;
+  if (std::find(options.model_windows.begin(), options.model_windows.end(), "vae") != options.model_windows.end()) {
+    ui.controls.show_vae = true;
+    ui.vae.settings = options.model_settings;
+    ui.vae.seed = options.scene.seed;
+    ui.vae.pending_epochs = shot ? options.shot_steps : 0;
+    ui.vae.may_block = shot;
+  }
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
   ui.content_scale = scale;
   ui.density.scrubber = options.scrub_layer >= 0;
@@ -432,6 +443,7 @@ int run_gui(const GuiOptions& options) {
   release_landscape_window(ui.landscape);
   release_density_view(ui.density);
   release_grid_view(ui.grid);
+  release_vae_window(ui.vae);
   return result;
 }
 

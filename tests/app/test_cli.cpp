@@ -145,7 +145,7 @@ TEST_CASE("CLI: bench runs the three workloads and reports medians", "[cli][benc
   INFO(r.err);
   REQUIRE(r.code == 0);
   const auto j = nlohmann::json::parse(r.out);
-  REQUIRE(j["workloads"].size() == 3);
+  REQUIRE(j["workloads"].size() >= 4);
   for (const auto& w : j["workloads"]) {
     CHECK(w["steps_per_s"].size() == 3);
     CHECK(w["steps_per_s_median"].get<double>() > 0);
@@ -495,4 +495,46 @@ TEST_CASE("vilab run reports the convergence rule's verdict, auto-stops on it an
   const Result bad_stat = vilab("run --converge-statistic mode");
   CHECK(bad_stat.code != 0);
   CHECK_THAT(bad_stat.err, Catch::Contains("--converge-statistic"));
+}
+
+TEST_CASE("CLI: run --model vae trains headless and reports the ELBO, its terms and the amortization gap", "[cli][vae]") {
+  const Result r = vilab("run --model vae --steps 2 --set hidden=32 --set gap_images=3 --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* k : {"epochs", "train_elbo", "heldout_elbo", "train_recon", "train_kl", "heldout_recon", "heldout_kl",
+                        "kl_per_latent", "amortization_gap_mean", "amortization_gap_sd", "approximation_gap_mean",
+                        "epochs_per_s", "seconds", "history"}) {
+    INFO(k);
+    CHECK(j.contains(k));
+  }
+  CHECK(j["epochs"] == 2);
+  CHECK(j["history"].size() == 3);
+  CHECK(j["kl_per_latent"].size() == 2);
+  CHECK(j["amortization_gaps"].size() == 3);
+  CHECK(j["train_elbo"].get<double>() == Approx(j["train_recon"].get<double>() - j["train_kl"].get<double>()));
+  CHECK(j["amortization_gap_mean"].get<double>() >= -1e-3);
+  const Result list = vilab("list");
+  CHECK_THAT(list.out, Catch::Contains("vae"));
+  const Result human = vilab("run --model vae --steps 1 --set hidden=16 --set gap_images=1");
+  REQUIRE(human.code == 0);
+  CHECK_THAT(human.out, Catch::Contains("amortization gap"));
+}
+
+TEST_CASE("CLI: bad VAE settings are refused with one line naming them", "[cli][vae]") {
+  const Result beta = vilab("run --model vae --set beta=-1");
+  CHECK(beta.code == 2);
+  CHECK_THAT(beta.err, Catch::Contains("beta"));
+  const Result lik = vilab("run --model vae --set likelihood=2");
+  CHECK(lik.code == 2);
+  CHECK_THAT(lik.err, Catch::Contains("likelihood"));
+  const Result unknown = vilab("run --model vae --set width=3");
+  CHECK(unknown.code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("width"));
+  const Result bench = vilab("bench --only W4 --steps 400 --repeats 1 --json");
+  REQUIRE(bench.code == 0);
+  const auto b = nlohmann::json::parse(bench.out);
+  REQUIRE(b["workloads"].size() == 1);
+  CHECK(b["workloads"][0]["unit"] == "epochs/s");
+  CHECK(b["workloads"][0]["kl_q_p_median"].get<double>() < 0);  // the held-out ELBO
 }

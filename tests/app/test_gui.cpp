@@ -7,6 +7,7 @@
 #include "app/colormap.hpp"
 #include "app/cavi_window.hpp"
 #include "app/trust_panel.hpp"
+#include "app/vae_window.hpp"
 #include "app/comparison_table.hpp"
 #include "app/data_strip.hpp"
 #include "app/density_view.hpp"
@@ -825,4 +826,42 @@ TEST_CASE("a shot with --trust draws the k̂ plot with its points and the PSIS-r
   INFO("sky-blue pixels: k̂ plot " << khat_px << ", elsewhere (the PSIS draws) " << psis_px);
   CHECK(khat_px >= 150);
   CHECK(psis_px >= 1500);
+}
+
+TEST_CASE("a shot of the VAE window draws the latent space, the manifold, the curves and the selected image's gap", "[gui][vae]") {
+  vilab::GuiOptions opt;
+  opt.model_windows = {"vae"};
+  opt.model_settings = {{"hidden", 64}};
+  opt.shot_steps = 3;  // epochs
+  const Image img = take_shot(opt, "vae");
+  const vilab::VaeWindowReport r = vilab::last_vae_window();
+  REQUIRE(r.drawn);
+  CHECK(r.error.empty());
+  CHECK(r.epoch == 3);
+  CHECK(inside(r.latent, img));
+  CHECK(inside(r.manifold, img));
+  CHECK(inside(r.elbo_plot, img));
+  CHECK(inside(r.kl_plot, img));
+  CHECK(inside(r.recon, img));
+  CHECK(r.latent_points == 1797);
+  CHECK(r.manifold_cells == 144);
+  CHECK(r.recon_pairs == 11);
+  CHECK(r.elbo_points == 4);  // before training and after each epoch
+  CHECK(r.gap_drawn);
+  CHECK(r.posterior_lines >= 2);  // the 50 % and 90 % contours
+  CHECK(r.amortization_gap >= -1e-3);
+  // Several digit colours show in the latent plane (the points are coloured by label).
+  long coloured = 0;
+  for (unsigned c : {0xb4771fu, 0x0e7fffu, 0x2ca02cu}) coloured += count_colour(img, r.latent, c, 60);
+  CHECK(coloured > 500);
+}
+
+TEST_CASE("a bad --set value for the VAE window shows the message instead of the window's panels", "[gui][vae]") {
+  vilab::GuiOptions opt;
+  opt.model_windows = {"vae"};
+  opt.model_settings = {{"hidden", 0}};
+  take_shot(opt, "vae_bad");
+  const vilab::VaeWindowReport r = vilab::last_vae_window();
+  CHECK_THAT(r.error, Catch::Contains("hidden"));
+  CHECK(r.latent_points == 0);
 }
