@@ -416,6 +416,9 @@ void draw_models(ControlsState& st) {
     st.show_gmm = !st.show_gmm;
   tooltip("Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
           "component posteriors and the ELBO per sweep.");
+  if (ImGui::Button(st.show_bnn ? "BNN (regression) \u2713##bnn" : "BNN (regression)\u2026##bnn")) st.show_bnn = !st.show_bnn;
+  tooltip("Open (or close) a Bayesian neural network on 1D data with a gap: mean-field Gaussian weights fitted by "
+          "Bayes by backprop, the predictive band, functions drawn from q and the MAP network beside them.");
 }
 
 void draw_optimizer(vi::Scene& sc) {

@@ -45,6 +45,7 @@ struct ControlsState {
   // The CAVI windows (app/cavi_window.hpp): the Normal-Gamma model and the Gaussian mixture.
   bool show_normal_gamma = false;
   bool show_gmm = false;
+  bool show_bnn = false;  // the Bayesian neural network window (app/bnn_window.hpp)
 
   // Lessons (app/presets.hpp): the preset the combo shows.
   std::string lesson;

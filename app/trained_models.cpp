@@ -1,12 +1,15 @@
 // app/trained_models.cpp — the registry of models with their own trainer (app/trained_models.hpp).
 #include "app/trained_models.hpp"
 
+#include "app/bnn_model.hpp"
+
 namespace vilab {
 
 const std::vector<TrainedModel>& trained_models() {
   static const std::vector<TrainedModel> models = [] {
     std::vector<TrainedModel> m;
     // One line per model (each file's entry function builds its TrainedModel).
+    m.push_back(bnn_trained_model());
     return m;
   }();
   return models;

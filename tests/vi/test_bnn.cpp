@@ -155,7 +155,7 @@ TEST_CASE("bnn: closed-form KL(q ‖ prior) agrees with Monte Carlo", "[bnn]") {
 }
 
 TEST_CASE("bnn: local reparameterization is unbiased and has smaller variance than the plain estimator", "[bnn]") {
-  // At a fixed φ of the default problem (40 points, H = 50): the mean of ∂ELBO/∂μ over many
+  // At a fixed φ of the default problem (40 points, H = 20): the mean of ∂ELBO/∂μ over many
   // replicates is the same under both estimators (within Monte Carlo error), and the local
   // estimator's variance is smaller (Kingma et al. 2015: the per-point noise averages out).
   BnnConfig c;
@@ -179,7 +179,7 @@ TEST_CASE("bnn: local reparameterization is unbiased and has smaller variance th
 }
 
 TEST_CASE("bnn: after training, the predictive sd in the data gap exceeds the sd on the data", "[bnn]") {
-  BnnConfig c;  // the defaults: 40 points, gap (−1.5, 1.5), H = 50, tanh, σ_y = 0.1
+  BnnConfig c;  // the defaults: 40 points, gap (−1.5, 1.5), H = 20, tanh, σ_y = 0.1
   BnnTrainer t(c);
   for (int i = 0; i < 4000; ++i) t.step();
   REQUIRE_FALSE(t.diverged());
