@@ -10,6 +10,7 @@
 // [SECTION] Report
 #include "app/bench.hpp"
 
+#include "vi/bnn.hpp"
 #include "vi/run.hpp"
 #include "vi/vae_trainer.hpp"
 #include "vi/vector_math.hpp"
@@ -70,6 +71,21 @@ std::vector<Workload> workloads(int steps) {
   w3.family_options.K = 4;
   w3.family_options.hidden = 32;
   w.push_back({"W3", "RealNVP, 4 coupling layers of width 32, S = 256, Adam, on two-moons", w3, "", {}, "steps/s", "KL(q\u2016p)"});
+  // W5: the BNN's default fit (vi/bnn.hpp: 1→20→1 tanh, 40 points, S = 1, local
+  // reparameterization, Adam 0.01), each step a VI step and a MAP step; quality = the final ELBO
+  // on the band's 200 fixed draws.
+  Workload w5;
+  w5.id = "W5";
+  w5.what = "BNN 1\u219220\u21921, N = 40, S = 1, local reparam., Adam (+ MAP net), seed 1";
+  w5.quality = "ELBO";
+  w5.run = [](int n) {
+    vi::BnnTrainer t{vi::BnnConfig{}};
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) t.step();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return Result{double(t.steps()) / s, t.metric_terms().elbo};
+  };
+  w.push_back(std::move(w5));
   for (auto& x : w)
     if (!x.peer_args.empty()) x.peer_args += " --batch 256 --lr 0.01 --steps " + std::to_string(steps);
   // W4: the VAE (vi/vae_trainer.hpp) with its defaults (hidden 128, batch 64, Adam 1e-3) from

@@ -803,7 +803,7 @@ int cli_main(int argc, char** argv) {
   BenchOptions bench_opts;
   bench->add_option("--repeats", bench_opts.repeats, "repetitions per workload (median reported)")->check(CLI::Range(1, 1000))->default_str("5");
   bench->add_option("--steps", bench_opts.steps, "steps per repetition")->check(CLI::Range(1, 10000000))->default_str("2000");
-  bench->add_option("--only", bench_opts.only, "one workload")->check(CLI::IsMember({"W1", "W2", "W3", "W4"}));
+  bench->add_option("--only", bench_opts.only, "one workload")->check(CLI::IsMember({"W1", "W2", "W3", "W4", "W5"}));
   bench->add_flag("--peer", bench_opts.peer, "also run the PyTorch reference, interleaved (needs python3-torch)");
   bench->add_option("--peer-script", bench_opts.peer_script, "path to peer_torch_vi.py");
   bench->add_flag("--json", bench_opts.json, "print JSON");

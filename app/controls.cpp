@@ -421,6 +421,9 @@ void draw_models(ControlsState& st) {
   if (ImGui::Button(st.show_vae ? "VAE (digits) \u2713##vae" : "VAE (digits)\u2026##vae")) st.show_vae = !st.show_vae;
   tooltip("Open (or close) a variational autoencoder on the 8\u00D78 digits training live: its 2D latent space, the "
           "decoded manifold, the ELBO split into reconstruction and KL, and the amortization gap of one image.");
+  if (ImGui::Button(st.show_bnn ? "BNN (regression) \u2713##bnn" : "BNN (regression)\u2026##bnn")) st.show_bnn = !st.show_bnn;
+  tooltip("Open (or close) a Bayesian neural network on 1D data with a gap: mean-field Gaussian weights fitted by "
+          "Bayes by backprop, the predictive band, functions drawn from q and the MAP network beside them.");
 }
 
 void draw_optimizer(vi::Scene& sc) {

@@ -47,6 +47,7 @@ struct ControlsState {
   bool show_gmm = false;
   // The VAE window (app/vae_window.hpp).
   bool show_vae = false;
+  bool show_bnn = false;  // the Bayesian neural network window (app/bnn_window.hpp)
 
   // Lessons (app/presets.hpp): the preset the combo shows.
   std::string lesson;

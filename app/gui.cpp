@@ -11,6 +11,7 @@
 #include "app/data_strip.hpp"
 #include "app/density_view.hpp"
 #include "app/cavi_window.hpp"
+#include "app/bnn_window.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
 #include "app/grid_view.hpp"
@@ -78,6 +79,7 @@ struct UiState {
   ModelViewState model;
   CaviWindowsState cavi;
   VaeWindowState vae;
+  BnnWindowState bnn;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -180,6 +182,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   draw_normal_gamma_window(ui.cavi.normal_gamma, &ui.controls.show_normal_gamma);
   draw_gmm_window(ui.cavi.gmm, &ui.controls.show_gmm);
   draw_vae_window(ui.vae, &ui.controls.show_vae);
+  draw_bnn_window(ui.bnn, &ui.controls.show_bnn);
 }
 
 // [SECTION] The grid view and back
@@ -362,6 +365,12 @@ int run_gui(const GuiOptions& options) {
     ui.vae.seed = options.scene.seed;
     ui.vae.pending_epochs = shot ? options.shot_steps : 0;
     ui.vae.may_block = shot;
+  }
+  if (std::find(options.model_windows.begin(), options.model_windows.end(), "bnn") != options.model_windows.end()) {
+    ui.controls.show_bnn = true;
+    ui.bnn.settings = options.model_settings;
+    ui.bnn.pending_steps = shot ? options.shot_steps : 0;
+    ui.bnn.may_block = shot;
   }
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
   ui.content_scale = scale;

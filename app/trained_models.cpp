@@ -2,6 +2,7 @@
 #include "app/trained_models.hpp"
 
 #include "app/vae_cli.hpp"
+#include "app/bnn_model.hpp"
 
 namespace vilab {
 
@@ -10,6 +11,7 @@ const std::vector<TrainedModel>& trained_models() {
     std::vector<TrainedModel> m;
     // One line per model (each file's entry function builds its TrainedModel).
     m.push_back(vae_trained_model());
+    m.push_back(bnn_trained_model());
     return m;
   }();
   return models;

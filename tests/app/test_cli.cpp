@@ -538,3 +538,35 @@ TEST_CASE("CLI: bad VAE settings are refused with one line naming them", "[cli][
   CHECK(b["workloads"][0]["unit"] == "epochs/s");
   CHECK(b["workloads"][0]["kl_q_p_median"].get<double>() < 0);  // the held-out ELBO
 }
+
+TEST_CASE("CLI: run --model bnn trains headless and reports the ELBO, its terms and the band's sd", "[cli][bnn]") {
+  const Result r = vilab("run --model bnn --steps 200 --set width=20 --json");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"steps", "elbo", "expected_log_lik", "kl", "map_log_joint", "map_train_rmse", "predictive_sd_in_gap",
+                          "predictive_sd_on_data", "steps_per_s", "seconds", "grad_var_mu_plain", "grad_var_mu_local"}) {
+    INFO(key);
+    CHECK(j.contains(key));
+  }
+  CHECK(j["steps"].get<int>() == 200);
+  CHECK(j["architecture"].get<std::string>().find("1\u219220\u21921") == 0);
+  CHECK(j["elbo"].get<double>() == Approx(j["expected_log_lik"].get<double>() - j["kl"].get<double>()));
+  CHECK(j["kl"].get<double>() > 0);
+  const Result human = vilab("run --model bnn --steps 20");
+  CHECK(human.code == 0);
+  CHECK_THAT(human.out, Catch::Contains("ELBO"));
+  const Result listed = vilab("list");
+  CHECK_THAT(listed.out, Catch::Contains("bnn"));
+}
+
+TEST_CASE("CLI: bad --set values of the bnn are refused with a message", "[cli][bnn]") {
+  const Result zero = vilab("run --model bnn --set width=0");
+  CHECK(zero.code == 2);
+  CHECK_THAT(zero.err, Catch::Contains("width"));
+  const Result sigma = vilab("run --model bnn --set sigma_y=-1");
+  CHECK(sigma.code == 2);
+  CHECK_THAT(sigma.err, Catch::Contains("sigma_y"));
+  const Result unknown = vilab("run --model bnn --set depth=3");
+  CHECK(unknown.code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("depth"));
+}

@@ -8,6 +8,7 @@
 #include "app/cavi_window.hpp"
 #include "app/trust_panel.hpp"
 #include "app/vae_window.hpp"
+#include "app/bnn_window.hpp"
 #include "app/comparison_table.hpp"
 #include "app/data_strip.hpp"
 #include "app/density_view.hpp"
@@ -864,4 +865,29 @@ TEST_CASE("a bad --set value for the VAE window shows the message instead of the
   const vilab::VaeWindowReport r = vilab::last_vae_window();
   CHECK_THAT(r.error, Catch::Contains("hidden"));
   CHECK(r.latent_points == 0);
+}
+
+TEST_CASE("a shot of the BNN window draws the data, the band wider in the gap than on the data, and the MAP curve", "[gui][bnn]") {
+  vilab::GuiOptions opt;
+  opt.model_windows = {"bnn"};
+  opt.shot_steps = 3000;
+  const Image img = take_shot(opt, "bnn");
+  const vilab::BnnWindowReport r = vilab::last_bnn_window();
+  REQUIRE(r.drawn);
+  CHECK(r.error.empty());
+  CHECK(inside(r.plot, img));
+  CHECK(inside(r.elbo_plot, img));
+  CHECK(r.steps == 3000);
+  CHECK(r.points_drawn == 40);
+  CHECK(r.functions_drawn == vi::BnnTrainer::kFunctions);
+  CHECK(r.band_drawn);
+  CHECK(r.mean_drawn);
+  CHECK(r.map_drawn);
+  INFO("band height: " << r.band_px_in_gap << " px in the gap, " << r.band_px_on_data << " px on the data");
+  CHECK(r.band_px_on_data > 0);
+  CHECK(r.band_px_in_gap > 2 * r.band_px_on_data);
+  // The MAP curve's orange is in the plot (a 200-point polyline across it).
+  const long orange = count_colour(img, r.plot, vilab::plot::palette(0), 30);
+  INFO(orange << " MAP-orange pixels in the plot");
+  CHECK(orange >= 300);
 }
