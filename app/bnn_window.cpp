@@ -228,7 +228,7 @@ void draw_elbo(const vi::BnnSnapshot& s, float height) {
   series[1].color = plot::palette(2);
   series[1].thickness = 1.5f;
   series[1].point = [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].e_log_p}; };
-  series[2].label = "KL(q\u2016p)";
+  series[2].label = "KL(q\u2016prior)";
   series[2].color = plot::palette(3);
   series[2].thickness = 1.5f;
   series[2].point = [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].kl_q_p}; };
@@ -258,7 +258,7 @@ void draw_numbers(const vi::BnnSnapshot& s) {
   number_row("E_q log p(y|w)", plot::format_value(s.terms.expected_log_lik, 6),
              "How well the networks drawn from q fit the data: \u03A3\u2099 log N(y\u2099 | f_w(x\u2099), \u03C3_y\u00B2), averaged "
              "over w ~ q.");
-  number_row("KL(q\u2016p)", plot::format_value(s.terms.kl, 5),
+  number_row("KL(q\u2016prior)", plot::format_value(s.terms.kl, 5),
              "How far q is from the prior N(0, \u03C3_p\u00B2 I), in closed form. The price of every weight that the data "
              "pin down; the weights they do not pin down go back to the prior, and that is what widens the band away "
              "from the data.");

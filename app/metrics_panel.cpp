@@ -328,7 +328,7 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
   if (comparing) {
     for (size_t i = 0; i < fits.size(); ++i) {
       ImGui::PushID(int(i));
-      draw_trust_line(*fits[i], fit_title(fits[i]->scene).c_str());
+      draw_trust_line(*fits[i], plot::palette(int(i)), fit_title(fits[i]->scene).c_str());
       ImGui::PopID();
     }
   } else {

@@ -53,9 +53,10 @@ ImU32 khat_colour(double khat) {
   }
 }
 
-void draw_trust_line(const vi::Snapshot& fit, const char* label) {
-  if (label && *label) {
-    ImGui::TextUnformatted(label);
+void draw_trust_line(const vi::Snapshot& fit, ImU32 swatch, const char* name) {
+  if ((swatch & IM_COL32_A_MASK) != 0) {
+    ImGui::TextColored(to_vec4(swatch), "\u25A0");
+    if (name) tooltip(name);
     ImGui::SameLine();
   }
   const auto& d = fit.last_diagnostics;
@@ -90,7 +91,7 @@ void draw_trust_line(const vi::Snapshot& fit, const char* label) {
     ImGui::TextColored(to_vec4(kGood), "\u00B7 converged (%s \u0394 %.2g %%)", median ? "median" : "mean",
                        100 * (median ? v.median_rel : v.mean_rel));
   } else if (v.changes > 0 && std::isfinite(v.mean_rel)) {
-    ImGui::Text("\u00B7 \u0394ELBO %.2g %% (tol %.2g %%)", 100 * v.mean_rel, 100 * fit.scene.converge_tol);
+    ImGui::Text("\u00B7 \u0394ELBO %.2g %%", 100 * v.mean_rel);
   } else {
     ImGui::TextDisabled("\u00B7 rule: waiting");
   }

@@ -12,9 +12,9 @@
 namespace vilab {
 
 // One line for `fit`: "k̂ 0.53 ok · ESS 38 % · converged (Δ 0.4 %) · clipped 12" with the k̂
-// class in its colour and a tooltip explaining each term. `label` prefixes it (a comparison
-// fit's name) when non-empty.
-void draw_trust_line(const vi::Snapshot& fit, const char* label = nullptr);
+// class in its colour and a tooltip explaining each term. A comparison fit's line starts with a
+// square in its colour (`swatch`, alpha 0 = none) whose tooltip is its name.
+void draw_trust_line(const vi::Snapshot& fit, ImU32 swatch = 0, const char* name = nullptr);
 
 // k̂ against the step with the 0.5 and 0.7 thresholds, and KL(q‖p) at the same steps beside it
 // (exact in 2D), so the lesson "k̂ tracks the true error" is checkable; `height` in pixels.
