@@ -787,6 +787,8 @@ class CommandLine {
                                    "resident memory watched (app/soak.hpp)");
       bench->add_option("--soak-steps", soak_opts.steps, "the soak's engine steps")
           ->check(CLI::Range(int64_t(1), int64_t(1) << 40))->default_str("1000000")->needs(soak);
+      bench->add_option("--soak-compare", soak_opts.compare, "the soak's comparison fits, e.g. planar:K=4 (repeatable, up to 3)")
+          ->needs(soak);
       for (const char* other : {"--repeats", "--steps", "--only", "--peer", "--peer-script"}) soak->excludes(other);
     }
 
@@ -875,6 +877,12 @@ class CommandLine {
       gradvar_measure = gradvar_options(gradvar_scene, gradvar_opts);
     }
     if (grid->parsed()) vi::check_member("grid", "preset", grid_opts.preset, vi::fit_grid_names());
+    if (bench->parsed() && bench_soak) {
+      if (soak_opts.compare.size() > 3)
+        throw std::invalid_argument("--soak-compare: at most 3 comparison fits, got " + std::to_string(soak_opts.compare.size()));
+      const vi::Scene soak_scene;  // the soak's own (the default scene); a named one: GCC 12 warns on a temporary here
+      for (const std::string& spec : soak_opts.compare) parse_fit_spec(spec, soak_scene);
+    }
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       if (is_cavi_model(shot_flags.model)) shot_cavi.push_back(shot_flags.model);

@@ -1,6 +1,8 @@
 // app/soak.cpp — `vilab bench --soak` (see soak.hpp).
 #include "app/soak.hpp"
 
+#include "app/controls.hpp"
+#include "app/fit_spec.hpp"
 #include "vi/engine.hpp"
 
 #include <nlohmann/json.hpp>
@@ -57,7 +59,13 @@ SoakReport run_soak(const SoakOptions& options) {
   const auto t0 = Clock::now();
   const auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
 
-  vi::Engine engine(vi::Scene{}, /*steps_per_s=*/0);
+  const vi::Scene scene;
+  vi::Engine engine(scene, /*steps_per_s=*/0);
+  if (!options.compare.empty()) {
+    std::vector<vi::Scene> fits;
+    for (const std::string& spec : options.compare) fits.push_back(parse_fit_spec(spec, scene));
+    engine.compare(comparison_scenes(scene, fits));
+  }
   engine.step(options.steps);
 
   // The "UI": one snapshot a frame, read as a frame would; never writes engine state.
@@ -122,6 +130,15 @@ SoakReport run_soak(const SoakOptions& options) {
   r.rss_peak_mib = std::max(r.rss_peak_mib, r.rss_end_mib);
   r.growth_mib = r.rss_end_mib - r.rss_warm_mib;
   r.growth_percent = r.rss_warm_mib > 0 ? 100.0 * r.growth_mib / r.rss_warm_mib : 0;
+  // RSS against steps after the warm-up, by least squares.
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const SoakSample& s : r.samples) {
+    if (s.step < warm_step) continue;
+    const double x = double(s.step) / 1e6;
+    n += 1, sx += x, sy += s.rss_mib, sxx += x * x, sxy += x * s.rss_mib;
+  }
+  const double den = n * sxx - sx * sx;
+  if (n >= 2 && den > 0) r.slope_mib_per_msteps = (n * sxy - sx * sy) / den;
   return r;
 }
 
@@ -142,19 +159,24 @@ int run_soak_command(const SoakOptions& options) {
                            {"rss_peak_mib", r.rss_peak_mib},
                            {"growth_mib", r.growth_mib},
                            {"growth_percent", r.growth_percent},
+                           {"slope_mib_per_msteps", r.slope_mib_per_msteps},
+                           {"compare", options.compare},
                            {"samples", samples}};
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::printf("soak: default scene, %lld steps as fast as possible, a reader at %g Hz\n", (long long)r.steps,
-              options.frame_hz);
+  std::string beside;
+  for (const std::string& c : options.compare) beside += (beside.empty() ? " beside " : ", ") + c;
+  std::printf("soak: default scene%s, %lld steps as fast as possible, a reader at %g Hz\n", beside.c_str(),
+              (long long)r.steps, options.frame_hz);
   std::printf("  time                %.1f s (%.0f steps/s)\n", r.seconds, r.steps_per_s);
   std::printf("  snapshots consumed  %lld (in %lld frames)\n", (long long)r.snapshots_consumed, (long long)r.frames);
   std::printf("  history points      %lld (vi::History thins itself)\n", (long long)r.history_points);
   std::printf("  RSS start           %.1f MiB\n", r.rss_start_mib);
   std::printf("  RSS after warm-up   %.1f MiB (at 10 %% of the steps)\n", r.rss_warm_mib);
   std::printf("  RSS end             %.1f MiB (peak after warm-up %.1f MiB)\n", r.rss_end_mib, r.rss_peak_mib);
-  std::printf("  growth              %+.2f MiB (%+.2f %%)\n", r.growth_mib, r.growth_percent);
+  std::printf("  growth              %+.2f MiB (%+.2f %%); trend after warm-up %+.2f MiB per 10⁶ steps\n",
+              r.growth_mib, r.growth_percent, r.slope_mib_per_msteps);
   return 0;
 }
 

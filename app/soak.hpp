@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace vilab {
@@ -17,6 +18,9 @@ namespace vilab {
 struct SoakOptions {
   int64_t steps = 1000000;  // engine steps (--soak-steps)
   double frame_hz = 60;     // the reader's frames per second
+  // Comparison fits beside the default scene's (specs as GuiOptions::compare, e.g. "planar:K=4"),
+  // so that the comparison snapshots are soaked too. Empty: none.
+  std::vector<std::string> compare;
   bool json = false;
 };
 
@@ -39,6 +43,9 @@ struct SoakReport {
   double rss_peak_mib = 0;         // the largest sample after the warm-up
   double growth_mib = 0;           // end − warm
   double growth_percent = 0;       // 100 · growth / warm
+  double slope_mib_per_msteps = 0; // least-squares slope of RSS over the samples after the warm-up,
+                                   // in MiB per 10⁶ steps: a leak shows here even when the end
+                                   // point happens to fall in an allocator trim
   std::vector<SoakSample> samples; // one a second (and the warm-up and end points)
 };
 

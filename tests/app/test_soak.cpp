@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
 
 TEST_CASE("soak: a short soak takes its steps, consumes snapshots and reports memory", "[soak]") {
@@ -26,6 +27,16 @@ TEST_CASE("soak: a short soak takes its steps, consumes snapshots and reports me
   for (size_t i = 1; i < r.samples.size(); ++i) CHECK(r.samples[i].t >= r.samples[i - 1].t);
 }
 
+TEST_CASE("soak: comparison fits are soaked too", "[soak]") {
+  vilab::SoakOptions o;
+  o.steps = 5000;
+  o.compare = {"meanfield"};
+  const vilab::SoakReport r = vilab::run_soak(o);
+  CHECK(r.steps == o.steps);
+  CHECK(r.snapshots_consumed >= 1);
+  CHECK(std::isfinite(r.slope_mib_per_msteps));
+}
+
 TEST_CASE("soak: --soak-steps needs --soak, and --soak takes no workload flags", "[soak][cli]") {
   const auto check = [](std::vector<const char*> argv) {
     std::ostringstream out, err;
@@ -40,4 +51,8 @@ TEST_CASE("soak: --soak-steps needs --soak, and --soak takes no workload flags",
   CHECK_FALSE(excl.first);
   CHECK(excl.second.find("--only") != std::string::npos);
   CHECK_FALSE(check({"vilab", "bench", "--soak", "--soak-steps", "0"}).first);
+  CHECK(check({"vilab", "bench", "--soak", "--soak-compare", "planar:K=4"}).first);
+  const auto bad = check({"vilab", "bench", "--soak", "--soak-compare", "planar:K=0"});
+  CHECK_FALSE(bad.first);
+  CHECK(bad.second.find("planar:K=0") != std::string::npos);
 }
