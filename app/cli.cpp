@@ -12,7 +12,9 @@
 #include "app/trained_models.hpp"
 #include "app/grid_report.hpp"
 #include "app/gui.hpp"
+#include "app/fit_spec.hpp"
 #include "app/presets.hpp"
+#include "app/soak.hpp"
 #include "vi/check.hpp"
 #include "vi/family.hpp"
 #include "vi/fit_diagnostics.hpp"
@@ -34,7 +36,9 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <ostream>
 #include <stdexcept>
+#include <string_view>
 
 namespace vilab {
 
@@ -189,8 +193,8 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
       ->check(CLI::Range(0, 100000000))->default_str("0");
   f.mc_entropy_opt = app->add_flag("--mc-entropy", f.mc_entropy, "estimate the entropy by Monte Carlo instead of in closed form");
   app->add_option("--init-mean", [&f](const CLI::results_t& r) {
-       f.scene.init_mean_x = std::stod(r.at(0));
-       f.scene.init_mean_y = std::stod(r.at(1));
+       f.scene.init_mean_x = parse_number("--init-mean", r.at(0));  // not std::stod: its exceptions name no flag
+       f.scene.init_mean_y = parse_number("--init-mean", r.at(1));
        return true;
      }, "q's initial mean (two numbers)")->expected(2)->type_name("X Y");
   app->add_option("--init-log-sd", f.scene.init_log_sd, "q's initial log standard deviation");
@@ -384,7 +388,9 @@ int cmd_list(bool as_json) {
 
 // `vilab run --model normal-gamma|gmm`: CAVI to convergence (at most --steps sweeps), its settings
 // from --set (names as in CaviCliOptions), with the exact references where they exist.
-int cmd_run_cavi(const SceneFlags& f, int64_t steps, bool as_json) {
+// The options of `vilab run --model normal-gamma|gmm` from its flags: --set names and values checked
+// here, before anything runs (throws std::invalid_argument).
+CaviCliOptions cavi_options(const SceneFlags& f, int64_t steps) {
   CaviCliOptions o;
   o.seed = f.scene.seed;
   o.max_iterations = int(std::clamp<int64_t>(steps, 1, 1000000));
@@ -406,28 +412,33 @@ int cmd_run_cavi(const SceneFlags& f, int64_t steps, bool as_json) {
       if (name != st.name) continue;
       if (st.d) *st.d = v;
       else if (v != std::floor(v)) throw std::invalid_argument("--set: " + name + " must be a whole number, got " + vi::to_text(v));
+      else if (std::abs(v) > 1e9) throw std::invalid_argument("--set: " + name + " = " + vi::to_text(v) + " is out of range");  // int(v) would overflow
       else *st.i = int(v);
     }
   }
+  return o;
+}
+
+int cmd_run_cavi(const std::string& model, CaviCliOptions o, bool as_json) {
   o.trace = as_json;
-  const json j = cavi_run_json(f.model, o);
+  const json j = cavi_run_json(model, o);
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s by CAVI, seed %llu\n", f.model.c_str(), (unsigned long long)o.seed);
+  std::printf("%s by CAVI, seed %llu\n", model.c_str(), (unsigned long long)o.seed);
   std::printf("  iterations   %d (%s)\n", j.value("iterations", 0), j.value("converged", false) ? "converged" : "not converged");
   std::printf("  ELBO         %.6f\n", j.value("elbo", 0.0));
   if (j.contains("log_evidence")) std::printf("  log evidence %.6f\n", j["log_evidence"].get<double>());
-  std::cout << "  (vilab run --model " << f.model << " --json for every number)\n";
+  std::cout << "  (vilab run --model " << model << " --json for every number)\n";
   return 0;
 }
 
-// `vilab run --model NAME` for a model with its own trainer (app/trained_models.hpp): its --set
-// values checked against its settings, then its own headless run.
-int cmd_run_trained(const TrainedModel& m, const SceneFlags& f, int64_t steps, bool steps_given, bool as_json) {
-  const vi::ParamValues settings = vi::resolve_params("--set", m.settings, f.cavi_settings);
-  const json j = m.run_json(settings, f.scene.seed, steps_given ? steps : m.default_steps);
+// `vilab run --model NAME` for a model with its own trainer (app/trained_models.hpp): its own
+// headless run with its --set values (checked against its settings by vi::resolve_params first).
+int cmd_run_trained(const TrainedModel& m, const vi::ParamValues& settings, uint64_t seed, int64_t steps, bool steps_given,
+                    bool as_json) {
+  const json j = m.run_json(settings, seed, steps_given ? steps : m.default_steps);
   if (as_json) std::cout << j.dump(2) << "\n";
   else if (m.print) m.print(j);
   else std::cout << j.dump(2) << "\n";
@@ -658,7 +669,9 @@ struct GradVarFlags {
   bool json = false;
 };
 
-int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g) {
+// The measurement's options from the flags: the S list and the estimators checked here, before
+// anything runs (throws std::invalid_argument).
+vi::GradVarOptions gradvar_options(const vi::Scene& scene, const GradVarFlags& g) {
   vi::GradVarOptions opt;
   opt.samples = parse_int_list("--samples", g.samples, 1, 65536);
   opt.replicates = g.replicates;
@@ -674,6 +687,10 @@ int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g) {
       start = comma + 1;
     }
   }
+  return opt;
+}
+
+int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g, const vi::GradVarOptions& opt) {
   // φ: the scene's own fit after --steps steps (0: its initial q).
   vi::Run run(scene, nullptr, /*record_history=*/false);
   run.step(g.steps);
@@ -754,133 +771,164 @@ void open_cavi(GuiOptions& g, const std::vector<std::string>& models) {
   for (const std::string& m : models) (m == "gmm" ? g.cavi_gmm : g.cavi_normal_gamma) = true;
 }
 
-}  // namespace
-
 // [SECTION] Dispatch
 
-int cli_main(int argc, char** argv) {
-  CLI::App app{"vilab — a live laboratory for variational inference.\n"
-               "With no arguments, opens the app on its default scene."};
-  app.set_version_flag("--version", std::string("vilab ") + VILAB_VERSION);
-  app.require_subcommand(0, 1);
+// The whole command line: the flags' storage, the CLI11 parser bound to it, and the three steps
+// cli_main takes — parse (CLI11), prepare (build and check everything the chosen subcommand needs:
+// the scene, a model's --set values, gradvar's lists, a lesson or comparison name), execute.
+// check_cli stops after prepare, so nothing it checks can start a fit, a window or a file.
+// Not copyable or movable: CLI11 holds pointers into the members.
+class CommandLine {
+ public:
+  // Adds every subcommand, and the flags of `only` (a subcommand's name; "*": of all of them).
+  // CLI11 spends most of a parse adding the ~200 flags, and the fuzz test parses 100k command
+  // lines: see subcommand_named for why the others' flags are never needed.
+  explicit CommandLine(std::string_view only = "*") : only_(only) {
+    app.set_version_flag("--version", std::string("vilab ") + VILAB_VERSION);
+    app.require_subcommand(0, 1);
 
-  auto* list = app.add_subcommand("list", "list targets, families, optimizers, objectives and estimators");
-  bool list_json = false;
-  list->add_flag("--json", list_json, "print JSON");
+    list = app.add_subcommand("list", "list targets, families, optimizers, objectives and estimators");
+    if (wants("list")) {
+      list->add_flag("--json", list_json, "print JSON");
+    }
 
-  auto* run = app.add_subcommand("run", "run one fit headless and print its result");
-  SceneFlags run_flags;
-  int64_t run_steps = 1000;
-  bool run_json = false;
-  add_scene_flags(run, run_flags, {.grid_is_quad_grid = true});
-  auto* run_steps_opt = run->add_option("--steps,-n", run_steps, "optimizer steps (epochs for the VAE)")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
-  run->add_flag("--json", run_json, "print one JSON object");
+    run = app.add_subcommand("run", "run one fit headless and print its result");
+    if (wants("run")) {
+      add_scene_flags(run, run_flags, {.grid_is_quad_grid = true});
+      run_steps_opt = run->add_option("--steps,-n", run_steps, "optimizer steps (epochs for the VAE)")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
+      run->add_flag("--json", run_json, "print one JSON object");
+    }
 
-  auto* shot = app.add_subcommand("shot", "run N steps in the app and save the window as PNG");
-  SceneFlags shot_flags;
-  int64_t shot_steps = 300;
-  std::string shot_out;
-  GuiOptions shot_gui;
-  add_scene_flags(shot, shot_flags);
-  shot->add_option("--steps,-n", shot_steps, "optimizer steps before the shot")->check(CLI::Range(int64_t(0), int64_t(1) << 32))->default_str("300");
-  shot->add_option("--out", shot_out, "PNG file to write")->required();
-  shot->add_option("--width", shot_gui.width, "window width in pixels")->check(CLI::Range(320, 8192));
-  shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
-  shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
-  shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
-  shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
-  shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
-  shot->add_flag("--gradvar", shot_gui.gradvar, "open the gradient-variance window (measured before the shot)");
-  auto* shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
-      ->check(CLI::Range(0, 65536));
-  shot->add_flag("--landscape", shot_gui.landscape, "open the ELBO landscape window (computed before the shot)");
-  shot->add_flag("--trust", shot_gui.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
-  std::vector<std::string> shot_cavi;
-  shot->add_option("--cavi", shot_cavi, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
-      ->check(CLI::IsMember({"normal-gamma", "gmm"}));
+    shot = app.add_subcommand("shot", "run N steps in the app and save the window as PNG");
+    if (wants("shot")) {
+      add_scene_flags(shot, shot_flags);
+      shot->add_option("--steps,-n", shot_steps, "optimizer steps before the shot")->check(CLI::Range(int64_t(0), int64_t(1) << 32))->default_str("300");
+      shot->add_option("--out", shot_out, "PNG file to write")->required();
+      shot->add_option("--width", shot_gui.width, "window width in pixels")->check(CLI::Range(320, 8192));
+      shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
+      shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
+      shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+      shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
+      shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
+      shot->add_flag("--gradvar", shot_gui.gradvar, "open the gradient-variance window (measured before the shot)");
+      shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
+          ->check(CLI::Range(0, 65536));
+      shot->add_flag("--landscape", shot_gui.landscape, "open the ELBO landscape window (computed before the shot)");
+      shot->add_flag("--trust", shot_gui.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
+      shot->add_option("--cavi", shot_cavi, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
+          ->check(CLI::IsMember({"normal-gamma", "gmm"}));
+    }
 
-  auto* bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
-  BenchOptions bench_opts;
-  bench->add_option("--repeats", bench_opts.repeats, "repetitions per workload (median reported)")->check(CLI::Range(1, 1000))->default_str("5");
-  bench->add_option("--steps", bench_opts.steps, "steps per repetition")->check(CLI::Range(1, 10000000))->default_str("2000");
-  bench->add_option("--only", bench_opts.only, "one workload")->check(CLI::IsMember({"W1", "W2", "W3", "W4", "W5"}));
-  bench->add_flag("--peer", bench_opts.peer, "also run the PyTorch reference, interleaved (needs python3-torch)");
-  bench->add_option("--peer-script", bench_opts.peer_script, "path to peer_torch_vi.py");
-  bench->add_flag("--json", bench_opts.json, "print JSON");
+    bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
+    if (wants("bench")) {
+      bench->add_option("--repeats", bench_opts.repeats, "repetitions per workload (median reported)")->check(CLI::Range(1, 1000))->default_str("5");
+      bench->add_option("--steps", bench_opts.steps, "steps per repetition")->check(CLI::Range(1, 10000000))->default_str("2000");
+      bench->add_option("--only", bench_opts.only, "one workload")->check(CLI::IsMember({"W1", "W2", "W3", "W4", "W5"}));
+      bench->add_flag("--peer", bench_opts.peer, "also run the PyTorch reference, interleaved (needs python3-torch)");
+      bench->add_option("--peer-script", bench_opts.peer_script, "path to peer_torch_vi.py");
+      bench->add_flag("--json", bench_opts.json, "print JSON");
+      auto* soak = bench->add_flag("--soak", bench_soak,
+                                   "instead: the soak test, the engine playing the default scene with a reader at 60 Hz, "
+                                   "resident memory watched (app/soak.hpp)");
+      bench->add_option("--soak-steps", soak_opts.steps, "the soak's engine steps")
+          ->check(CLI::Range(int64_t(1), int64_t(1) << 40))->default_str("1000000")->needs(soak);
+      bench->add_option("--soak-compare", soak_opts.compare, "the soak's comparison fits, e.g. planar:K=4 (repeatable, up to 3)")
+          ->needs(soak);
+      for (const char* other : {"--repeats", "--steps", "--only", "--peer", "--peer-script"}) soak->excludes(other);
+    }
 
-  auto* gradvar = app.add_subcommand("gradvar", "variance of the gradient estimators at one φ, against S");
-  gradvar->alias("grad-variance");
-  SceneFlags gradvar_flags;
-  GradVarFlags gradvar_opts;
-  add_scene_flags(gradvar, gradvar_flags, {.for_gradvar = true});
-  gradvar->add_option("--estimator", gradvar_opts.estimators,
-                      "estimators to compare, comma-separated, or all: reparam, score, score+loo (leave-one-out "
-                      "baseline), stl; for forward-kl: exact, snis")
-      ->default_str("all");
-  gradvar->add_option("--samples,-S", gradvar_opts.samples, "the S values, comma-separated (each 1 … 65536)")
-      ->default_str("1,4,16,64");
-  gradvar->add_option("--replicates,--repeats,-R", gradvar_opts.replicates, "independent estimates per cell (2 … 1000000)")
-      ->check(CLI::Range(2, 1000000))
-      ->default_str("500");
-  gradvar->add_option("--steps,-n", gradvar_opts.steps, "fit this many steps first (S = 64, the scene's estimator); 0 = initial q")
-      ->check(CLI::Range(int64_t(0), int64_t(1) << 40))
-      ->default_str("0");
-  gradvar->add_flag("--json", gradvar_opts.json, "print one JSON object");
+    gradvar = app.add_subcommand("gradvar", "variance of the gradient estimators at one φ, against S");
+    gradvar->alias("grad-variance");
+    if (wants("gradvar")) {
+      add_scene_flags(gradvar, gradvar_flags, {.for_gradvar = true});
+      gradvar->add_option("--estimator", gradvar_opts.estimators,
+                          "estimators to compare, comma-separated, or all: reparam, score, score+loo (leave-one-out "
+                          "baseline), stl; for forward-kl: exact, snis")
+          ->default_str("all");
+      gradvar->add_option("--samples,-S", gradvar_opts.samples, "the S values, comma-separated (each 1 … 65536)")
+          ->default_str("1,4,16,64");
+      gradvar->add_option("--replicates,--repeats,-R", gradvar_opts.replicates, "independent estimates per cell (2 … 1000000)")
+          ->check(CLI::Range(2, 1000000))
+          ->default_str("500");
+      gradvar->add_option("--steps,-n", gradvar_opts.steps, "fit this many steps first (S = 64, the scene's estimator); 0 = initial q")
+          ->check(CLI::Range(int64_t(0), int64_t(1) << 40))
+          ->default_str("0");
+      gradvar->add_flag("--json", gradvar_opts.json, "print one JSON object");
+    }
 
-  auto* grid = app.add_subcommand("grid", "train a grid preset headless and print its KL(q‖p) table");
-  GridReportOptions grid_opts;
-  grid->add_option("preset", grid_opts.preset, "grid preset: " + vi::join(vi::fit_grid_names()))->default_str(grid_opts.preset);
-  grid->add_option("--steps,-n", grid_opts.steps, "optimizer steps per fit")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("10000");
-  grid->add_option("--seeds", grid_opts.seeds, "fits per cell, seeds s, s+1, … (1 … 1000)")->check(CLI::Range(1, 1000))->default_str("3");
-  grid->add_option("--threads", grid_opts.threads, "worker threads (1 … 256; default: one per hardware thread)")->check(CLI::Range(1, 256));
-  grid->add_option("--anneal", grid_opts.anneal, "T of the annealed columns (0 = none; default: the preset's, else 2000)")->check(CLI::Range(0, 100000000));
-  grid->add_flag("--json", grid_opts.json, "print JSON");
+    grid = app.add_subcommand("grid", "train a grid preset headless and print its KL(q‖p) table");
+    if (wants("grid")) {
+      grid->add_option("preset", grid_opts.preset, "grid preset: " + vi::join(vi::fit_grid_names()))->default_str(grid_opts.preset);
+      grid->add_option("--steps,-n", grid_opts.steps, "optimizer steps per fit")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("10000");
+      grid->add_option("--seeds", grid_opts.seeds, "fits per cell, seeds s, s+1, … (1 … 1000)")->check(CLI::Range(1, 1000))->default_str("3");
+      grid->add_option("--threads", grid_opts.threads, "worker threads (1 … 256; default: one per hardware thread)")->check(CLI::Range(1, 256));
+      grid->add_option("--anneal", grid_opts.anneal, "T of the annealed columns (0 = none; default: the preset's, else 2000)")->check(CLI::Range(0, 100000000));
+      grid->add_flag("--json", grid_opts.json, "print JSON");
+    }
 
-  auto* gui = app.add_subcommand("gui", "open the app on the scene the flags describe");
-  SceneFlags gui_flags;
-  GuiOptions gui_opts;
-  add_scene_flags(gui, gui_flags);
-  gui->add_flag("--play", gui_opts.play, "start playing at once");
-  gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
-  gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
-  gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
-  gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
-  gui->add_flag("--gradvar", gui_opts.gradvar, "open the gradient-variance window");
-  auto* gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
-      ->check(CLI::Range(0, 65536));
-  gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
-  gui->add_flag("--trust", gui_opts.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
-  std::vector<std::string> gui_cavi;
-  gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
+    gui = app.add_subcommand("gui", "open the app on the scene the flags describe");
+    if (wants("gui")) {
+      add_scene_flags(gui, gui_flags);
+      gui->add_flag("--play", gui_opts.play, "start playing at once");
+      gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
+      gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+      gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
+      gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
+      gui->add_flag("--gradvar", gui_opts.gradvar, "open the gradient-variance window");
+      gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
+          ->check(CLI::Range(0, 65536));
+      gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
+      gui->add_flag("--trust", gui_opts.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
+      gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
+    }
+  }
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // One line naming the flag and what is allowed, then a non-zero exit.
-    std::string where = "vilab";
-    for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
-    std::fprintf(stderr, "%s: %s (see '%s --help')\n", where.c_str(), e.what(), where.c_str());
-    return e.get_exit_code() ? e.get_exit_code() : 2;
+  // Parses argv. Returns −1 when a subcommand (or the app) is ready for prepare(), else the exit
+  // code of what parsing already did: help or version printed to `out` (0), or a one-line error
+  // naming the flag printed to `err` (non-zero).
+  int parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e, out, err);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e, out, err);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e, out, err);
+    } catch (const CLI::ParseError& e) {
+      // One line naming the flag and what is allowed, then a non-zero exit.
+      err << where() << ": " << e.what() << " (see '" << where() << " --help')\n";
+      return e.get_exit_code() ? e.get_exit_code() : 2;
+    } catch (const std::exception& e) {
+      // A flag's own callback refused its value (e.g. --init-mean's numbers).
+      err << where() << ": " << e.what() << "\n";
+      return 2;
+    }
+    return -1;
   }
 
-  try {
-    if (list->parsed()) return cmd_list(list_json);
+  // Everything the parsed subcommand needs, built and checked without running it. Throws
+  // std::invalid_argument naming the flag.
+  void prepare() {
     if (run->parsed()) {
-      const vi::Scene scene = finish_scene(run_flags);
-      if (is_cavi_model(run_flags.model)) return cmd_run_cavi(run_flags, run_steps, run_json);
+      run_scene = finish_scene(run_flags);
+      if (is_cavi_model(run_flags.model)) run_cavi = cavi_options(run_flags, run_steps);
       if (const auto* m = find_trained_model(run_flags.model))
-        return cmd_run_trained(*m, run_flags, run_steps, run_steps_opt->count() > 0, run_json);
-      return cmd_run(scene, run_steps, run_json);
+        run_trained_settings = vi::resolve_params("--set", m->settings, run_flags.cavi_settings);
     }
-    if (bench->parsed()) return run_bench(bench_opts);
-    if (gradvar->parsed()) return cmd_gradvar(finish_scene(gradvar_flags), gradvar_opts);
-    if (grid->parsed()) return run_grid_report(grid_opts);
+    if (gradvar->parsed()) {
+      gradvar_scene = finish_scene(gradvar_flags);
+      gradvar_measure = gradvar_options(gradvar_scene, gradvar_opts);
+    }
+    if (grid->parsed()) vi::check_member("grid", "preset", grid_opts.preset, vi::fit_grid_names());
+    if (bench->parsed() && bench_soak) {
+      if (soak_opts.compare.size() > 3)
+        throw std::invalid_argument("--soak-compare: at most 3 comparison fits, got " + std::to_string(soak_opts.compare.size()));
+      const vi::Scene soak_scene;  // the soak's own (the default scene); a named one: GCC 12 warns on a temporary here
+      for (const std::string& spec : soak_opts.compare) parse_fit_spec(spec, soak_scene);
+    }
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
       if (is_cavi_model(shot_flags.model)) shot_cavi.push_back(shot_flags.model);
@@ -890,10 +938,10 @@ int cli_main(int argc, char** argv) {
       }
       shot_gui.shot_path = shot_out;
       shot_gui.shot_steps = shot_steps;
-      shot_gui.step_through = shot_st->count() > 0;
+      shot_gui.step_through = shot_st && shot_st->count() > 0;
       open_cavi(shot_gui, shot_cavi);
       shot_gui.cavi_steps = int(std::min<int64_t>(shot_steps, 100000));
-      return run_gui(shot_gui);
+      check_gui_names(shot_gui);
     }
     if (gui->parsed()) {
       gui_opts.scene = finish_scene(gui_flags);
@@ -902,18 +950,162 @@ int cli_main(int argc, char** argv) {
         gui_opts.model_windows.push_back(gui_flags.model);
         gui_opts.model_settings = gui_flags.cavi_settings;
       }
-      gui_opts.step_through = gui_st->count() > 0;
+      gui_opts.step_through = gui_st && gui_st->count() > 0;
       open_cavi(gui_opts, gui_cavi);
-      return run_gui(gui_opts);
+      check_gui_names(gui_opts);
     }
+  }
+
+  // Runs what prepare() built. Throws std::invalid_argument for what only running can find.
+  int execute() {
+    if (list->parsed()) return cmd_list(list_json);
+    if (run->parsed()) {
+      if (is_cavi_model(run_flags.model)) return cmd_run_cavi(run_flags.model, run_cavi, run_json);
+      if (const auto* m = find_trained_model(run_flags.model))
+        return cmd_run_trained(*m, run_trained_settings, run_scene.seed, run_steps, run_steps_opt && run_steps_opt->count() > 0, run_json);
+      return cmd_run(run_scene, run_steps, run_json);
+    }
+    if (bench->parsed() && bench_soak) {
+      soak_opts.json = bench_opts.json;
+      return run_soak_command(soak_opts);
+    }
+    if (bench->parsed()) return run_bench(bench_opts);
+    if (gradvar->parsed()) return cmd_gradvar(gradvar_scene, gradvar_opts, gradvar_measure);
+    if (grid->parsed()) return run_grid_report(grid_opts);
+    if (shot->parsed()) return run_gui(shot_gui);
+    if (gui->parsed()) return run_gui(gui_opts);
     const GuiOptions defaults;
     return run_gui(defaults);
+  }
+
+  // "vilab run": the words of the parsed command, for messages.
+  std::string where() const {
+    std::string w = "vilab";
+    for (const auto* sub : app.get_subcommands()) w += " " + sub->get_name();
+    return w;
+  }
+
+  // The parsed subcommand's name ("" for the app with no arguments).
+  std::string command() const {
+    const auto subs = app.get_subcommands();
+    return subs.empty() ? std::string() : subs.front()->get_name();
+  }
+
+  // Every subcommand's flags as the parser knows them (for the fuzz tests' generators).
+  std::vector<CliSubcommand> grammar() const {
+    std::vector<CliSubcommand> out;
+    const auto flags_of = [](const CLI::App& a) {
+      std::vector<CliFlag> flags;
+      for (const CLI::Option* o : a.get_options()) {
+        CliFlag f;
+        f.positional = !o->nonpositional();
+        f.name = f.positional ? o->get_name() : (o->get_lnames().empty() ? "-" + o->get_snames().front()
+                                                                         : "--" + o->get_lnames().front());
+        f.values = o->get_type_size_max() == 0 ? 0 : std::max(1, o->get_type_size_max());
+        f.type = o->get_type_name();
+        flags.push_back(std::move(f));
+      }
+      return flags;
+    };
+    out.push_back({"", flags_of(app)});
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      out.push_back({sub->get_name(), flags_of(*sub)});
+    return out;
+  }
+
+  // The subcommand argv names, for the constructor's `only`: the first argument that is a
+  // subcommand's name or alias ("none" when no argument is). The top level takes no option with a
+  // value (only --help and --version), and a command line holds at most one subcommand, so this is
+  // the subcommand CLI11 will parse; the other subcommands' flags can never be reached.
+  static std::string subcommand_named(int argc, const char* const* argv) {
+    static const char* const names[] = {"list", "run", "shot", "bench", "gradvar", "grad-variance", "grid", "gui"};
+    for (int i = 1; i < argc; ++i)
+      for (const char* n : names)
+        if (argv[i] && std::string_view(argv[i]) == n) return std::string_view(n) == "grad-variance" ? "gradvar" : n;
+    return "none";
+  }
+
+ private:
+  bool wants(std::string_view name) const { return only_ == "*" || only_ == name; }
+
+  // The names run_gui checks when it starts (a lesson, a grid preset, comparison specs), checked
+  // before: a bad name is a parse error, not a window that opens and closes.
+  static void check_gui_names(const GuiOptions& g) {
+    vi::Scene primary = g.scene;
+    if (!g.grid.empty()) vi::check_member("--grid", "grid preset", g.grid, vi::fit_grid_names());
+    if (!g.preset.empty()) primary = find_preset(g.preset).scene;
+    for (const std::string& spec : g.compare) parse_fit_spec(spec, primary);
+  }
+
+  std::string only_;
+  CLI::App app{"vilab — a live laboratory for variational inference.\n"
+               "With no arguments, opens the app on its default scene."};
+  CLI::App *list = nullptr, *run = nullptr, *shot = nullptr, *bench = nullptr, *gradvar = nullptr, *grid = nullptr,
+           *gui = nullptr;
+  CLI::Option *run_steps_opt = nullptr, *shot_st = nullptr, *gui_st = nullptr;
+  bool list_json = false;
+  SceneFlags run_flags;
+  int64_t run_steps = 1000;
+  bool run_json = false;
+  SceneFlags shot_flags;
+  int64_t shot_steps = 300;
+  std::string shot_out;
+  GuiOptions shot_gui;
+  std::vector<std::string> shot_cavi;
+  BenchOptions bench_opts;
+  bool bench_soak = false;
+  SoakOptions soak_opts;
+  SceneFlags gradvar_flags;
+  GradVarFlags gradvar_opts;
+  GridReportOptions grid_opts;
+  SceneFlags gui_flags;
+  GuiOptions gui_opts;
+  std::vector<std::string> gui_cavi;
+  // What prepare() builds for execute().
+  vi::Scene run_scene, gradvar_scene;
+  CaviCliOptions run_cavi;
+  vi::ParamValues run_trained_settings;
+  vi::GradVarOptions gradvar_measure;
+};
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  CommandLine cl(CommandLine::subcommand_named(argc, argv));
+  const int parsed = cl.parse(argc, argv, std::cout, std::cerr);
+  if (parsed >= 0) return parsed;
+  try {
+    cl.prepare();
+    return cl.execute();
   } catch (const std::invalid_argument& e) {
-    std::string where = "vilab";
-    for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
-    std::fprintf(stderr, "%s: %s\n", where.c_str(), e.what());
+    std::fprintf(stderr, "%s: %s\n", cl.where().c_str(), e.what());
     return 2;
   }
+}
+
+std::vector<CliSubcommand> cli_grammar() {
+  const CommandLine cl;
+  return cl.grammar();
+}
+
+CliCheck check_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CommandLine cl(CommandLine::subcommand_named(argc, argv));
+  CliCheck c;
+  const int parsed = cl.parse(argc, argv, out, err);
+  c.command = cl.command();
+  if (parsed >= 0) {
+    c.exit_code = parsed;
+    return c;
+  }
+  try {
+    cl.prepare();
+  } catch (const std::invalid_argument& e) {
+    err << cl.where() << ": " << e.what() << "\n";
+    c.exit_code = 2;
+    return c;
+  }
+  c.valid = true;
+  return c;
 }
 
 }  // namespace vilab
