@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__GLIBC__)
+// Not under clang (only the libFuzzer build uses it): clang refuses these declarations' vector
+// arguments outside a function compiled for AVX, and a fuzz build needs no fast tanh.
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__clang__)
 #define VILAB_LIBMVEC 1
 #include <immintrin.h>
 // libmvec's vector ABI names (x86_64 vector function ABI): b = SSE 2 lanes, d = AVX2 4 lanes,
