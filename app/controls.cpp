@@ -68,6 +68,15 @@ void section(const char* title) {
   ImGui::Separator();
 }
 
+// A button that opens or closes a window: "Name…" while closed, "Name ✓" while open.
+void window_button(const char* name, const char* id, bool& open, bool ellipsis = true) {
+  std::string label = name;
+  label += open ? " \u2713" : ellipsis ? "\u2026" : "";
+  label += "##";
+  label += id;
+  if (ImGui::Button(label.c_str())) open = !open;
+}
+
 // A combo over a registry; returns true and sets `current` when the user picks another entry.
 template <class Registry>
 bool registry_combo(const char* label, const Registry& registry, std::string& current, const char* help) {
@@ -391,17 +400,14 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   ImGui::EndDisabled();
   tooltip(anneal_help);
 
-  if (ImGui::Button(st.show_gradvar ? "Gradient variance \u2713##gradvar" : "Gradient variance\u2026##gradvar"))
-    st.show_gradvar = !st.show_gradvar;
+  window_button("Gradient variance", "gradvar", st.show_gradvar);
   tooltip("Open (or close) the estimator window: how noisy each gradient estimator is at the current q, "
           "for S = 1, 4, 16 and 64 on log\u2013log axes, measured off the UI thread on a copy of the fit.");
-  if (ImGui::Button(st.show_step_through ? "Step through \u2713##step_through" : "Step through##step_through"))
-    st.show_step_through = !st.show_step_through;
+  window_button("Step through", "step_through", st.show_step_through, /*ellipsis=*/false);
   tooltip("Open (or close) the step-through window (T): while the fit is paused, its next step one Monte Carlo "
           "sample at a time, from \u03B5 to z to the gradient and the update.");
   ImGui::SameLine();
-  if (ImGui::Button(st.show_landscape ? "ELBO landscape \u2713##landscape" : "ELBO landscape\u2026##landscape"))
-    st.show_landscape = !st.show_landscape;
+  window_button("ELBO landscape", "landscape", st.show_landscape);
   tooltip("Open (or close) the ELBO over a 2D slice of \u03C6 around the current q, with the paths SGD, momentum "
           "and Adam would take from here.");
 }
@@ -409,19 +415,17 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
 // Small Bayesian models with exact answers, fitted by CAVI in their own windows.
 void draw_models(ControlsState& st) {
   section("Models");
-  if (ImGui::Button(st.show_normal_gamma ? "Normal-Gamma \u2713##cavi_ng" : "Normal-Gamma\u2026##cavi_ng"))
-    st.show_normal_gamma = !st.show_normal_gamma;
+  window_button("Normal-Gamma", "cavi_ng", st.show_normal_gamma);
   tooltip("Open (or close) CAVI on q(\u03BC) q(\u03C4) for a Gaussian with unknown mean and precision (PRML \u00A710.1.3), "
           "one factor update at a time, over its exact Normal-Gamma posterior.");
   ImGui::SameLine();
-  if (ImGui::Button(st.show_gmm ? "Gaussian mixture \u2713##cavi_gmm" : "Gaussian mixture\u2026##cavi_gmm"))
-    st.show_gmm = !st.show_gmm;
+  window_button("Gaussian mixture", "cavi_gmm", st.show_gmm);
   tooltip("Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
           "component posteriors and the ELBO per sweep.");
-  if (ImGui::Button(st.show_vae ? "VAE (digits) \u2713##vae" : "VAE (digits)\u2026##vae")) st.show_vae = !st.show_vae;
+  window_button("VAE (digits)", "vae", st.show_vae);
   tooltip("Open (or close) a variational autoencoder on the 8\u00D78 digits training live: its 2D latent space, the "
           "decoded manifold, the ELBO split into reconstruction and KL, and the amortization gap of one image.");
-  if (ImGui::Button(st.show_bnn ? "BNN (regression) \u2713##bnn" : "BNN (regression)\u2026##bnn")) st.show_bnn = !st.show_bnn;
+  window_button("BNN (regression)", "bnn", st.show_bnn);
   tooltip("Open (or close) a Bayesian neural network on 1D data with a gap: mean-field Gaussian weights fitted by "
           "Bayes by backprop, the predictive band, functions drawn from q and the MAP network beside them.");
 }

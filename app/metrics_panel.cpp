@@ -338,7 +338,7 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
     tooltip("k\u0302 at every evaluation with the 0.5 and 0.7 thresholds, and KL(q\u2016p) at the same steps "
             "(exact in 2D): watch k\u0302 fall as the true error falls, and stay high where the family cannot "
             "reach p.");
-    if (st.show_khat_plot) draw_khat_plot(snap, khat_plot_h);
+    if (st.show_khat_plot) draw_khat_plot(snap, khat_plot_h, kKlQP);
   }
 
   g_anatomy_rect = {};

@@ -18,7 +18,6 @@ constexpr ImU32 kGood = IM_COL32(0, 158, 115, 255);
 constexpr ImU32 kOk = IM_COL32(240, 228, 66, 255);
 constexpr ImU32 kBad = IM_COL32(213, 94, 0, 255);
 constexpr ImU32 kKhat = IM_COL32(86, 180, 233, 255);
-constexpr ImU32 kKl = IM_COL32(230, 159, 0, 255);  // the KL plot's KL(q‖p) colour
 
 ImVec4 to_vec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
@@ -103,7 +102,7 @@ void draw_trust_line(const vi::Snapshot& fit, ImU32 swatch, const char* name) {
   }
 }
 
-void draw_khat_plot(const vi::Snapshot& snap, float height) {
+void draw_khat_plot(const vi::Snapshot& snap, float height, ImU32 kl_colour) {
   const auto& h = snap.diagnostics;
   std::vector<plot::Series> series;
   plot::Series k;
@@ -118,7 +117,7 @@ void draw_khat_plot(const vi::Snapshot& snap, float height) {
   kl.label = snap.phi.size() > 0 && snap.target && snap.target->data && snap.target->data->problem->dim() == 2
                  ? "KL(q\u2016p), exact"
                  : "KL(q\u2016p)";
-  kl.color = kKl;
+  kl.color = kl_colour;
   kl.thickness = 1.6f;
   kl.count = int(h.size());
   kl.point = [&h](int i) { return plot::Point{double(h[size_t(i)].step), h[size_t(i)].kl_q_p}; };

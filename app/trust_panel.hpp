@@ -18,7 +18,8 @@ void draw_trust_line(const vi::Snapshot& fit, ImU32 swatch = 0, const char* name
 
 // k̂ against the step with the 0.5 and 0.7 thresholds, and KL(q‖p) at the same steps beside it
 // (exact in 2D), so the lesson "k̂ tracks the true error" is checkable; `height` in pixels.
-void draw_khat_plot(const vi::Snapshot& snap, float height);
+// `kl_colour` is the KL plot's KL(q‖p) colour, so the two plots read alike.
+void draw_khat_plot(const vi::Snapshot& snap, float height, ImU32 kl_colour);
 
 // k̂ colours (Okabe–Ito): good bluish green, ok yellow, bad vermillion.
 ImU32 khat_colour(double khat);

@@ -217,8 +217,9 @@ void Run::step() {
   if (record_ || watch_convergence_) watch();
 }
 
-void Run::record_history() {
-  const Metrics m = metrics(/*full=*/false);
+void Run::record_history() { add_history(metrics(/*full=*/false)); }
+
+void Run::add_history(const Metrics& m) {
   history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
 }
 
@@ -229,7 +230,7 @@ void Run::watch() {
   if (!hist && !conv && !khat) return;
   // One evaluation serves all three; the rule alone needs no quadrature.
   const Metrics m = metrics(/*full=*/false, /*grids=*/hist || khat);
-  if (hist) history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
+  if (hist) add_history(m);
   // The rule always reads the Monte Carlo ELBO of the fixed metric draws (log Z − the MC KL), so
   // its series is one estimator's whether or not a quadrature ran at the same step.
   if (conv && rule_.observe(step_, m.log_z - m.kl_q_p_mc).stop) stop_pending_ = true;

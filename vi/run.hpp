@@ -162,6 +162,7 @@ class Run {
 
  private:
   void record_history();
+  void add_history(const Metrics& m);  // the history point of metrics m at this step
   void watch();  // history, convergence rule and k̂ at their cadences
   void diagnose(double kl_q_p);
   void fail(const std::string& what);
