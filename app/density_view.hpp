@@ -19,6 +19,7 @@
 // drawing, with the panel's own texture and zoom box.
 #pragma once
 
+#include "app/density_layers.hpp"
 #include "app/forward_kl_reference.hpp"
 #include "app/layer_scrubber.hpp"
 #include "vi/family.hpp"
@@ -33,18 +34,6 @@
 #include <vector>
 
 namespace vilab {
-
-// What the density layers show (the defaults are what a class sees first). One set serves every
-// panel of a view: the fits side by side, or the cells of a grid.
-struct DensityLayers {
-  bool log_density = false;     // colour by log p~ (clamped to max − 12) instead of p~ / max
-  bool show_q_contours = true;  // q's 50 / 90 / 99 % contours
-  bool show_p_contours = true;  // p's 50 / 90 / 99 % contours, dashed
-  bool show_samples = true;     // the cloud of q samples
-  bool show_means = true;       // markers at the means of q and p
-  bool show_optimum = true;     // forward-KL fits of Gaussian families: the moment-matching optimum q*, dashed
-  bool show_psis = false;       // q's draws resampled by their PSIS weights (≈ draws of p where q covers it)
-};
 
 // One panel's own state: its heatmap of p~ (a GL texture, uploaded once per TargetView and
 // colouring) and its zoom box.

@@ -19,6 +19,10 @@ struct Scene {
   std::string target = "banana";   // a 2D target (target_registry()) or a model (model_registry())
   ParamValues target_params;       // overrides of its default parameters (e.g. {"rho", 0.95})
   DataPoints data;                 // a model's data, replacing its default data when non-empty (logreg: (x, label))
+  // target = "formula": log p~(z1, z2) as an expression (vi/target_formula.hpp), shown and
+  // integrated on `formula_box`. Ignored by every other target.
+  std::string formula;
+  Box formula_box;
   std::string family = "fullrank"; // a name from family_registry()
   FamilyOptions family_options;    // sizes: flow depth K, RealNVP width, low rank r, mixture K
   std::string optimizer = "adam";  // a name from optimizer_registry()
