@@ -6,6 +6,7 @@
 #pragma once
 
 #include "app/scene_file.hpp"
+#include "vi/datasets.hpp"
 
 #include <string>
 #include <string_view>
@@ -24,11 +25,10 @@ const SceneFile& find_lesson(std::string_view name);
 // The lessons' names, comma-separated (for help texts and error messages).
 std::string lesson_names();
 
-// The raw text of the lesson files, by file name ("01-elbo-gap.toml"), as embedded.
-struct EmbeddedScene {
-  std::string file_name;
-  std::string_view text;
-};
-const std::vector<EmbeddedScene>& embedded_scenes();
+namespace detail {
+// The lesson files' names ("01-elbo-gap.toml") and texts, as embedded (generated at configure
+// time by cmake/embed_files.cmake).
+const std::vector<vi::detail::EmbeddedFile>& embedded_scene_files();
+}  // namespace detail
 
 }  // namespace vilab
