@@ -14,6 +14,7 @@
 #include "app/gui.hpp"
 #include "app/fit_spec.hpp"
 #include "app/presets.hpp"
+#include "app/scene_file.hpp"
 #include "app/soak.hpp"
 #include "vi/check.hpp"
 #include "vi/family.hpp"
@@ -59,6 +60,8 @@ struct SceneFlags {
   int iw = 0;             // --iw K: the importance samples of the Rényi/IWAE bound (sets S)
   std::string model;      // --model NAME: a model (vi/models.hpp) instead of a 2D target
   vi::ParamValues cavi_settings;  // a CAVI or trained model's --set values (finish_scene moves them here)
+  std::string scene_path;         // --scene FILE: the fit (and, for gui/shot, the whole session) from a scene file
+  std::optional<SceneFile> file;  // … as read by finish_scene
   CLI::Option *target_opt = nullptr, *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
               *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
               *samples_opt = nullptr;
@@ -201,6 +204,11 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
   app->add_option(grid_is_quad_grid ? "--quad-grid,--grid" : "--quad-grid", f.scene.grid,
                   "quadrature grid cells per axis (16 … 2048)")
       ->check(CLI::Range(16, 2048));
+  // A scene file sets the whole fit: a flag beside it would silently lose to the file or win over
+  // it, so the two are exclusive (edit the file, or drop --scene).
+  const std::vector<CLI::Option*> fit_flags = app->get_options([app](const CLI::Option* o) { return o->nonpositional() && o != app->get_help_ptr(); });
+  CLI::Option* scene_opt = app->add_option("--scene", f.scene_path, "a scene file (scenes/README.md): its fit instead of the flags above");
+  for (CLI::Option* o : fit_flags) scene_opt->excludes(o);
 }
 
 // The objective flags: names and α checked here so that the message names the flag, and flags the
@@ -255,6 +263,15 @@ void finish_objective(SceneFlags& f) {
 // Applies --set, --mc-entropy and the objective flags and validates the whole scene (throws
 // std::invalid_argument).
 vi::Scene finish_scene(SceneFlags& f) {
+  if (!f.scene_path.empty()) {
+    try {
+      f.file = load_scene_file(f.scene_path);
+    } catch (const SceneFileError& e) {
+      throw std::invalid_argument(std::string("--scene: ") + e.what());
+    }
+    f.scene = f.file->scene;
+    return f.scene;
+  }
   for (const auto& s : f.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -797,6 +814,7 @@ class CommandLine {
       add_scene_flags(run, run_flags, {.grid_is_quad_grid = true});
       run_steps_opt = run->add_option("--steps,-n", run_steps, "optimizer steps (epochs for the VAE)")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
       run->add_flag("--json", run_json, "print one JSON object");
+      run->add_option("--save-scene", run_save_scene, "write the fit as a scene file (scenes/README.md) before running");
     }
 
     shot = app.add_subcommand("shot", "run N steps in the app and save the window as PNG");
@@ -931,6 +949,8 @@ class CommandLine {
     }
     if (shot->parsed()) {
       shot_gui.scene = finish_scene(shot_flags);
+      shot_gui.scene_file = shot_flags.file;
+      shot_gui.scene_file_path = shot_flags.scene_path;
       if (is_cavi_model(shot_flags.model)) shot_cavi.push_back(shot_flags.model);
       if (find_trained_model(shot_flags.model)) {
         shot_gui.model_windows.push_back(shot_flags.model);
@@ -945,6 +965,8 @@ class CommandLine {
     }
     if (gui->parsed()) {
       gui_opts.scene = finish_scene(gui_flags);
+      gui_opts.scene_file = gui_flags.file;
+      gui_opts.scene_file_path = gui_flags.scene_path;
       if (is_cavi_model(gui_flags.model)) gui_cavi.push_back(gui_flags.model);
       if (find_trained_model(gui_flags.model)) {
         gui_opts.model_windows.push_back(gui_flags.model);
@@ -963,6 +985,16 @@ class CommandLine {
       if (is_cavi_model(run_flags.model)) return cmd_run_cavi(run_flags.model, run_cavi, run_json);
       if (const auto* m = find_trained_model(run_flags.model))
         return cmd_run_trained(*m, run_trained_settings, run_scene.seed, run_steps, run_steps_opt && run_steps_opt->count() > 0, run_json);
+      if (!run_save_scene.empty()) {
+        SceneFile f;
+        if (run_flags.file) f = *run_flags.file;
+        f.scene = run_scene;
+        try {
+          save_scene_file(run_save_scene, f);
+        } catch (const SceneFileError& e) {
+          throw std::invalid_argument(std::string("--save-scene: ") + e.what());
+        }
+      }
       return cmd_run(run_scene, run_steps, run_json);
     }
     if (bench->parsed() && bench_soak) {
@@ -1047,6 +1079,7 @@ class CommandLine {
   SceneFlags run_flags;
   int64_t run_steps = 1000;
   bool run_json = false;
+  std::string run_save_scene;
   SceneFlags shot_flags;
   int64_t shot_steps = 300;
   std::string shot_out;

@@ -1101,6 +1101,10 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
 
   // View box: follow the target's box when it changes, keep the user's zoom otherwise.
   sync_panel(st.panel, st.layers, tv, reset_clicked);
+  if (st.requested_view && tv && snap.scene.same_target(st.requested_for)) {
+    st.panel.view = *st.requested_view;
+    st.requested_view.reset();
+  }
 
   // The legend under the view(s).
   const ImVec2 origin = ImGui::GetCursorScreenPos();

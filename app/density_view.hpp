@@ -83,6 +83,11 @@ struct DensityViewState {
 
   DragQState drag;  // dragging q with the mouse
 
+  // A scene file's view box, applied once the snapshot shows the scene's target (the engine may
+  // still be showing the last one for a frame or two).
+  std::optional<vi::Box> requested_view;
+  vi::Scene requested_for;
+
   // How many layers the shown family has (0 = not a flow), asked of the family when it changes.
   std::string probed_family;
   vi::FamilyOptions probed_options;

@@ -2,6 +2,7 @@
 //
 // Index
 // [SECTION] Display and window setup
+// [SECTION] Scene files: open, save, drop
 // [SECTION] Layout
 // [SECTION] The grid view and back
 // [SECTION] run_gui
@@ -18,10 +19,13 @@
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/presets.hpp"
+#include "app/scene_dialogs.hpp"
+#include "app/scene_file.hpp"
 #include "app/screenshot.hpp"
 #include "app/status_line.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
+#include "app/tooltip.hpp"
 #include "app/vae_window.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
@@ -38,6 +42,7 @@
 #include <exception>
 #include <stdexcept>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +85,15 @@ struct UiState {
   CaviWindowsState cavi;
   VaeWindowState vae;
   BnnWindowState bnn;
+  // Scene files: the one open now (its name and lesson text, kept when saving), where it came
+  // from ("" for a lesson or the flags), the Open / Save modals, paths dropped on the window this
+  // frame, a scene to open before the next frame, and why the last open failed (a banner).
+  SceneFile scene_file;
+  std::string scene_path;
+  SceneDialogs scene_dialogs;
+  std::vector<std::string> dropped;
+  std::optional<SceneFile> pending_scene;
+  std::string scene_error;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -110,6 +124,239 @@ void apply_zoom(UiState& ui) {
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
   apply_theme(scale);
+}
+
+// [SECTION] Scene files: open, save, drop
+
+void enter_grid(UiState& ui, vi::Engine& engine, const std::string& preset);
+
+// The scene file the app starts on: --scene's, a lesson's (--preset), or the one the flags make;
+// the window flags are added to the file's.
+SceneFile start_scene_file(const GuiOptions& o) {
+  SceneFile f;
+  if (o.scene_file) {
+    f = *o.scene_file;
+  } else if (!o.preset.empty()) {
+    const Preset& p = find_preset(o.preset);
+    f.name = p.name;
+    f.title = p.title;
+    f.summary = p.summary;
+    f.scene = p.scene;
+    f.compare = p.compare;
+    f.play = p.play;
+    f.steps_per_s = p.steps_per_s;
+  } else {
+    f.scene = o.scene;
+    f.steps_per_s = o.steps_per_s;
+  }
+  f.play = f.play || o.play;
+  ScenePanels& p = f.panels;
+  p.gradvar = p.gradvar || o.gradvar;
+  if (o.step_through) p.step_through = true, p.step_reveal = o.stepk;
+  p.landscape = p.landscape || o.landscape;
+  if (o.trust) p.khat_plot = f.layers.show_psis = true;
+  if (o.scrub_layer >= 0) p.scrub_layer = o.scrub_layer;
+  if (!o.grid.empty()) p.grid = o.grid;
+  p.normal_gamma = p.normal_gamma || o.cavi_normal_gamma;
+  p.gmm = p.gmm || o.cavi_gmm;
+  for (const std::string& m : o.model_windows) (m == "vae" ? p.vae : p.bnn) = true;
+  for (const auto& [k, v] : o.model_settings) p.model_settings[k] = v;
+  return f;
+}
+
+// Shows a scene file in the UI: its fits in the controls, its view and layers, its windows (the
+// ones it does not list close), its lesson text. The engine is the caller's business.
+void show_scene_file(UiState& ui, const SceneFile& f) {
+  ControlsState next = make_controls_state(f.scene, f.steps_per_s, f.compare);
+  next.families = std::move(ui.controls.families);  // the probes stay valid: they are per family
+  next.grid_preset = ui.controls.grid_preset;
+  if (!f.name.empty()) next.lesson = f.name;
+  const ScenePanels& p = f.panels;
+  next.show_gradvar = p.gradvar;
+  next.show_step_through = p.step_through;
+  next.show_landscape = p.landscape;
+  next.show_normal_gamma = p.normal_gamma;
+  next.show_gmm = p.gmm;
+  // A model window whose settings change starts a new trainer (its settings are read on open).
+  if (p.vae && (!ui.controls.show_vae || ui.vae.settings != p.model_settings || ui.vae.seed != f.scene.seed)) {
+    release_vae_window(ui.vae);
+    ui.vae = VaeWindowState{};
+    ui.vae.settings = p.model_settings;
+    ui.vae.seed = f.scene.seed;
+  }
+  if (p.bnn && (!ui.controls.show_bnn || ui.bnn.settings != p.model_settings)) {
+    ui.bnn = BnnWindowState{};
+    ui.bnn.settings = p.model_settings;
+  }
+  next.show_vae = p.vae;
+  next.show_bnn = p.bnn;
+  ui.controls = std::move(next);
+  ui.step_through.reveal_target = p.step_reveal;
+  ui.metrics.show_khat_plot = p.khat_plot;
+  ui.density.layers = f.layers;
+  ui.density.scrubber = p.scrub_layer >= 0;
+  ui.density.scrub_k = p.scrub_layer;
+  ui.density.requested_view = f.view_box;
+  ui.density.requested_for = f.scene;
+  ui.scene_file = f;
+  ui.scene_error.clear();
+}
+
+// Opens a scene file in the running app: its fits start afresh (a lesson starts from its initial
+// q, even where the scene before could have carried on into it), at its speed, playing when it
+// says so, and the grid view when it names one.
+void open_scene_file(UiState& ui, vi::Engine& engine, const SceneFile& f) {
+  show_scene_file(ui, f);
+  engine.apply(f.scene);
+  engine.compare(ui.controls.compare_sent);
+  engine.reset();
+  engine.set_speed(ui.controls.max_speed ? 0.0 : ui.controls.speed);
+  if (!f.panels.grid.empty()) enter_grid(ui, engine, f.panels.grid);
+  else ui.grid_mode = false;
+  if (f.play && !ui.grid_mode) engine.play();
+}
+
+// The session as a scene file (File → Save scene…): what the controls show (the fits as last
+// sent), the speed and whether it plays, the view, the windows, and the lesson text it was
+// opened with.
+SceneFile capture_scene_file(const UiState& ui, const vi::Snapshot& snap) {
+  SceneFile f = ui.scene_file;  // name, title, summary, text
+  f.scene = ui.controls.last_sent;
+  f.compare = ui.controls.compare;
+  f.play = snap.state == vi::EngineState::Playing;
+  f.steps_per_s = ui.controls.max_speed ? 0.0 : ui.controls.speed;
+  const DensityPanel& panel = ui.density.panel;
+  f.view_box.reset();
+  if (panel.has_view && !(panel.view == panel.home)) f.view_box = panel.view;
+  f.layers = ui.density.layers;
+  ScenePanels& p = f.panels;
+  p.gradvar = ui.controls.show_gradvar;
+  p.step_through = ui.controls.show_step_through;
+  p.step_reveal = ui.step_through.reveal_target;
+  p.landscape = ui.controls.show_landscape;
+  p.khat_plot = ui.metrics.show_khat_plot;
+  p.scrub_layer = ui.density.scrubber ? ui.density.scrub_k : -1;
+  p.grid = ui.grid_mode ? ui.controls.grid_preset : std::string();
+  p.normal_gamma = ui.controls.show_normal_gamma;
+  p.gmm = ui.controls.show_gmm;
+  p.vae = ui.controls.show_vae;
+  p.bnn = ui.controls.show_bnn;
+  p.model_settings.clear();
+  if (p.vae) p.model_settings = ui.vae.settings;
+  else if (p.bnn) p.model_settings = ui.bnn.settings;
+  return f;
+}
+
+// Reads the scene file at `path` and queues it to open before the next frame. A file that does
+// not read is reported (in the open modal when it is open, else in a banner) and nothing changes.
+bool request_open_path(UiState& ui, const std::string& path) {
+  try {
+    ui.pending_scene = load_scene_file(path);
+    ui.scene_path = path;
+    return true;
+  } catch (const SceneFileError& e) {
+    ui.scene_dialogs.error = e.what();
+    ui.scene_error = e.what();
+    return false;
+  }
+}
+
+void save_to_path(UiState& ui, const vi::Snapshot& snap, const std::string& path) {
+  SceneFile f = capture_scene_file(ui, snap);
+  if (f.name.empty() || ui.scene_path != path) f.name = scene_name_from_path(path);
+  save_scene_file(path, f);  // throws SceneFileError
+  ui.scene_file = f;
+  ui.scene_path = path;
+}
+
+// The File menu's entries and their keys (Ctrl+O, Ctrl+S).
+void draw_file_menu(UiState& ui) {
+  if (!ImGui::BeginMenu("File")) return;
+  if (ImGui::MenuItem("Open scene\u2026", "Ctrl+O")) ui.scene_dialogs.want_open = true;
+  tooltip("Open a scene file (.toml): a lesson or a saved session, with its fits, view, windows and text. "
+          "You can also drop a scene file on the window.");
+  if (ImGui::MenuItem("Save scene\u2026", "Ctrl+S")) ui.scene_dialogs.want_save = true;
+  tooltip("Save the current fits, speed, view, open windows and lesson text as a scene file. Opened again, it "
+          "replays bit for bit: the same seed gives the same fit.");
+  ImGui::EndMenu();
+}
+
+void handle_file_keys(UiState& ui) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl || io.WantTextInput) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) ui.scene_dialogs.want_open = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) ui.scene_dialogs.want_save = true;
+}
+
+// Prefills the path field when a modal opens: the open scene's path, or a name made of the fit.
+void prefill_dialog_path(UiState& ui) {
+  SceneDialogs& d = ui.scene_dialogs;
+  if (!d.want_open && !d.want_save) return;
+  if (!ui.scene_path.empty()) set_dialog_path(d, ui.scene_path);
+  else if (d.want_save) set_dialog_path(d, (ui.scene_file.name.empty() ? ui.controls.last_sent.target + "-" + ui.controls.last_sent.family
+                                                                        : ui.scene_file.name) + ".toml");
+  else set_dialog_path(d, "");
+  d.error.clear();
+}
+
+// The modals, and what they ask for.
+void draw_scene_dialogs_and_act(UiState& ui, const vi::Snapshot& snap) {
+  prefill_dialog_path(ui);
+  const SceneDialogRequest req = draw_scene_dialogs(ui.scene_dialogs);
+  if (req.kind == SceneDialogRequest::Kind::Open) {
+    if (request_open_path(ui, req.path)) close_scene_dialog(ui.scene_dialogs);
+  } else if (req.kind == SceneDialogRequest::Kind::Save) {
+    try {
+      save_to_path(ui, snap, req.path);
+      close_scene_dialog(ui.scene_dialogs);
+    } catch (const SceneFileError& e) {
+      ui.scene_dialogs.error = e.what();
+    }
+  }
+}
+
+// Why the last open failed, over the layout until dismissed; the scene the app had stays.
+void draw_scene_error_banner(UiState& ui) {
+  if (ui.scene_error.empty() || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float fs = ImGui::GetFontSize();
+  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + fs}, ImGuiCond_Always, {0.5f, 0});
+  ImGui::SetNextWindowSizeConstraints({fs * 20, 0}, {vp->WorkSize.x * 0.8f, vp->WorkSize.y * 0.5f});
+  ImGui::Begin("Could not open the scene", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse |
+                                                        ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PushTextWrapPos(vp->WorkSize.x * 0.75f);
+  ImGui::TextColored({1.0f, 0.55f, 0.5f, 1.0f}, "%s", ui.scene_error.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::TextDisabled("The scene you had is still open.");
+  if (ImGui::Button("OK")) ui.scene_error.clear();
+  ImGui::End();
+}
+
+SceneFileReport g_scene_report;
+
+void report_scene_file(const UiState& ui) {
+  g_scene_report.scene = ui.controls.last_sent;
+  g_scene_report.compare = ui.controls.compare;
+  g_scene_report.title = ui.scene_file.title;
+  g_scene_report.error = ui.scene_error;
+  g_scene_report.view = ui.density.panel.view;
+  g_scene_report.has_view = ui.density.panel.has_view;
+}
+
+// GLFW's drop callback has no user pointer of its own: the window's holds the UiState.
+void on_drop(GLFWwindow* window, int count, const char** paths) {
+  auto* ui = static_cast<UiState*>(glfwGetWindowUserPointer(window));
+  if (!ui) return;
+  for (int i = 0; i < count; ++i)
+    if (paths[i]) ui->dropped.emplace_back(paths[i]);
+}
+
+// A dropped file opens like File → Open (the last one wins when several are dropped).
+void take_dropped(UiState& ui) {
+  if (ui.dropped.empty()) return;
+  const std::string path = ui.dropped.back();
+  ui.dropped.clear();
+  request_open_path(ui, path);
 }
 
 // [SECTION] Layout
@@ -265,6 +512,8 @@ struct GlfwSession {
 
 }  // namespace
 
+SceneFileReport last_scene_file_report() { return g_scene_report; }
+
 int run_gui(const GuiOptions& options) {
   const bool shot = !options.shot_path.empty();
   if (!has_display_env()) {
@@ -274,29 +523,21 @@ int run_gui(const GuiOptions& options) {
 
   // A bad scene (or comparison, or preset) is the caller's error: say why before opening anything.
   std::unique_ptr<vi::Engine> engine;
-  vi::Scene scene = options.scene;
-  std::vector<vi::Scene> compare;
-  bool play = options.play;
-  double steps_per_s = options.steps_per_s;
+  SceneFile start;
   try {
     if (!options.grid.empty()) vi::make_fit_grid(options.grid);  // an unknown preset: say so now
-    if (!options.preset.empty()) {
-      const Preset& p = find_preset(options.preset);
-      scene = p.scene;
-      compare = p.compare;
-      play = play || p.play;
-      steps_per_s = p.steps_per_s;
-    }
-    if (compare.size() + options.compare.size() > size_t(kMaxCompare))
+    start = start_scene_file(options);
+    if (start.compare.size() + options.compare.size() > size_t(kMaxCompare))
       throw std::invalid_argument("compare: at most " + std::to_string(kMaxCompare) + " comparison fits, got " +
-                                  std::to_string(compare.size() + options.compare.size()));
-    for (const std::string& spec : options.compare) compare.push_back(parse_fit_spec(spec, scene));
-    engine = std::make_unique<vi::Engine>(scene, shot ? 0.0 : steps_per_s);
-    if (!compare.empty()) engine->compare(comparison_scenes(scene, compare));
+                                  std::to_string(start.compare.size() + options.compare.size()));
+    for (const std::string& spec : options.compare) start.compare.push_back(parse_fit_spec(spec, start.scene));
+    engine = std::make_unique<vi::Engine>(start.scene, shot ? 0.0 : start.steps_per_s);
+    if (!start.compare.empty()) engine->compare(comparison_scenes(start.scene, start.compare));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vilab: %s\n", e.what());
     return 2;
   }
+  const bool play = start.play;
 
   glfwSetErrorCallback(nullptr);  // a failing glfwInit is reported in one line below
   if (!glfwInit()) {
@@ -345,44 +586,32 @@ int run_gui(const GuiOptions& options) {
   }
 
   UiState ui;
-  ui.controls = make_controls_state(scene, steps_per_s, compare);
-  if (!options.preset.empty()) ui.controls.lesson = options.preset;
-  ui.controls.show_gradvar = options.gradvar;
-  ui.controls.show_step_through = options.step_through;
-  ui.step_through.reveal_target = options.stepk;
+  show_scene_file(ui, start);
+  ui.scene_path = options.scene_file ? options.scene_file_path : std::string();
   ui.step_through.may_block = shot;
-  ui.controls.show_landscape = options.landscape;
-  ui.metrics.show_khat_plot = options.trust;
-  ui.density.layers.show_psis = options.trust;
   ui.landscape.may_block = shot;
-  ui.controls.show_normal_gamma = options.cavi_normal_gamma;
-  ui.controls.show_gmm = options.cavi_gmm;
-  ui.cavi.normal_gamma.pending_updates = options.cavi_normal_gamma ? options.cavi_steps : 0;
-  ui.cavi.gmm.pending_steps = options.cavi_gmm ? options.cavi_steps : 0;
-  if (std::find(options.model_windows.begin(), options.model_windows.end(), "vae") != options.model_windows.end()) {
-    ui.controls.show_vae = true;
-    ui.vae.settings = options.model_settings;
-    ui.vae.seed = options.scene.seed;
+  ui.cavi.normal_gamma.pending_updates = start.panels.normal_gamma ? options.cavi_steps : 0;
+  ui.cavi.gmm.pending_steps = start.panels.gmm ? options.cavi_steps : 0;
+  if (start.panels.vae) {
     ui.vae.pending_epochs = shot ? options.shot_steps : 0;
     ui.vae.may_block = shot;
   }
-  if (std::find(options.model_windows.begin(), options.model_windows.end(), "bnn") != options.model_windows.end()) {
-    ui.controls.show_bnn = true;
-    ui.bnn.settings = options.model_settings;
+  if (start.panels.bnn) {
     ui.bnn.pending_steps = shot ? options.shot_steps : 0;
     ui.bnn.may_block = shot;
   }
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
   ui.content_scale = scale;
-  ui.density.scrubber = options.scrub_layer >= 0;
-  ui.density.scrub_k = options.scrub_layer;
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
   ui.model.may_block = shot;
 
-  if (!options.grid.empty()) {
+  if (!start.panels.grid.empty()) {
     ui.grid.max_speed = shot;  // a shot steps every cell as fast as it can
-    enter_grid(ui, *engine, options.grid);
+    enter_grid(ui, *engine, start.panels.grid);
   }
+  glfwSetWindowUserPointer(window, &ui);
+  ui.dropped = options.drop_paths;
+  if (!shot) glfwSetDropCallback(window, on_drop);
   if (shot && ui.grid_mode) {
     ui.grid.session->wait_ready();
     if (options.shot_steps > 0) ui.grid.session->step(options.shot_steps);
@@ -404,12 +633,24 @@ int run_gui(const GuiOptions& options) {
       continue;
     }
     if (ui.pending_zoom > 0) apply_zoom(ui);
+    // A scene to open (File → Open, a drop, a lesson) is opened between frames: the windows it
+    // replaces may own GL textures that the last frame drew.
+    take_dropped(ui);
+    if (ui.pending_scene) {
+      open_scene_file(ui, *engine, *ui.pending_scene);
+      ui.pending_scene.reset();
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
     if (!shot) handle_zoom_keys(ui);
+    if (!shot) handle_file_keys(ui);
+    if (ImGui::BeginMainMenuBar()) {
+      draw_file_menu(ui);
+      ImGui::EndMainMenuBar();
+    }
     if (ui.grid_mode) {
       draw_grid_frame(ui, *engine, shot);
     } else {
@@ -425,6 +666,9 @@ int run_gui(const GuiOptions& options) {
         ui.controls.open_grid.clear();
       }
     }
+    draw_scene_dialogs_and_act(ui, *snap);
+    draw_scene_error_banner(ui);
+    report_scene_file(ui);
 
     ImGui::Render();
     int fw = 0, fh = 0;

@@ -2,10 +2,13 @@
 // tests.
 #pragma once
 
+#include "app/scene_file.hpp"
+
 #include "vi/scene.hpp"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +61,26 @@ struct GuiOptions {
   // instead of the single view; `scene` is then the single view's scene behind it. Empty = none.
   // In shot mode every cell takes `shot_steps` steps.
   std::string grid;
+  // A scene file (`--scene FILE`, app/scene_file.hpp) to open with: its fit, comparison fits,
+  // speed, view and windows, and its lesson text. `scene` is its fit; the window flags above are
+  // added to the file's.
+  std::optional<SceneFile> scene_file;
+  std::string scene_file_path;  // where it was read from (File → Save scene… offers it)
+  // Tests: paths opened as if dropped on the window when the loop starts (the last one wins).
+  std::vector<std::string> drop_paths;
 };
+
+// The scene file the app showed in its last frame, for tests: the fit the controls last sent,
+// the comparison fits, the lesson's title, the density view's box, and why the last open failed.
+struct SceneFileReport {
+  vi::Scene scene;
+  std::vector<vi::Scene> compare;
+  std::string title;
+  std::string error;
+  vi::Box view;
+  bool has_view = false;
+};
+SceneFileReport last_scene_file_report();
 
 // Opens the window and runs until it is closed (or, in shot mode, until the PNG is saved).
 // Returns a process exit code. Without a display it prints one line saying so, with how to run

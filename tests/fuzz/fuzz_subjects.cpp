@@ -2,6 +2,7 @@
 #include "tests/fuzz/fuzz_subjects.hpp"
 
 #include "app/cli.hpp"
+#include "app/scene_file.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -28,12 +29,23 @@ void fuzz_cli(std::string_view bytes) {
     throw std::logic_error("check_cli stopped with exit 0 but printed neither help nor version");
 }
 
+// A scene file's text: read and checked (app/scene_file.hpp). A rejection must be a SceneFileError
+// that names the file and says what is wrong; any other exception is a finding.
+void fuzz_scene(std::string_view bytes) {
+  try {
+    (void)parse_scene_file(bytes, "fuzz.toml");
+  } catch (const SceneFileError& e) {
+    if (e.problem().empty() || std::string_view(e.what()).substr(0, 9) != "fuzz.toml")
+      throw std::logic_error(std::string("a scene file rejected without a proper message: '") + e.what() + "'");
+  }
+}
+
 }  // namespace
 
 const std::vector<Subject>& subjects() {
   static const std::vector<Subject> table = {
       {"cli", fuzz_cli},
-      // Later: {"scene", …} (TOML/JSON scene files), {"formula", …} (muparser formulas).
+      {"scene", fuzz_scene},
   };
   return table;
 }
