@@ -828,6 +828,7 @@ class CommandLine {
       shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
       shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
       shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
+      shot->add_flag("--lessons", shot_gui.lessons, "show the lesson browser in the shot");
       shot->add_flag("--gradvar", shot_gui.gradvar, "open the gradient-variance window (measured before the shot)");
       shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
           ->check(CLI::Range(0, 65536));
@@ -892,6 +893,7 @@ class CommandLine {
       gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
       gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
       gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
+      gui->add_flag("--lessons", gui_opts.lessons, "start with the lesson browser open (keys 1–9 open the first nine lessons)");
       gui->add_flag("--gradvar", gui_opts.gradvar, "open the gradient-variance window");
       gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
           ->check(CLI::Range(0, 65536));

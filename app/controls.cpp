@@ -148,36 +148,13 @@ void draw_run_commands(ControlsState& st, vi::Engine& engine, const vi::Snapshot
   if (speed_changed) engine.set_speed(st.max_speed ? 0.0 : st.speed);
 }
 
-// A preset and a button; the lesson opens after the panel is drawn (draw_controls).
-// Returns the preset to open (empty: none).
-std::string draw_lessons(ControlsState& st) {
+// A button that opens the lesson browser (app/lesson_browser.hpp); the app takes the request.
+void draw_lessons(ControlsState& st) {
   section("Lessons");
-  const std::vector<Preset>& all = presets();
-  if (all.empty()) return {};
-  const Preset* shown = &all.front();
-  for (const Preset& p : all)
-    if (p.name == st.lesson) shown = &p;
-  const char* open_label = "\u25B6 Open##open_lesson";
-  const ImGuiStyle& style = ImGui::GetStyle();
-  ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(open_label, nullptr, true).x -
-                                       style.FramePadding.x * 2 - style.ItemSpacing.x,
-                                   ImGui::GetFontSize() * 6));
-  if (ImGui::BeginCombo("##lesson", shown->title.c_str())) {
-    for (const Preset& p : all) {
-      const bool selected = &p == shown;
-      if (ImGui::Selectable(p.title.c_str(), selected)) st.lesson = p.name;
-      tooltip(p.summary.c_str());
-      if (selected) ImGui::SetItemDefaultFocus();
-    }
-    ImGui::EndCombo();
-  }
-  tooltip(shown->summary.c_str());
-  ImGui::SameLine();
-  std::string open;
-  if (ImGui::Button(open_label)) open = shown->name;
-  tooltip("Open this lesson: its target, its fits side by side, started afresh and playing. What you "
-          "were running is replaced.");
-  return open;
+  if (ImGui::Button("\u25A4 Browse lessons\u2026 (1\u20139)##browse_lessons", {-1, 0})) st.open_lessons = true;
+  tooltip("The lesson library: ready-made scenes, each with a short explanation (the idea, the maths, what to "
+          "try, what to look for). Keys 1\u20139 open the first nine lessons directly. A lesson replaces what "
+          "runs now.");
 }
 
 // [SECTION] Scene editing
@@ -733,7 +710,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   }
 
   draw_run_commands(st, engine, snap);
-  const std::string lesson = draw_lessons(st);
+  draw_lessons(st);
   draw_target(st.edited, snap);
   draw_family(st.edited);
   draw_objective(st, snap);
@@ -747,10 +724,6 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   draw_advanced(st.edited);
   ImGui::PopItemWidth();
 
-  if (!lesson.empty()) {
-    open_preset(st, engine, lesson);  // a name from presets() itself
-    return;
-  }
   // A family (or S) the objective does not suit: fall back to one it does, and say so; after every
   // widget, so that what is sent can be served. (The comparison fits did the same in draw_compare.)
   const std::string note = fit_objective_to_family(st.edited, st.families);

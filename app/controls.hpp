@@ -51,6 +51,8 @@ struct ControlsState {
 
   // Lessons (app/presets.hpp): the preset the combo shows.
   std::string lesson;
+  // The "Browse lessons" button was pressed: the app opens the lesson browser and clears this.
+  bool open_lessons = false;
 
   // Which families have a closed-form entropy, probed once per family name.
   std::vector<std::pair<std::string, bool>> entropy_known;

@@ -5,6 +5,7 @@
 // [SECTION] Scene files: open, save, drop
 // [SECTION] Layout
 // [SECTION] The grid view and back
+// [SECTION] Lessons
 // [SECTION] run_gui
 #include "app/gui.hpp"
 
@@ -16,6 +17,8 @@
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
 #include "app/grid_view.hpp"
+#include "app/lesson_browser.hpp"
+#include "app/lessons.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/presets.hpp"
@@ -94,6 +97,7 @@ struct UiState {
   std::vector<std::string> dropped;
   std::optional<SceneFile> pending_scene;
   std::string scene_error;
+  LessonBrowserState lesson_browser;  // the lesson browser and the lesson text window
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -200,6 +204,7 @@ void show_scene_file(UiState& ui, const SceneFile& f) {
   ui.density.requested_for = f.scene;
   ui.scene_file = f;
   ui.scene_error.clear();
+  on_scene_opened(ui.lesson_browser, f);  // a lesson shows its text
 }
 
 // Opens a scene file in the running app: its fits start afresh (a lesson starts from its initial
@@ -496,6 +501,19 @@ void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
   }
 }
 
+// [SECTION] Lessons
+
+// The lesson browser, keys 1–9 and the lesson text window; a lesson picked opens before the next
+// frame through the same path as any scene file (open_scene_file).
+void draw_lessons_and_act(UiState& ui, bool shot) {
+  if (ui.controls.open_lessons) toggle_lesson_browser(ui.lesson_browser), ui.controls.open_lessons = false;
+  const SceneFile* picked = draw_lesson_browser(ui.lesson_browser, lessons());
+  if (!picked && !shot) picked = read_lesson_keys(lessons());
+  if (!picked) return;
+  ui.pending_scene = *picked;
+  ui.scene_path.clear();  // a lesson is not a file on disk: Save asks for a path
+}
+
 // [SECTION] run_gui
 
 struct GlfwSession {
@@ -587,6 +605,7 @@ int run_gui(const GuiOptions& options) {
 
   UiState ui;
   show_scene_file(ui, start);
+  ui.lesson_browser.open = ui.lesson_browser.focus_filter = options.lessons;
   ui.scene_path = options.scene_file ? options.scene_file_path : std::string();
   ui.step_through.may_block = shot;
   ui.landscape.may_block = shot;
@@ -649,6 +668,7 @@ int run_gui(const GuiOptions& options) {
     if (!shot) handle_file_keys(ui);
     if (ImGui::BeginMainMenuBar()) {
       draw_file_menu(ui);
+      draw_lessons_menu(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
       ImGui::EndMainMenuBar();
     }
     if (ui.grid_mode) {
@@ -666,8 +686,10 @@ int run_gui(const GuiOptions& options) {
         ui.controls.open_grid.clear();
       }
     }
+    draw_lessons_and_act(ui, shot);
     draw_scene_dialogs_and_act(ui, *snap);
     draw_scene_error_banner(ui);
+    draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
     report_scene_file(ui);
 
     ImGui::Render();

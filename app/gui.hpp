@@ -67,7 +67,8 @@ struct GuiOptions {
   std::optional<SceneFile> scene_file;
   std::string scene_file_path;  // where it was read from (File → Save scene… offers it)
   // Tests: paths opened as if dropped on the window when the loop starts (the last one wins).
-  std::vector<std::string> drop_paths;
+  std::vector<std::string> drop_paths;  // Show the lesson browser at start (`vilab gui --lessons`, `vilab shot --lessons`).
+  bool lessons = false;
 };
 
 // The scene file the app showed in its last frame, for tests: the fit the controls last sent,

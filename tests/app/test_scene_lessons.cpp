@@ -3,7 +3,6 @@
 // against those numbers (headless: no window, no GL). The GUI test that opens every lesson is in
 // test_gui.cpp's style at the bottom ([gui][lessons]).
 #include "app/controls.hpp"
-#include "app/gui.hpp"
 #include "app/lesson_browser.hpp"
 #include "app/lessons.hpp"
 #include "vi/engine.hpp"
@@ -51,7 +50,7 @@ std::vector<vi::Metrics> run_fits(const vilab::SceneFile& f, int64_t steps) {
 TEST_CASE("every shipped lesson loads, has a title, a one-line summary and a text with Try and Look for", "[lessons][scenes]") {
   const std::vector<vilab::SceneFile>& all = vilab::lessons();
   REQUIRE(all.size() >= 12);
-  REQUIRE(all.size() == vilab::embedded_scenes().size());
+  REQUIRE(all.size() == vilab::detail::embedded_scene_files().size());
   std::set<std::string> names;
   for (const vilab::SceneFile& f : all) {
     INFO(f.name);
@@ -177,4 +176,32 @@ TEST_CASE("the windows the lessons promise are open in their files", "[lessons][
   CHECK(vilab::find_lesson("elbo-landscape").panels.landscape);
   CHECK(vilab::find_lesson("cavi-normal-gamma").panels.normal_gamma);
   CHECK(vilab::find_lesson("vae-amortization").panels.vae);
+}
+
+// [SECTION] The browser's filter and keys (headless)
+
+TEST_CASE("the lesson browser's filter matches every word in the title, summary or text, ignoring case", "[lessons][scenes]") {
+  const std::vector<vilab::SceneFile>& all = vilab::lessons();
+  CHECK(vilab::filter_lessons(all, "").size() == all.size());
+  CHECK(vilab::filter_lessons(all, "   ").size() == all.size());
+  CHECK(vilab::filter_lessons(all, "no-such-word-anywhere").empty());
+  const std::vector<int> funnel = vilab::filter_lessons(all, "FUNNEL");
+  REQUIRE_FALSE(funnel.empty());
+  CHECK(all[size_t(funnel.front())].name == "funnel");
+  // Every word must match: "flow" alone finds several lessons, "flow banana" fewer.
+  const size_t flow = vilab::filter_lessons(all, "flow").size(), flow_banana = vilab::filter_lessons(all, "flow banana").size();
+  CHECK(flow >= 2);
+  CHECK(flow_banana >= 1);
+  CHECK(flow_banana <= flow);
+  vilab::SceneFile f;
+  f.title = "Reverse vs forward KL";
+  CHECK(vilab::lesson_matches(f, "reverse kl"));
+  CHECK_FALSE(vilab::lesson_matches(f, "reverse gaussian"));
+}
+
+TEST_CASE("keys 1 to 9 name the first nine lessons and no others", "[lessons][scenes]") {
+  CHECK(vilab::lesson_key(0) == "1");
+  CHECK(vilab::lesson_key(8) == "9");
+  CHECK(vilab::lesson_key(9).empty());
+  CHECK(vilab::lesson_key(-1).empty());
 }

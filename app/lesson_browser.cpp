@@ -1,0 +1,193 @@
+// app/lesson_browser.cpp — the lesson browser, the keys 1–9, the Lessons menu and the lesson
+// text window.
+//
+// Index
+// [SECTION] Filtering
+// [SECTION] The browser
+// [SECTION] Keys and menu
+// [SECTION] The lesson text window
+#include "app/lesson_browser.hpp"
+
+#include "app/style.hpp"
+#include "app/tooltip.hpp"
+
+#include <imgui.h>
+
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace vilab {
+
+namespace {
+
+LessonWindowsReport g_report;  // written by the UI thread only, read by tests after run_gui
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));  // ASCII; UTF-8 bytes pass
+  return out;
+}
+
+}  // namespace
+
+// [SECTION] Filtering
+
+bool lesson_matches(const SceneFile& lesson, std::string_view filter) {
+  const std::string hay = lower(lesson.name + "\n" + lesson.title + "\n" + lesson.summary + "\n" + lesson.text);
+  std::istringstream words{std::string(filter)};
+  std::string w;
+  while (words >> w)
+    if (hay.find(lower(w)) == std::string::npos) return false;
+  return true;
+}
+
+std::vector<int> filter_lessons(const std::vector<SceneFile>& all, std::string_view filter) {
+  std::vector<int> out;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (lesson_matches(all[i], filter)) out.push_back(int(i));
+  return out;
+}
+
+std::string lesson_key(int index) { return index >= 0 && index < 9 ? std::to_string(index + 1) : std::string(); }
+
+// [SECTION] The browser
+
+void toggle_lesson_browser(LessonBrowserState& st) {
+  st.open = !st.open;
+  st.focus_filter = st.open;
+}
+
+const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<SceneFile>& all) {
+  g_report.browser_drawn = false;
+  if (!st.open) return nullptr;
+  const float fs = ImGui::GetFontSize();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const ImVec2 size{std::min(fs * 44, vp->WorkSize.x * 0.9f), std::min(fs * 40, vp->WorkSize.y * 0.9f)};
+  ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f}, ImGuiCond_Appearing,
+                          {0.5f, 0.5f});
+  if (!ImGui::Begin("Lessons##lesson_browser", &st.open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+    ImGui::End();
+    return nullptr;
+  }
+  const SceneFile* picked = nullptr;
+  if (st.focus_filter) {
+    ImGui::SetKeyboardFocusHere();
+    st.focus_filter = false;
+  }
+  ImGui::SetNextItemWidth(-fs * 4);
+  const bool enter = ImGui::InputTextWithHint("filter##lesson_filter", "type to filter, Enter opens", st.filter,
+                                              sizeof st.filter, ImGuiInputTextFlags_EnterReturnsTrue);
+  tooltip("Show only the lessons whose title, summary or text contain every word typed here, e.g. "
+          "\"flow\" or \"KL mode\". Up and Down move the highlight; Enter opens the highlighted lesson.");
+  const std::vector<int> shown = filter_lessons(all, st.filter);
+  g_report.browser_drawn = true;
+  g_report.browser_rows = int(shown.size());
+  bool moved = false;
+  if (!shown.empty()) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_DOWN)) ++st.selected, moved = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_UP)) --st.selected, moved = true;
+  }
+  st.selected = std::clamp(st.selected, 0, std::max(int(shown.size()) - 1, 0));
+  if (enter && !shown.empty()) picked = &all[size_t(shown[size_t(st.selected)])];
+  ImGui::TextDisabled("Click a lesson or press its key (1\u20139) anywhere in the app. It replaces what runs now.");
+  ImGui::Separator();
+
+  ImGui::BeginChild("##lesson_list");
+  if (shown.empty()) ImGui::TextWrapped("No lesson matches \"%s\".", st.filter);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  for (size_t r = 0; r < shown.size(); ++r) {
+    const int i = shown[r];
+    const SceneFile& l = all[size_t(i)];
+    ImGui::PushID(i);
+    const std::string key = lesson_key(i);
+    // A row: the key in a fixed column, the title in bright text, the summary wrapped below it.
+    const float key_w = fs * 1.8f;
+    const float text_w = ImGui::GetContentRegionAvail().x - key_w - style.ItemSpacing.x;
+    const float title_h = ImGui::CalcTextSize(l.title.c_str(), nullptr, false, text_w).y;
+    const float summary_h = ImGui::CalcTextSize(l.summary.c_str(), nullptr, false, text_w).y;
+    const float row_h = title_h + summary_h + style.ItemSpacing.y;
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    const bool is_sel = int(r) == st.selected;
+    if (ImGui::Selectable("##row", is_sel, ImGuiSelectableFlags_None, {0, row_h})) picked = &l;
+    if (ImGui::IsItemHovered()) st.selected = int(r);
+    if (is_sel && moved) ImGui::SetScrollHereY();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 key_col = ImGui::GetColorU32(ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
+    dl->AddText({top.x + fs * 0.3f, top.y}, key.empty() ? ImGui::GetColorU32(ImGuiCol_TextDisabled) : key_col,
+                key.empty() ? "\u00B7" : key.c_str());
+    ImGui::SetCursorScreenPos({top.x + key_w, top.y});
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
+    ImGui::TextUnformatted(l.title.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextUnformatted(l.summary.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    ImGui::SetCursorScreenPos({top.x, top.y + row_h + style.ItemSpacing.y});
+    ImGui::Dummy({0, 0});
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+  ImGui::End();
+  if (picked) st.open = false;
+  return picked;
+}
+
+// [SECTION] Keys and menu
+
+const SceneFile* read_lesson_keys(const std::vector<SceneFile>& all) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeyShift || io.KeySuper) return nullptr;
+  for (int k = 0; k < 9 && k < int(all.size()); ++k)
+    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_1 + k, false)) return &all[size_t(k)];
+  return nullptr;
+}
+
+void draw_lessons_menu(LessonBrowserState& st, const std::string& title, const std::string& text) {
+  if (!ImGui::BeginMenu("Lessons")) return;
+  if (ImGui::MenuItem("Browse lessons\u2026", "1\u20139", st.open)) toggle_lesson_browser(st);
+  tooltip("The lesson library: each lesson opens a ready-made scene (target, fits side by side, windows) "
+          "with a short explanation: the idea, the maths, what to try and what to look for.");
+  if (ImGui::MenuItem("Lesson text", nullptr, st.text_open, !text.empty())) st.text_open = !st.text_open;
+  tooltip(text.empty() ? "The open scene has no lesson text." : ("Show or hide the explanation of \"" + title + "\".").c_str());
+  ImGui::EndMenu();
+}
+
+// [SECTION] The lesson text window
+
+void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, const std::string& text) {
+  g_report.text_drawn = false;
+  if (!st.text_open || text.empty()) return;
+  const float fs = ImGui::GetFontSize();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // Over the right panel by default (the density view stays in sight); the user may move it.
+  const ImVec2 size{std::min(fs * 30, vp->WorkSize.x * 0.45f), vp->WorkSize.y * 0.8f};
+  ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - size.x - fs * 0.5f, vp->WorkPos.y + fs * 2}, ImGuiCond_Appearing);
+  const std::string name = "Lesson: " + title + "###lesson_text";
+  if (ImGui::Begin(name.c_str(), &st.text_open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+    ImGui::PushFont(large_font());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
+    ImGui::TextWrapped("%s", title.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    g_report.text_drawn = true;
+    g_report.text_title = title;
+    g_report.text_width = ImGui::GetWindowWidth();
+    g_report.text_height = ImGui::GetWindowHeight();
+  }
+  ImGui::End();
+}
+
+LessonWindowsReport last_lesson_windows() { return g_report; }
+
+void on_scene_opened(LessonBrowserState& st, const SceneFile& f) { st.text_open = !f.text.empty(); }
+
+}  // namespace vilab

@@ -1,0 +1,76 @@
+// app/lesson_browser.hpp — the lesson browser and the lesson text window.
+//
+// The browser lists the lesson library (app/lessons.hpp) with each lesson's key, title and
+// one-line summary; a filter box narrows the list; a click or Enter picks one, and keys 1–9 pick
+// the first nine from anywhere in the app. The browser never opens a lesson itself: it returns
+// the chosen SceneFile and the app opens it through its one path (gui.cpp's open_scene_file), so
+// a lesson opens exactly like a scene file from disk.
+//
+// The lesson text window shows the open scene's title and explanation, wrapped to the window and
+// in the large font, for a class reading from the back row.
+#pragma once
+
+#include "app/scene_file.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vilab {
+
+struct LessonBrowserState {
+  bool open = false;        // the browser window is shown
+  bool text_open = false;   // the lesson text window is shown (when the open scene has text)
+  char filter[96] = "";    // what the filter box holds
+  int selected = 0;         // the highlighted row among the filtered lessons (Enter opens it)
+  bool focus_filter = false;  // give the filter box the keyboard when the browser next draws
+};
+
+// [SECTION] Pure logic (tested headless)
+
+// True when every word of `filter` appears, ignoring case, in the lesson's name, title, summary
+// or text. An empty filter matches every lesson.
+bool lesson_matches(const SceneFile& lesson, std::string_view filter);
+
+// The indices of `all` that match `filter`, in library order.
+std::vector<int> filter_lessons(const std::vector<SceneFile>& all, std::string_view filter);
+
+// The key that opens lesson `index` ("1" … "9"), or "" for the lessons after the ninth.
+std::string lesson_key(int index);
+
+// [SECTION] Drawing (inside an ImGui frame)
+
+// Toggles the browser (the menu item, the controls' button): opening it focuses the filter box.
+void toggle_lesson_browser(LessonBrowserState& state);
+
+// Draws the browser window when it is open. Returns the lesson picked this frame (a click, or
+// Enter on the highlighted row), or null. Picking closes the browser.
+const SceneFile* draw_lesson_browser(LessonBrowserState& state, const std::vector<SceneFile>& all);
+
+// Keys 1–9 (the number row and the keypad): the lesson of the key pressed this frame, or null.
+// Not while a text field has the keyboard, nor with Ctrl, Alt, Shift or Super held (Ctrl+0 is the
+// text size).
+const SceneFile* read_lesson_keys(const std::vector<SceneFile>& all);
+
+// The "Lessons" menu of the main menu bar: the browser, and the lesson text window when the open
+// scene has text (`title`, `text`: the open scene's).
+void draw_lessons_menu(LessonBrowserState& state, const std::string& title, const std::string& text);
+
+// The lesson text window: `title` as its heading and `text` wrapped below it, while
+// state.text_open and the text is not empty. Closable; the menu opens it again.
+void draw_lesson_text_window(LessonBrowserState& state, const std::string& title, const std::string& text);
+
+// What the lesson windows drew in the last frame, for tests.
+struct LessonWindowsReport {
+  bool browser_drawn = false;
+  int browser_rows = 0;       // lessons listed (after the filter)
+  bool text_drawn = false;
+  std::string text_title;     // the lesson text window's heading
+  float text_width = 0, text_height = 0;  // its size in pixels
+};
+LessonWindowsReport last_lesson_windows();
+
+// Call when a scene has been opened: shows its text when it has any, hides the window when not.
+void on_scene_opened(LessonBrowserState& state, const SceneFile& file);
+
+}  // namespace vilab
