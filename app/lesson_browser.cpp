@@ -163,12 +163,19 @@ void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, c
   if (!st.text_open || text.empty()) return;
   const float fs = ImGui::GetFontSize();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  // Over the right panel by default (the density view stays in sight); the user may move it.
-  const ImVec2 size{std::min(fs * 30, vp->WorkSize.x * 0.45f), vp->WorkSize.y * 0.8f};
+  // Over the controls on the left: the picture in the centre and the numbers on the right stay in
+  // sight, and the windows a lesson opens (gradient variance, landscape…) float at the top right.
+  // As tall as the text needs (up to most of the screen); collapse it (double-click the title bar)
+  // to reach the controls underneath.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float width = std::clamp(vp->WorkSize.x * 0.27f, std::min(fs * 22, vp->WorkSize.x), fs * 34);
+  const float wrap = width - 2 * style.WindowPadding.x - style.ScrollbarSize;
+  const float body_h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + fs * 4.5f;
+  const ImVec2 size{width, std::min(body_h, vp->WorkSize.y * 0.85f)};
   ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - size.x - fs * 0.5f, vp->WorkPos.y + fs * 2}, ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos({vp->WorkPos.x + fs * 0.5f, vp->WorkPos.y + fs * 2}, ImGuiCond_Appearing);
   const std::string name = "Lesson: " + title + "###lesson_text";
-  if (ImGui::Begin(name.c_str(), &st.text_open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+  if (ImGui::Begin(name.c_str(), &st.text_open, ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::PushFont(large_font());
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
     ImGui::TextWrapped("%s", title.c_str());

@@ -3,6 +3,7 @@
 // against those numbers (headless: no window, no GL). The GUI test that opens every lesson is in
 // test_gui.cpp's style at the bottom ([gui][lessons]).
 #include "app/controls.hpp"
+#include "app/gui.hpp"
 #include "app/lesson_browser.hpp"
 #include "app/lessons.hpp"
 #include "vi/engine.hpp"
@@ -13,6 +14,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -204,4 +206,49 @@ TEST_CASE("keys 1 to 9 name the first nine lessons and no others", "[lessons][sc
   CHECK(vilab::lesson_key(8) == "9");
   CHECK(vilab::lesson_key(9).empty());
   CHECK(vilab::lesson_key(-1).empty());
+}
+
+// [SECTION] Every lesson on screen (under xvfb-run, with the other GUI tests)
+
+namespace {
+
+// Runs a shot of `opt` into a temporary PNG; returns the PNG's size in bytes (the file is removed).
+std::uintmax_t shot_bytes(vilab::GuiOptions opt, const std::string& name) {
+  const std::filesystem::path png = std::filesystem::temp_directory_path() / ("vilab-test-lesson-" + name + ".png");
+  opt.shot_path = png.string();
+  REQUIRE(vilab::run_gui(opt) == 0);
+  REQUIRE(std::filesystem::exists(png));
+  const std::uintmax_t n = std::filesystem::file_size(png);
+  std::filesystem::remove(png);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("every lesson opens in the app, renders a frame and shows its text window", "[gui][lessons]") {
+  for (const vilab::SceneFile& f : vilab::lessons()) {
+    INFO(f.name);
+    vilab::GuiOptions opt;
+    opt.scene_file = f;
+    opt.scene = f.scene;
+    opt.shot_steps = 10;  // steps (epochs for the VAE window) before the frame
+    CHECK(shot_bytes(opt, f.name) > 10000);
+    const vilab::LessonWindowsReport r = vilab::last_lesson_windows();
+    CHECK(r.text_drawn);
+    CHECK(r.text_title == f.title);
+    CHECK(r.text_width > 200);
+    CHECK(r.text_height > 200);
+    CHECK_FALSE(r.browser_drawn);
+  }
+}
+
+TEST_CASE("--lessons shows the lesson browser with every lesson listed", "[gui][lessons]") {
+  vilab::GuiOptions opt;
+  opt.lessons = true;
+  opt.shot_steps = 0;
+  CHECK(shot_bytes(opt, "browser") > 10000);
+  const vilab::LessonWindowsReport r = vilab::last_lesson_windows();
+  CHECK(r.browser_drawn);
+  CHECK(r.browser_rows == int(vilab::lessons().size()));
+  CHECK_FALSE(r.text_drawn);  // the default scene has no lesson text
 }
