@@ -65,7 +65,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
   if (!st.open) return nullptr;
   const float fs = ImGui::GetFontSize();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 size{std::min(fs * 44, vp->WorkSize.x * 0.9f), std::min(fs * 40, vp->WorkSize.y * 0.9f)};
+  const ImVec2 size{std::min(fs * 44, vp->WorkSize.x * 0.9f), std::min(fs * 52, vp->WorkSize.y * 0.92f)};
   ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
   ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f}, ImGuiCond_Appearing,
                           {0.5f, 0.5f});
