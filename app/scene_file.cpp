@@ -269,7 +269,8 @@ void validate_fit(const std::string& file, const TableReader& r, const vi::Scene
   try {
     s.validate();
   } catch (const std::exception& e) {
-    const std::string msg = e.what();
+    std::string msg = e.what();
+    if (msg.rfind("scene: ", 0) == 0) msg.erase(0, 7);  // Scene::validate's prefix: the field says where
     const std::string key = key_of_validation_message(msg);
     const bool present = !key.empty() && r.table().get(key);
     throw SceneFileError(file, present ? r.line_of(key) : int(r.table().source().begin.line), 0,
