@@ -13,7 +13,7 @@
 #include "app/grid_report.hpp"
 #include "app/gui.hpp"
 #include "app/fit_spec.hpp"
-#include "app/presets.hpp"
+#include "app/lessons.hpp"
 #include "app/scene_file.hpp"
 #include "app/soak.hpp"
 #include "vi/check.hpp"
@@ -61,6 +61,7 @@ struct SceneFlags {
   std::string model;      // --model NAME: a model (vi/models.hpp) instead of a 2D target
   vi::ParamValues cavi_settings;  // a CAVI or trained model's --set values (finish_scene moves them here)
   std::string scene_path;         // --scene FILE: the fit (and, for gui/shot, the whole session) from a scene file
+  std::string lesson;             // --lesson NAME: the same from a lesson of scenes/
   std::optional<SceneFile> file;  // … as read by finish_scene
   CLI::Option *target_opt = nullptr, *objective_opt = nullptr, *alpha_opt = nullptr, *estimator_opt = nullptr, *baseline_opt = nullptr,
               *sampling_opt = nullptr, *anneal_opt = nullptr, *mc_entropy_opt = nullptr, *iw_opt = nullptr,
@@ -208,7 +209,9 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
   // it, so the two are exclusive (edit the file, or drop --scene).
   const std::vector<CLI::Option*> fit_flags = app->get_options([app](const CLI::Option* o) { return o->nonpositional() && o != app->get_help_ptr(); });
   CLI::Option* scene_opt = app->add_option("--scene", f.scene_path, "a scene file (scenes/README.md): its fit instead of the flags above");
-  for (CLI::Option* o : fit_flags) scene_opt->excludes(o);
+  CLI::Option* lesson_opt = app->add_option("--lesson,--preset", f.lesson, "a lesson of scenes/ by name: " + lesson_names());
+  for (CLI::Option* o : fit_flags) scene_opt->excludes(o), lesson_opt->excludes(o);
+  lesson_opt->excludes(scene_opt);
 }
 
 // The objective flags: names and α checked here so that the message names the flag, and flags the
@@ -263,6 +266,11 @@ void finish_objective(SceneFlags& f) {
 // Applies --set, --mc-entropy and the objective flags and validates the whole scene (throws
 // std::invalid_argument).
 vi::Scene finish_scene(SceneFlags& f) {
+  if (!f.lesson.empty()) {
+    f.file = find_lesson(f.lesson);  // std::invalid_argument naming the known lessons
+    f.scene = f.file->scene;
+    return f.scene;
+  }
   if (!f.scene_path.empty()) {
     try {
       f.file = load_scene_file(f.scene_path);
@@ -827,7 +835,6 @@ class CommandLine {
       shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
       shot->add_option("--scrub", shot_gui.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
       shot->add_option("--grid", shot_gui.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
-      shot->add_option("--preset", shot_gui.preset, "shoot a lesson: " + preset_names());
       shot->add_flag("--lessons", shot_gui.lessons, "show the lesson browser in the shot");
       shot->add_flag("--gradvar", shot_gui.gradvar, "open the gradient-variance window (measured before the shot)");
       shot_st = shot->add_option("--step-through", shot_gui.stepk, "open the step-through window with K samples of the next step revealed")
@@ -892,7 +899,6 @@ class CommandLine {
       gui->add_option("--compare", gui_opts.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
       gui->add_option("--scrub", gui_opts.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
       gui->add_option("--grid", gui_opts.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
-      gui->add_option("--preset", gui_opts.preset, "open a lesson: " + preset_names());
       gui->add_flag("--lessons", gui_opts.lessons, "start with the lesson browser open (keys 1–9 open the first nine lessons)");
       gui->add_flag("--gradvar", gui_opts.gradvar, "open the gradient-variance window");
       gui_st = gui->add_option("--step-through", gui_opts.stepk, "open the step-through window with K samples of the next step revealed")
@@ -1008,7 +1014,10 @@ class CommandLine {
     if (grid->parsed()) return run_grid_report(grid_opts);
     if (shot->parsed()) return run_gui(shot_gui);
     if (gui->parsed()) return run_gui(gui_opts);
-    const GuiOptions defaults;
+    // No arguments: the app opens on the first lesson with its text, so a first-time user sees
+    // what they are looking at (`vilab gui` without flags opens the plain default fit).
+    GuiOptions defaults;
+    if (!lessons().empty()) defaults.preset = lessons().front().name;
     return run_gui(defaults);
   }
 
@@ -1067,7 +1076,7 @@ class CommandLine {
   static void check_gui_names(const GuiOptions& g) {
     vi::Scene primary = g.scene;
     if (!g.grid.empty()) vi::check_member("--grid", "grid preset", g.grid, vi::fit_grid_names());
-    if (!g.preset.empty()) primary = find_preset(g.preset).scene;
+    if (!g.preset.empty()) primary = find_lesson(g.preset).scene;
     for (const std::string& spec : g.compare) parse_fit_spec(spec, primary);
   }
 

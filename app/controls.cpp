@@ -12,7 +12,6 @@
 
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
-#include "app/presets.hpp"
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
 #include "vi/fit_grid.hpp"
@@ -666,30 +665,7 @@ ControlsState make_controls_state(const vi::Scene& scene, double steps_per_s, co
   st.compare = compare;
   st.compare_sent = comparison_scenes(scene, compare);
   st.compare_notes.resize(compare.size());
-  if (!presets().empty()) st.lesson = presets().front().name;
   return st;
-}
-
-void open_preset(ControlsState& st, vi::Engine& engine, const std::string& name) {
-  const Preset& p = find_preset(name);
-  ControlsState next = make_controls_state(p.scene, p.steps_per_s, p.compare);
-  // What is not the scene stays as the user left it.
-  next.families = std::move(st.families);
-  next.show_gradvar = st.show_gradvar;
-  next.show_step_through = st.show_step_through;
-  next.show_landscape = st.show_landscape;
-  next.show_normal_gamma = st.show_normal_gamma;
-  next.show_gmm = st.show_gmm;
-  next.show_vae = st.show_vae;
-  next.grid_preset = st.grid_preset;
-  next.lesson = p.name;
-  engine.apply(p.scene);
-  engine.compare(next.compare_sent);
-  // A lesson starts from its initial q, even where the scene before could have carried on into it.
-  engine.reset();
-  engine.set_speed(next.max_speed ? 0.0 : next.speed);
-  if (p.play) engine.play();
-  st = std::move(next);
 }
 
 void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& snap) {

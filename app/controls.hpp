@@ -49,7 +49,7 @@ struct ControlsState {
   bool show_vae = false;
   bool show_bnn = false;  // the Bayesian neural network window (app/bnn_window.hpp)
 
-  // Lessons (app/presets.hpp): the preset the combo shows.
+  // The lesson open now (app/lessons.hpp: its name; empty = none).
   std::string lesson;
   // The "Browse lessons" button was pressed: the app opens the lesson browser and clears this.
   bool open_lessons = false;
@@ -73,11 +73,6 @@ std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::ve
 
 // Draws the panel into the current window and sends commands to `engine`.
 void draw_controls(ControlsState& state, vi::Engine& engine, const vi::Snapshot& snap);
-
-// Opens the preset named `name` (app/presets.hpp): its scene and comparison fits, sent to
-// `engine` and started afresh at the preset's speed, playing when the preset says so. Throws
-// std::invalid_argument for an unknown name.
-void open_preset(ControlsState& state, vi::Engine& engine, const std::string& name);
 
 // The run keys pressed this frame: Space (play / pause), Right arrow (one step, repeats), R
 // (reset) — none while a text field has the keyboard or a modifier is held. The single view

@@ -21,7 +21,6 @@
 #include "app/lessons.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
-#include "app/presets.hpp"
 #include "app/scene_dialogs.hpp"
 #include "app/scene_file.hpp"
 #include "app/screenshot.hpp"
@@ -134,21 +133,14 @@ void apply_zoom(UiState& ui) {
 
 void enter_grid(UiState& ui, vi::Engine& engine, const std::string& preset);
 
-// The scene file the app starts on: --scene's, a lesson's (--preset), or the one the flags make;
+// The scene file the app starts on: --scene's, a lesson's (--lesson), or the one the flags make;
 // the window flags are added to the file's.
 SceneFile start_scene_file(const GuiOptions& o) {
   SceneFile f;
   if (o.scene_file) {
     f = *o.scene_file;
   } else if (!o.preset.empty()) {
-    const Preset& p = find_preset(o.preset);
-    f.name = p.name;
-    f.title = p.title;
-    f.summary = p.summary;
-    f.scene = p.scene;
-    f.compare = p.compare;
-    f.play = p.play;
-    f.steps_per_s = p.steps_per_s;
+    f = find_lesson(o.preset);
   } else {
     f.scene = o.scene;
     f.steps_per_s = o.steps_per_s;

@@ -28,7 +28,7 @@ struct GuiOptions {
   // parse_fit_spec (app/fit_spec.hpp), e.g. {"meanfield", "planar:K=16",
   // "fullrank:objective=forward-kl"}. Empty = single view.
   std::vector<std::string> compare;
-  // Open this lesson (a name from presets(), app/presets.hpp, e.g. "bimodal-reverse-forward")
+  // Open this lesson (a name from lessons(), app/lessons.hpp, e.g. "bimodal-reverse-forward")
   // instead of `scene`: its scene, its comparison fits (`compare` specs are added after them,
   // read against the preset's scene), its speed, and playing when it says so (shot mode steps
   // `shot_steps` instead). Empty = none. An unknown name is a bad option (exit code 2).

@@ -5,7 +5,7 @@
 #include "app/forward_kl_reference.hpp"
 #include "app/gradvar_probe.hpp"
 #include "app/objective_controls.hpp"
-#include "app/presets.hpp"
+#include "app/lessons.hpp"
 #include "vi/engine.hpp"
 #include "vi/run.hpp"
 
@@ -18,13 +18,13 @@
 #include <string>
 #include <vector>
 
-TEST_CASE("presets are well formed and the engine accepts their fits", "[lessons]") {
-  REQUIRE_FALSE(vilab::presets().empty());
+TEST_CASE("lessons are well formed and the engine accepts their fits", "[lessons]") {
+  REQUIRE_FALSE(vilab::lessons().empty());
   std::set<std::string> names;
-  for (const vilab::Preset& p : vilab::presets()) {
+  for (const vilab::SceneFile& p : vilab::lessons()) {
     INFO(p.name);
     CHECK(names.insert(p.name).second);  // unique
-    CHECK(p.name.find(' ') == std::string::npos);  // a --preset value
+    CHECK(p.name.find(' ') == std::string::npos);  // a --lesson value
     CHECK_FALSE(p.title.empty());
     CHECK_FALSE(p.summary.empty());
     CHECK(p.steps_per_s >= 0);
@@ -32,7 +32,7 @@ TEST_CASE("presets are well formed and the engine accepts their fits", "[lessons
     REQUIRE(int(p.compare.size()) <= vilab::kMaxCompare);
     const std::vector<vi::Scene> fits = vilab::comparison_scenes(p.scene, p.compare);
     for (const vi::Scene& f : fits) REQUIRE_NOTHROW(f.validate());
-    CHECK(&vilab::find_preset(p.name) == &p);
+    CHECK(&vilab::find_lesson(p.name) == &p);
 
     vi::Engine engine(p.scene);
     engine.compare(fits);
@@ -49,11 +49,11 @@ TEST_CASE("presets are well formed and the engine accepts their fits", "[lessons
       CHECK(snap->comparison[i]->step == 5);
     }
   }
-  CHECK_THROWS_WITH(vilab::find_preset("nope"), Catch::Contains("nope") && Catch::Contains("bimodal-reverse-forward"));
+  CHECK_THROWS_WITH(vilab::find_lesson("nope"), Catch::Contains("nope") && Catch::Contains("bimodal-reverse-forward"));
 }
 
 TEST_CASE("the bimodal lesson: reverse KL sits on one mode, forward KL reaches the moment-matching optimum", "[lessons]") {
-  const vilab::Preset& p = vilab::find_preset("bimodal-reverse-forward");
+  const vilab::SceneFile& p = vilab::find_lesson("bimodal-reverse-forward");
   REQUIRE(p.compare.size() == 1);
   const std::vector<vi::Scene> fits = vilab::comparison_scenes(p.scene, p.compare);
   CHECK(p.scene.objective == "reverse-kl");
