@@ -11,6 +11,7 @@
 
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "vi/math.hpp"
 
@@ -167,13 +168,13 @@ void draw_plane(NormalGammaWindowState& st, ImVec2 size) {
   // The path of E_q[(μ, τ)]: one segment per factor update (horizontal-ish for q(μ), vertical for q(τ)).
   std::vector<ImVec2> path;
   for (const vi::NormalGammaQ& q : st.history) path.push_back(m.to(q.m, q.mean_tau()));
-  if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kPath, ImDrawFlags_None, 1.6f);
-  for (size_t k = 0; k < path.size(); ++k) dl->AddCircleFilled(path[k], k + 1 == path.size() ? 5.0f : 3.0f, k + 1 == path.size() ? kQ : kPath);
-  dl->AddCircle(path.front(), 6.0f, kPath, 16, 1.5f);
+  if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kPath, ImDrawFlags_None, 1.6f * line_px());
+  for (size_t k = 0; k < path.size(); ++k) dl->AddCircleFilled(path[k], (k + 1 == path.size() ? 5.0f : 3.0f) * line_px(), k + 1 == path.size() ? kQ : kPath);
+  dl->AddCircle(path.front(), 6.0f * line_px(), kPath, 16, 1.5f * line_px());
   // The exact posterior's mean.
   const ImVec2 em = m.to(st.exact.mean_mu, st.exact.mean_tau);
-  dl->AddLine({em.x - 7, em.y}, {em.x + 7, em.y}, kExact, 2.5f);
-  dl->AddLine({em.x, em.y - 7}, {em.x, em.y + 7}, kExact, 2.5f);
+  dl->AddLine({em.x - 7, em.y}, {em.x + 7, em.y}, kExact, 2.5f * line_px());
+  dl->AddLine({em.x, em.y - 7}, {em.x, em.y + 7}, kExact, 2.5f * line_px());
   dl->PopClipRect();
   draw_plane_frame(dl, m, "\u03BC", "\u03C4");
   // Legend, top right inside the frame.
@@ -186,7 +187,7 @@ void draw_plane(NormalGammaWindowState& st, ImVec2 size) {
   dl->AddRectFilled({p.x - fs * 0.4f, p.y - fs * 0.2f}, {a1.x - fs * 0.3f, p.y + fs * 4.9f}, IM_COL32(10, 12, 16, 200), 4);
   for (int k = 0; k < 4; ++k) {
     const float y = p.y + fs * 1.2f * float(k) + fs * 0.55f;
-    dl->AddLine({p.x, y}, {p.x + fs * 1.2f, y}, colours[k], 2.5f);
+    dl->AddLine({p.x, y}, {p.x + fs * 1.2f, y}, colours[k], 2.5f * line_px());
     dl->AddText({p.x + fs * 1.6f, y - fs * 0.55f}, IM_COL32(230, 230, 230, 255), lines[k]);
   }
   g_report.plane = {int(a0.x * ImGui::GetIO().DisplayFramebufferScale.x), int(a0.y * ImGui::GetIO().DisplayFramebufferScale.y),

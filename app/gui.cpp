@@ -14,15 +14,19 @@
 #include "app/bnn_window.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
+#include "app/fullscreen.hpp"
 #include "app/grid_view.hpp"
+#include "app/keymap.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/presets.hpp"
 #include "app/screenshot.hpp"
+#include "app/settings.hpp"
 #include "app/status_line.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
 #include "app/vae_window.hpp"
+#include "app/view_menu.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
 
@@ -36,6 +40,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <stdexcept>
 #include <memory>
 #include <string>
@@ -82,34 +87,40 @@ struct UiState {
   BnnWindowState bnn;
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
-  float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
-  float pending_zoom = 0;   // a new text_zoom to apply before the next frame (0 = none)
+  ViewState view;           // the look, fullscreen and F1 the user asks for (View menu, keys)
+  Look applied;             // the look the fonts and theme were built for
+  WindowRect windowed;      // the window's rect before fullscreen
+  // What the interactive app remembers (app/settings.hpp), saved on exit; record_scene(settings,
+  // path) notes a scene file opened or saved.
+  Settings settings;
 };
 
-constexpr float kZoomMin = 0.6f, kZoomMax = 3.0f, kZoomStep = 1.15f;
-
-// Ctrl + / Ctrl − / Ctrl 0 change the text size (for a projector); applied before the next frame.
-void handle_zoom_keys(UiState& ui) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (!io.KeyCtrl || io.WantTextInput) return;
-  float z = ui.text_zoom;
-  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) z *= kZoomStep;
-  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) z /= kZoomStep;
-  if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) z = 1;
-  z = std::clamp(z, kZoomMin, kZoomMax);
-  if (z != ui.text_zoom) ui.pending_zoom = z;
+// Rebuilds the font atlas (when the text size changed), the theme and the line scale for the
+// look the user asked for (between frames). `first`: the atlas has no GL texture yet.
+void apply_look(UiState& ui, bool first) {
+  const Look& l = ui.view.look;
+  const float scale = ui.content_scale * text_zoom(l);
+  if (first || text_zoom(l) != text_zoom(ui.applied)) {
+    ImGui::GetIO().Fonts->Clear();
+    load_fonts(scale);
+    if (!first) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+  }
+  apply_theme(scale, contrast_on(l));
+  set_line_scale(line_scale_of(l));
+  ui.applied = l;
 }
 
-// Rebuilds the font atlas and the style at the new size (between frames).
-void apply_zoom(UiState& ui) {
-  ui.text_zoom = ui.pending_zoom;
-  ui.pending_zoom = 0;
-  const float scale = ui.content_scale * ui.text_zoom;
-  ImGui::GetIO().Fonts->Clear();
-  load_fonts(scale);
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
-  apply_theme(scale);
+// The look the app opens with: the settings' (interactive) or the defaults (shot), then the
+// command line's flags on top.
+Look starting_look(const GuiOptions& o, const Look& from_settings) {
+  Look l = from_settings;
+  if (o.present) l.presentation = true;
+  if (o.high_contrast) l.high_contrast = true;
+  if (o.font_scale > 0) text_zoom_ref(l) = std::clamp(o.font_scale, kFontScaleMin, kFontScaleMax);
+  return l;
 }
 
 // [SECTION] Layout
@@ -306,19 +317,32 @@ int run_gui(const GuiOptions& options) {
   glfwSetErrorCallback(glfw_error);
   GlfwSession session;
 
+  // The settings file: only the interactive app (a shot must not depend on who took it).
+  const bool use_settings = !shot && options.use_settings;
+  const std::filesystem::path settings_file = use_settings ? settings_path() : std::filesystem::path();
+  Settings settings;
+  if (use_settings) {
+    std::string message;
+    settings = load_settings(settings_file, message);
+    if (!message.empty()) std::fprintf(stderr, "%s\n", message.c_str());
+  }
+  const int window_w = use_settings ? settings.window_width : options.width;
+  const int window_h = use_settings ? settings.window_height : options.height;
+
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, shot ? GLFW_FALSE : GLFW_TRUE);
   glfwWindowHint(GLFW_FOCUS_ON_SHOW, shot ? GLFW_FALSE : GLFW_TRUE);
-  session.window = glfwCreateWindow(std::max(options.width, 320), std::max(options.height, 240), kTitle,
-                                    nullptr, nullptr);
+  session.window = glfwCreateWindow(std::max(window_w, 320), std::max(window_h, 240), kTitle, nullptr, nullptr);
   if (!session.window) {
     std::fprintf(stderr, "vilab: cannot create an OpenGL 3.3 core window\n");
     return 1;
   }
   GLFWwindow* window = session.window;
+  if (use_settings && settings.window_x >= 0 && settings.window_y >= 0)
+    glfwSetWindowPos(window, settings.window_x, settings.window_y);
   glfwMakeContextCurrent(window);
   glfwSwapInterval(shot ? 0 : 1);
 
@@ -335,8 +359,12 @@ int run_gui(const GuiOptions& options) {
   io.IniFilename = nullptr;  // no imgui.ini for now: the layout is fixed
   io.LogFilename = nullptr;
   if (shot) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // no hover readouts where the pointer happens to be
-  load_fonts(scale);
-  apply_theme(scale);
+  UiState ui;
+  ui.settings = std::move(settings);
+  ui.content_scale = scale;
+  ui.view.look = starting_look(options, use_settings ? ui.settings.look : Look{});
+  ui.view.show_keymap = options.keymap;
+  apply_look(ui, true);
   session.imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(window, true);
   session.imgui_gl = ImGui_ImplOpenGL3_Init("#version 330 core");
   if (!session.imgui_glfw || !session.imgui_gl) {
@@ -344,7 +372,6 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
-  UiState ui;
   ui.controls = make_controls_state(scene, steps_per_s, compare);
   if (!options.preset.empty()) ui.controls.lesson = options.preset;
   ui.controls.show_gradvar = options.gradvar;
@@ -373,7 +400,6 @@ int run_gui(const GuiOptions& options) {
     ui.bnn.may_block = shot;
   }
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
-  ui.content_scale = scale;
   ui.density.scrubber = options.scrub_layer >= 0;
   ui.density.scrub_k = options.scrub_layer;
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
@@ -403,21 +429,27 @@ int run_gui(const GuiOptions& options) {
       glfwWaitEventsTimeout(0.1);  // no vsync to pace us while minimized
       continue;
     }
-    if (ui.pending_zoom > 0) apply_zoom(ui);
+    if (!(ui.view.look == ui.applied)) apply_look(ui, false);
+    if (ui.view.fullscreen != is_fullscreen(window)) {
+      set_fullscreen(window, ui.view.fullscreen, ui.windowed);
+      ui.view.fullscreen = is_fullscreen(window);  // no monitor: it stays windowed
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
-    if (!shot) handle_zoom_keys(ui);
+    if (!shot) handle_view_keys(ui.view);
+    if (ImGui::BeginMainMenuBar()) {
+      draw_view_menu(ui.view);
+      ImGui::EndMainMenuBar();
+    }
     if (ui.grid_mode) {
       draw_grid_frame(ui, *engine, shot);
     } else {
       if (!shot) {
         handle_shortcuts(*engine);
-        const ImGuiIO& kio = ImGui::GetIO();
-        if (!kio.WantTextInput && !kio.KeyCtrl && !kio.KeyAlt && !kio.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_T, false))
-          ui.controls.show_step_through = !ui.controls.show_step_through;
+        if (pressed(KeyAction::StepThrough)) ui.controls.show_step_through = !ui.controls.show_step_through;
       }
       draw_frame(ui, *engine, *snap);
       if (!ui.controls.open_grid.empty()) {
@@ -426,11 +458,14 @@ int run_gui(const GuiOptions& options) {
       }
     }
 
+    draw_keymap_window(&ui.view.show_keymap);
+
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    glClearColor(0.06f, 0.065f, 0.08f, 1.0f);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -448,6 +483,17 @@ int run_gui(const GuiOptions& options) {
     glfwSwapBuffers(window);
   }
 
+  if (use_settings) {
+    // The window in windowed mode, in the units glfwCreateWindow takes (it scales by the monitor).
+    const WindowRect r = windowed_rect(window, ui.windowed);
+    ui.settings.window_width = std::clamp(int(float(r.width) / scale), kMinWindowSide, kMaxWindowSide);
+    ui.settings.window_height = std::clamp(int(float(r.height) / scale), kMinWindowSide * 3 / 4, kMaxWindowSide);
+    ui.settings.window_x = std::max(r.x, -1);
+    ui.settings.window_y = std::max(r.y, -1);
+    ui.settings.look = ui.view.look;
+    std::string error;
+    if (!save_settings(ui.settings, settings_file, error)) std::fprintf(stderr, "vilab: settings not saved: %s\n", error.c_str());
+  }
   release_step_through_window(ui.step_through);
   release_landscape_window(ui.landscape);
   release_density_view(ui.density);

@@ -58,6 +58,16 @@ struct GuiOptions {
   // instead of the single view; `scene` is then the single view's scene behind it. Empty = none.
   // In shot mode every cell takes `shot_steps` steps.
   std::string grid;
+  // The look (app/style.hpp): presentation mode (bigger text, thicker lines, high contrast), the
+  // text size in effect (0 = the settings', or 1; else 0.6 … 3) and high contrast. In the
+  // interactive app they override the settings file for this session; shot mode uses only these.
+  bool present = false;
+  float font_scale = 0;
+  bool high_contrast = false;
+  bool keymap = false;  // open the keyboard map (F1) at start
+  // The interactive app reads and writes the settings file (app/settings.hpp); shot mode never
+  // does. Tests that run the interactive loop turn it off.
+  bool use_settings = true;
 };
 
 // Opens the window and runs until it is closed (or, in shot mode, until the PNG is saved).

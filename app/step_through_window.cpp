@@ -3,6 +3,7 @@
 
 #include "app/colormap.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 
 #include <imgui.h>
 
@@ -67,7 +68,7 @@ void arrow(ImDrawList* dl, ImVec2 from, ImVec2 dir, float len, ImU32 c) {
   if (!(n > 0)) return;
   const ImVec2 u{dir.x / n, dir.y / n};
   const ImVec2 to{from.x + u.x * len, from.y + u.y * len};
-  dl->AddLine(from, to, c, 2.5f);
+  dl->AddLine(from, to, c, 2.5f * line_px());
   const float h = 9;
   dl->AddTriangleFilled(to, {to.x - u.x * h - u.y * h * 0.5f, to.y - u.y * h + u.x * h * 0.5f},
                         {to.x - u.x * h + u.y * h * 0.5f, to.y - u.y * h - u.x * h * 0.5f}, c);
@@ -84,8 +85,8 @@ void ellipse(ImDrawList* dl, const Map& m, const vi::Moments& q, ImU32 c, bool d
     const double t = 2 * M_PI * k / 64, e1 = r * std::cos(t), e2 = r * std::sin(t);
     pts[k] = m.to(q.mean(0) + l11 * e1, q.mean(1) + l21 * e1 + l22 * e2);
   }
-  if (dashed) plot::dashed_polyline(dl, pts, 64, true, c, 2, 6, 4);
-  else dl->AddPolyline(pts, 64, c, ImDrawFlags_Closed, 2);
+  if (dashed) plot::dashed_polyline(dl, pts, 64, true, c, 2 * line_px(), 6, 4);
+  else dl->AddPolyline(pts, 64, c, ImDrawFlags_Closed, 2 * line_px());
 }
 
 bool in_brush(const StepThroughState& st, const vi::Vec& e) {
@@ -116,7 +117,7 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
   dl->AddRectFilled(em.a0, em.a1, IM_COL32(20, 22, 30, 255));
   for (double mass : {0.5, 0.9, 0.99}) {
     const ImVec2 c = em.to(0, 0), e = em.to(std::sqrt(-2 * std::log(1 - mass)), 0);
-    dl->AddCircle(c, e.x - c.x, IM_COL32(200, 200, 200, 110), 64, 1.2f);
+    dl->AddCircle(c, e.x - c.x, IM_COL32(200, 200, 200, 110), 64, 1.2f * line_px());
   }
   dl->AddLine(em.to(-3.5, 0), em.to(3.5, 0), IM_COL32(120, 120, 120, 90));
   dl->AddLine(em.to(0, -3.5), em.to(0, 3.5), IM_COL32(120, 120, 120, 90));
@@ -177,7 +178,7 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
     const auto& sm = samples[k];
     if (sm.z.size() < 2) continue;
     const ImU32 c = in_brush(st, sm.eps) ? kBrushed : IM_COL32(255, 255, 255, 230);
-    dl->AddCircleFilled(zm.to(sm.z(0), sm.z(1)), 3.0f, c);
+    dl->AddCircleFilled(zm.to(sm.z(0), sm.z(1)), 3.0f * line_px(), c);
   }
   if (s.complete()) {
     ellipse(dl, zm, s.moments_before(), IM_COL32(255, 255, 255, 220), true);
@@ -194,14 +195,14 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
         path.push_back(zm.to(s.moments_before().mean(0), s.moments_before().mean(1)));
         path.push_back(zm.to(sm.z(0), sm.z(1)));
       }
-      if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kCurrent, 0, 2.0f);
-      for (const ImVec2& p : path) dl->AddCircleFilled(p, 2.5f, kCurrent);
+      if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kCurrent, 0, 2.0f * line_px());
+      for (const ImVec2& p : path) dl->AddCircleFilled(p, 2.5f * line_px(), kCurrent);
       const ImVec2 zp = zm.to(sm.z(0), sm.z(1));
       const float len = fs * 3.2f;
       arrow(dl, zp, {float(sm.grad_log_p(0)), -float(sm.grad_log_p(1))}, len, kGradP);
       if (sm.grad_log_q && sm.grad_log_q->size() >= 2)
         arrow(dl, zp, {float((*sm.grad_log_q)(0)), -float((*sm.grad_log_q)(1))}, len, kGradQ);
-      dl->AddCircle(zp, 7, kCurrent, 24, 2.5f);
+      dl->AddCircle(zp, 7 * line_px(), kCurrent, 24, 2.5f * line_px());
     }
   }
   dl->PopClipRect();
@@ -211,12 +212,12 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
   for (size_t k = 0; k < samples.size(); ++k) {
     const auto& sm = samples[k];
     if (sm.eps.size() < 2) continue;
-    dl->AddCircleFilled(em.to(sm.eps(0), sm.eps(1)), 4.0f, in_brush(st, sm.eps) ? kBrushed : kEpsColour);
+    dl->AddCircleFilled(em.to(sm.eps(0), sm.eps(1)), 4.0f * line_px(), in_brush(st, sm.eps) ? kBrushed : kEpsColour);
   }
   if (focus >= 0 && samples[size_t(focus)].eps.size() >= 2) {
     const auto& e = samples[size_t(focus)].eps;
-    dl->AddCircleFilled(em.to(e(0), e(1)), 6.0f, kCurrent);
-    dl->AddCircle(em.to(e(0), e(1)), 9.0f, IM_COL32_WHITE, 24, 1.5f);
+    dl->AddCircleFilled(em.to(e(0), e(1)), 6.0f * line_px(), kCurrent);
+    dl->AddCircle(em.to(e(0), e(1)), 9.0f * line_px(), IM_COL32_WHITE, 24, 1.5f * line_px());
   }
   dl->PopClipRect();
 
@@ -602,15 +603,15 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
     for (int c = 0; c < P.cols(); ++c) pts.push_back(m.to(P(0, c), P(1, c)));
     const int oi = int(std::find(kOptimizers, kOptimizers + 3, r.optimizers[k]) - kOptimizers);
     // Thicker under thinner, so a short path (SGD) still shows under the others; its end is a dot.
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), plot::palette(oi), 0, 5.0f - 1.5f * float(oi));
-    if (!pts.empty()) dl->AddCircleFilled(pts.back(), 6.0f - float(oi), plot::palette(oi));
+    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), plot::palette(oi), 0, (5.0f - 1.5f * float(oi)) * line_px());
+    if (!pts.empty()) dl->AddCircleFilled(pts.back(), (6.0f - float(oi)) * line_px(), plot::palette(oi));
     g_land_report.paths.push_back(r.optimizers[k]);
     g_land_report.colours.push_back(plot::palette(oi));
   }
   const ImVec2 cur = m.to(r.phi(L.spec.i), r.phi(L.spec.j));
-  dl->AddLine({cur.x - 8, cur.y}, {cur.x + 8, cur.y}, IM_COL32_WHITE, 2.5f);
-  dl->AddLine({cur.x, cur.y - 8}, {cur.x, cur.y + 8}, IM_COL32_WHITE, 2.5f);
-  if (L.best_a >= 0) dl->AddCircle(m.to(L.xs(L.best_a), L.ys(L.best_b)), 7, IM_COL32(255, 80, 80, 255), 20, 2);
+  dl->AddLine({cur.x - 8, cur.y}, {cur.x + 8, cur.y}, IM_COL32_WHITE, 2.5f * line_px());
+  dl->AddLine({cur.x, cur.y - 8}, {cur.x, cur.y + 8}, IM_COL32_WHITE, 2.5f * line_px());
+  if (L.best_a >= 0) dl->AddCircle(m.to(L.xs(L.best_a), L.ys(L.best_b)), 7 * line_px(), IM_COL32(255, 80, 80, 255), 20, 2 * line_px());
   dl->PopClipRect();
   // Hover readout.
   const ImVec2 mp = ImGui::GetIO().MousePos;
