@@ -623,6 +623,9 @@ void draw_drag_handles(ImDrawList* dl, const DragView& v, const Frame& f, float 
     const char* hint = v.cov ? "paused: drag q\u2019s mean \u25C6 or the \u25A1 handles to reshape it"
                              : "paused: drag q\u2019s mean \u25C6";
     const float fs = ImGui::GetFontSize();
+    // At a large text size in a small frame the hint would cover q: the short one, or none.
+    if (ImGui::CalcTextSize(hint).x > f.a1.x - f.a0.x - fs) hint = "paused: drag q\u2019s mean \u25C6";
+    if (ImGui::CalcTextSize(hint).x > f.a1.x - f.a0.x - fs || f.a1.y - f.a0.y < fs * 12) return;
     plot::boxed_text(dl, {f.a0.x + fs * 0.5f, f.a1.y - fs * 1.6f}, ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
   }
 }

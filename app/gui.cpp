@@ -141,8 +141,11 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float status_h = ImGui::GetTextLineHeight() + style.ItemSpacing.y + style.FramePadding.y;
   const float panel_h = std::max(avail.y - status_h, fs * 10);
-  const float left_w = std::clamp(avail.x * 0.25f, fs * 17, fs * 26);
-  const float right_w = std::clamp(avail.x * 0.30f, fs * 19, fs * 34);
+  // At a large text size (presentation mode) the side panels' minimum widths in fs would squeeze
+  // the density view to nothing: they give way first (the side panels scroll, the view cannot).
+  const bool tight = avail.x < fs * (17 + 19 + 20);
+  const float left_w = tight ? std::clamp(fs * 15, avail.x * 0.25f, avail.x * 0.29f) : std::clamp(avail.x * 0.25f, fs * 17, fs * 26);
+  const float right_w = tight ? avail.x * 0.26f : std::clamp(avail.x * 0.30f, fs * 19, fs * 34);
   const float centre_w = std::max(avail.x - left_w - right_w - 2 * style.ItemSpacing.x, fs * 12);
 
   ImGui::BeginChild("##controls_panel", {left_w, panel_h}, true);
