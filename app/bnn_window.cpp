@@ -317,6 +317,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
           "Changing it restarts the fit.");
   int relu = c.activation == vi::nn::Activation::Relu;
   bool act_changed = ImGui::RadioButton("tanh##bnn_tanh", &relu, 0);
+  tooltip("The hidden activation tanh (restarts the fit): smooth functions whose band levels off away from the data.");
   ImGui::SameLine();
   act_changed |= ImGui::RadioButton("relu##bnn_relu", &relu, 1);
   if (act_changed) c.activation = relu ? vi::nn::Activation::Relu : vi::nn::Activation::Tanh;
@@ -348,6 +349,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
   tooltip("The sd of the noise Regenerate adds to the curve (the model's \u03C3_y is set separately).");
   int seed = int(st.data.seed);
   if (ImGui::InputInt("data seed##bnn_seed", &seed)) st.data.seed = uint64_t(std::max(seed, 0));
+  tooltip("The random seed Regenerate draws the data with: the same seed gives the same points.");
   if (ImGui::Button("Regenerate##bnn_regen")) c.data = vi::bnn_gap_data(st.data);
   tooltip("New data from the generator (N, noise, seed above); the fit keeps its weights and follows.");
   ImGui::SameLine();

@@ -228,14 +228,18 @@ bool draw_settings(GmmWindowState& st) {
   changed |= ImGui::SliderScalar("\u03C3##gmm_sigma", ImGuiDataType_Double, &s.sigma, &kSigmaMin, &kSigmaMax, "%.2f");
   tooltip("The prior sd of the component means: the true means are drawn from N(0, \u03C3\u00B2I), and the model uses the same prior.");
   changed |= ImGui::SliderInt("N##gmm_n", &s.N, 10, 1000, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  tooltip("The number of data points, split evenly over the K clusters.");
   changed |= ImGui::RadioButton("1D##gmm_1d", &s.dim, 1);
+  tooltip("Data on a line: the clusters overlap more, and q's densities are drawn as curves.");
   ImGui::SameLine();
   changed |= ImGui::RadioButton("2D##gmm_2d", &s.dim, 2);
+  tooltip("Data in the plane: each component's q(\u03BC\u2096) is drawn as a cross and a \u00B12 s\u2096 circle.");
   int seed = int(s.seed);
   if (ImGui::InputInt("data seed##gmm_seed", &seed)) {
     s.seed = uint64_t(std::max(seed, 0));
     changed = true;
   }
+  tooltip("The random seed of the true means and the points: the same seed gives the same data.");
   if (ImGui::Button("Regenerate data##gmm_regen")) {
     ++s.seed;
     changed = true;
@@ -295,6 +299,7 @@ void draw_gmm_window(GmmWindowState& st, bool* open) {
   tooltip("Sweeps until the relative ELBO change and every parameter change are below 1e\u221210 (at most 1000).");
   ImGui::SameLine();
   if (ImGui::Button("Reset##gmm_reset")) restart_q(st);
+  tooltip("Put q back at its start (the start seed's picks) and clear the ELBO trace.");
   ImGui::SameLine();
   const int sweeps = int(st.elbo.size()) - 1;
   ImGui::TextDisabled("%d sweep%s%s   ELBO %s", sweeps, sweeps == 1 ? "" : "s", st.converged ? ", converged" : "",

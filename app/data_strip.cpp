@@ -44,6 +44,7 @@ void draw_data_strip(vi::Scene& edited, const vi::Snapshot& snap) {
   if (!edited.data.empty()) {
     ImGui::SameLine();
     if (ImGui::SmallButton("restore the default data##strip")) edited.data.clear();
+    tooltip("Forget your added and removed points: back to the data set the scene came with.");
   }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x, h = data_strip_height() - ImGui::GetFrameHeightWithSpacing();

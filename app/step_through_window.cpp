@@ -4,6 +4,7 @@
 #include "app/colormap.hpp"
 #include "app/plot.hpp"
 #include "app/style.hpp"
+#include "app/tooltip.hpp"
 
 #include <imgui.h>
 
@@ -377,11 +378,16 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
               static_cast<long long>(snap.step + 1), s.revealed(), s.samples());
   ImGui::BeginDisabled(s.complete());
   if (ImGui::Button("next sample")) s.next();
+  tooltip("Draw the next \u03B5 of this step's S samples and show where the flow sends it, z = T_\u03C6(\u03B5), with the gradient it adds to the step.");
   ImGui::SameLine();
   if (ImGui::Button("finish this sample set")) s.reveal_all();
+  tooltip("Draw the rest of this step's S samples at once: the average of their gradients is the step's gradient estimate.");
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("next step")) {
+  const bool next_step = ImGui::Button("next step");
+  tooltip("Take this step for real: the engine applies the averaged gradient to \u03C6 (one optimizer update), and "
+          "this window opens the following step, its samples hidden again.");
+  if (next_step) {
     st.finish_ok = s.finish();
     st.expected_phi = st.replica->run->params();
     st.await_step = snap.step + 1;
@@ -399,9 +405,11 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
   }
   ImGui::SameLine();
   ImGui::Checkbox("auto", &st.autoplay);
+  tooltip("Reveal the samples one after another by themselves, at the rate on the right.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 8);
   ImGui::SliderFloat("samples/s", &st.per_second, 0.5f, 30, "%.1f", ImGuiSliderFlags_Logarithmic);
+  tooltip("How many samples per second \"auto\" reveals: slow to talk about each one, fast to watch the average form.");
   if (st.autoplay && !s.complete()) {
     const double now = ImGui::GetTime();
     if (now - st.last_reveal >= 1.0 / st.per_second) {
@@ -495,6 +503,8 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
         if (ImGui::Selectable(names[k].c_str(), int(k) == v)) v = int(k);
       ImGui::EndCombo();
     }
+    tooltip("The parameter of \u03C6 along this axis of the landscape. The ELBO is drawn over these two parameters "
+            "with every other parameter held at its current value.");
   };
   combo("x axis", st.i);
   ImGui::SameLine();
@@ -502,11 +512,15 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
   ImGui::SliderFloat("\xC2\xB1 range", &st.half_range, 0.2f, 5, "%.1f");
+  tooltip("How far the landscape reaches from the current \u03C6 along each axis, in the parameters' own units.");
   for (int k = 0; k < 3; ++k) {
     if (k) ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(plot::palette(k)));
     ImGui::Checkbox(kOptimizers[k], &st.use[k]);
     ImGui::PopStyleColor();
+    tooltip("Draw this optimizer's path from the current \u03C6 over the landscape, with the scene's learning rate: "
+            "sgd follows the gradient, momentum accumulates velocity (overshoots in narrow valleys), adam scales each "
+            "parameter's step by its gradient history.");
   }
   ImGui::SameLine();
   ImGui::TextDisabled("%d-step paths", st.path_steps);

@@ -147,11 +147,13 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
           "(2 \u2192 hidden \u2192 64). Restarts training.");
   ImGui::SliderInt("layers##vae_layers", &c.layers, 1, 3, "%d", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemDeactivatedAfterEdit()) send(st);
+  tooltip("Hidden layers in the encoder and in the decoder: deeper nets can bend the latent space more. Restarts training.");
   int act = c.activation == "relu" ? 1 : 0;
   if (ImGui::Combo("activation##vae_act", &act, "tanh\0relu\0")) {
     c.activation = act == 1 ? "relu" : "tanh";
     send(st);
   }
+  tooltip("The nonlinearity between layers: tanh is smooth and bounded, relu is piecewise linear. Restarts training.");
   section("optimizer (Adam)");
   ImGui::SliderScalar("lr##vae_lr", ImGuiDataType_Double, &c.lr, &kLrMin, &kLrMax, "%.4g",
                       ImGuiSliderFlags_Logarithmic);
