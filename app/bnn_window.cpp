@@ -11,6 +11,7 @@
 #include "app/bnn_model.hpp"
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "vi/models.hpp"
 
@@ -108,7 +109,7 @@ void draw_band(ImDrawList* dl, const PlaneMap& m, const vi::BnnSnapshot& s, cons
 void draw_curve(ImDrawList* dl, const PlaneMap& m, const vi::Vec& x, const auto& y, ImU32 colour, float thickness) {
   std::vector<ImVec2> pts(size_t(x.size()));
   for (Eigen::Index i = 0; i < x.size(); ++i) pts[size_t(i)] = m.to(x(i), y(i));
-  dl->AddPolyline(pts.data(), int(pts.size()), colour, ImDrawFlags_None, thickness);
+  dl->AddPolyline(pts.data(), int(pts.size()), colour, ImDrawFlags_None, thickness * line_px());
 }
 
 // The band's height in pixels (±2 sd_f) at the gap's centre and over the grid points on the data.
@@ -170,7 +171,7 @@ void draw_legend(ImDrawList* dl, ImVec2 at) {
   float x = at.x;
   for (const Key& k : keys) {
     if (k.box) dl->AddRectFilled({x, at.y + fs * 0.2f}, {x + fs * 1.2f, at.y + fs * 0.9f}, k.colour);
-    else dl->AddLine({x, at.y + fs * 0.55f}, {x + fs * 1.2f, at.y + fs * 0.55f}, k.colour, 2.5f);
+    else dl->AddLine({x, at.y + fs * 0.55f}, {x + fs * 1.2f, at.y + fs * 0.55f}, k.colour, 2.5f * line_px());
     dl->AddText({x + fs * 1.5f, at.y}, IM_COL32(220, 220, 220, 255), k.text);
     x += fs * 2.2f + ImGui::CalcTextSize(k.text).x;
   }
@@ -205,8 +206,8 @@ void draw_regression(BnnWindowState& st, const vi::BnnSnapshot& s, ImVec2 size) 
   g_report.map_drawn = true;
   for (const auto& d : s.data) {
     const ImVec2 p = m.to(d.x, d.y);
-    dl->AddCircleFilled(p, 4.2f, IM_COL32(0, 0, 0, 255));
-    dl->AddCircleFilled(p, 3.0f, kPoint);
+    dl->AddCircleFilled(p, 4.2f * line_px(), IM_COL32(0, 0, 0, 255));
+    dl->AddCircleFilled(p, 3.0f * line_px(), kPoint);
     ++g_report.points_drawn;
   }
   dl->PopClipRect();
@@ -316,6 +317,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
           "Changing it restarts the fit.");
   int relu = c.activation == vi::nn::Activation::Relu;
   bool act_changed = ImGui::RadioButton("tanh##bnn_tanh", &relu, 0);
+  tooltip("The hidden activation tanh (restarts the fit): smooth functions whose band levels off away from the data.");
   ImGui::SameLine();
   act_changed |= ImGui::RadioButton("relu##bnn_relu", &relu, 1);
   if (act_changed) c.activation = relu ? vi::nn::Activation::Relu : vi::nn::Activation::Tanh;
@@ -347,6 +349,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
   tooltip("The sd of the noise Regenerate adds to the curve (the model's \u03C3_y is set separately).");
   int seed = int(st.data.seed);
   if (ImGui::InputInt("data seed##bnn_seed", &seed)) st.data.seed = uint64_t(std::max(seed, 0));
+  tooltip("The random seed Regenerate draws the data with: the same seed gives the same points.");
   if (ImGui::Button("Regenerate##bnn_regen")) c.data = vi::bnn_gap_data(st.data);
   tooltip("New data from the generator (N, noise, seed above); the fit keeps its weights and follows.");
   ImGui::SameLine();

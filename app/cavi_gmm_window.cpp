@@ -10,6 +10,7 @@
 
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "vi/math.hpp"
 
@@ -83,14 +84,14 @@ void dashed_circle(ImDrawList* dl, ImVec2 c, float r, ImU32 colour) {
     const float t = 2 * float(M_PI) * float(k) / kN;
     pts[k] = {c.x + r * std::cos(t), c.y + r * std::sin(t)};
   }
-  plot::dashed_polyline(dl, pts, kN, true, colour, 1.3f, 6, 5);
+  plot::dashed_polyline(dl, pts, kN, true, colour, 1.3f * line_px(), 6, 5);
 }
 
 void cross(ImDrawList* dl, ImVec2 p, float r, ImU32 colour) {
-  dl->AddLine({p.x - r, p.y - r}, {p.x + r, p.y + r}, IM_COL32(0, 0, 0, 255), 3.6f);
-  dl->AddLine({p.x - r, p.y + r}, {p.x + r, p.y - r}, IM_COL32(0, 0, 0, 255), 3.6f);
-  dl->AddLine({p.x - r, p.y - r}, {p.x + r, p.y + r}, colour, 1.6f);
-  dl->AddLine({p.x - r, p.y + r}, {p.x + r, p.y - r}, colour, 1.6f);
+  dl->AddLine({p.x - r, p.y - r}, {p.x + r, p.y + r}, IM_COL32(0, 0, 0, 255), 3.6f * line_px());
+  dl->AddLine({p.x - r, p.y + r}, {p.x + r, p.y - r}, IM_COL32(0, 0, 0, 255), 3.6f * line_px());
+  dl->AddLine({p.x - r, p.y - r}, {p.x + r, p.y + r}, colour, 1.6f * line_px());
+  dl->AddLine({p.x - r, p.y + r}, {p.x + r, p.y - r}, colour, 1.6f * line_px());
 }
 
 // The data's box with room for the true and fitted means and a margin.
@@ -111,16 +112,16 @@ void draw_data_2d(const GmmWindowState& st, ImDrawList* dl, ImVec2 a0, ImVec2 a1
   const PlaneMap m{fit_aspect(data_box(st), a1.x - a0.x, a1.y - a0.y), a0, a1};
   dl->PushClipRect(a0, a1, true);
   for (Eigen::Index i = 0; i < st.data.x.cols(); ++i) {
-    dl->AddCircleFilled(m.to(st.data.x(0, i), st.data.x(1, i)), 3.2f, mixed_colour(st.q, i));
+    dl->AddCircleFilled(m.to(st.data.x(0, i), st.data.x(1, i)), 3.2f * line_px(), mixed_colour(st.q, i));
     ++g_report.points_drawn;
   }
   for (Eigen::Index k = 0; k < st.data.K; ++k) {
     const ImVec2 c = m.to(st.q.m(0, k), st.q.m(1, k));
     const ImU32 col = plot::palette(int(k));
     dashed_circle(dl, c, 2 * m.sx(), col);  // ±2 of the unit-variance component itself
-    dl->AddCircleFilled(c, 5.0f, IM_COL32(0, 0, 0, 255));
-    dl->AddCircleFilled(c, 3.5f, col);
-    dl->AddCircle(c, 2 * float(std::sqrt(st.q.s2(k))) * m.sx(), col, 32, 2.0f);  // ±2 s_k, true to scale
+    dl->AddCircleFilled(c, 5.0f * line_px(), IM_COL32(0, 0, 0, 255));
+    dl->AddCircleFilled(c, 3.5f * line_px(), col);
+    dl->AddCircle(c, 2 * float(std::sqrt(st.q.s2(k))) * m.sx(), col, 32, 2.0f * line_px());  // ±2 s_k, true to scale
     ++g_report.components_drawn;
   }
   // The true means last, small, so that a fitted mean on top of one still shows it.
@@ -151,13 +152,13 @@ void draw_data_1d(const GmmWindowState& st, ImDrawList* dl, ImVec2 a0, ImVec2 a1
       const double x = box.x0 + box.width() * t / 200.0, d = x - st.q.m(0, k);
       curve.push_back(m.to(x, nk(k) / double(N) * std::exp(-0.5 * d * d) / std::sqrt(2 * M_PI)));
     }
-    dl->AddPolyline(curve.data(), int(curve.size()), col, ImDrawFlags_None, 2.2f);
+    dl->AddPolyline(curve.data(), int(curve.size()), col, ImDrawFlags_None, 2.2f * line_px());
     ++g_report.components_drawn;
   }
   for (Eigen::Index i = 0; i < N; ++i) {
     // A fixed jitter per point (golden-ratio sequence), so the strip does not flicker.
     const double u = std::fmod(double(i) * 0.6180339887498949, 1.0);
-    dl->AddCircleFilled({m.to(st.data.x(0, i), 0).x, strip0 + float(u) * (strip1 - strip0)}, 3.0f, mixed_colour(st.q, i));
+    dl->AddCircleFilled({m.to(st.data.x(0, i), 0).x, strip0 + float(u) * (strip1 - strip0)}, 3.0f * line_px(), mixed_colour(st.q, i));
     ++g_report.points_drawn;
   }
   for (Eigen::Index k = 0; k < K; ++k) cross(dl, {m.to(st.data.true_means(0, k), 0).x, (strip0 + strip1) / 2}, 6, kTrue);
@@ -227,14 +228,18 @@ bool draw_settings(GmmWindowState& st) {
   changed |= ImGui::SliderScalar("\u03C3##gmm_sigma", ImGuiDataType_Double, &s.sigma, &kSigmaMin, &kSigmaMax, "%.2f");
   tooltip("The prior sd of the component means: the true means are drawn from N(0, \u03C3\u00B2I), and the model uses the same prior.");
   changed |= ImGui::SliderInt("N##gmm_n", &s.N, 10, 1000, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  tooltip("The number of data points, split evenly over the K clusters.");
   changed |= ImGui::RadioButton("1D##gmm_1d", &s.dim, 1);
+  tooltip("Data on a line: the clusters overlap more, and q's densities are drawn as curves.");
   ImGui::SameLine();
   changed |= ImGui::RadioButton("2D##gmm_2d", &s.dim, 2);
+  tooltip("Data in the plane: each component's q(\u03BC\u2096) is drawn as a cross and a \u00B12 s\u2096 circle.");
   int seed = int(s.seed);
   if (ImGui::InputInt("data seed##gmm_seed", &seed)) {
     s.seed = uint64_t(std::max(seed, 0));
     changed = true;
   }
+  tooltip("The random seed of the true means and the points: the same seed gives the same data.");
   if (ImGui::Button("Regenerate data##gmm_regen")) {
     ++s.seed;
     changed = true;
@@ -294,6 +299,7 @@ void draw_gmm_window(GmmWindowState& st, bool* open) {
   tooltip("Sweeps until the relative ELBO change and every parameter change are below 1e\u221210 (at most 1000).");
   ImGui::SameLine();
   if (ImGui::Button("Reset##gmm_reset")) restart_q(st);
+  tooltip("Put q back at its start (the start seed's picks) and clear the ELBO trace.");
   ImGui::SameLine();
   const int sweeps = int(st.elbo.size()) - 1;
   ImGui::TextDisabled("%d sweep%s%s   ELBO %s", sweeps, sweeps == 1 ? "" : "s", st.converged ? ", converged" : "",

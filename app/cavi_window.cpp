@@ -11,6 +11,7 @@
 
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "vi/math.hpp"
 
@@ -167,13 +168,13 @@ void draw_plane(NormalGammaWindowState& st, ImVec2 size) {
   // The path of E_q[(μ, τ)]: one segment per factor update (horizontal-ish for q(μ), vertical for q(τ)).
   std::vector<ImVec2> path;
   for (const vi::NormalGammaQ& q : st.history) path.push_back(m.to(q.m, q.mean_tau()));
-  if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kPath, ImDrawFlags_None, 1.6f);
-  for (size_t k = 0; k < path.size(); ++k) dl->AddCircleFilled(path[k], k + 1 == path.size() ? 5.0f : 3.0f, k + 1 == path.size() ? kQ : kPath);
-  dl->AddCircle(path.front(), 6.0f, kPath, 16, 1.5f);
+  if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kPath, ImDrawFlags_None, 1.6f * line_px());
+  for (size_t k = 0; k < path.size(); ++k) dl->AddCircleFilled(path[k], (k + 1 == path.size() ? 5.0f : 3.0f) * line_px(), k + 1 == path.size() ? kQ : kPath);
+  dl->AddCircle(path.front(), 6.0f * line_px(), kPath, 16, 1.5f * line_px());
   // The exact posterior's mean.
   const ImVec2 em = m.to(st.exact.mean_mu, st.exact.mean_tau);
-  dl->AddLine({em.x - 7, em.y}, {em.x + 7, em.y}, kExact, 2.5f);
-  dl->AddLine({em.x, em.y - 7}, {em.x, em.y + 7}, kExact, 2.5f);
+  dl->AddLine({em.x - 7, em.y}, {em.x + 7, em.y}, kExact, 2.5f * line_px());
+  dl->AddLine({em.x, em.y - 7}, {em.x, em.y + 7}, kExact, 2.5f * line_px());
   dl->PopClipRect();
   draw_plane_frame(dl, m, "\u03BC", "\u03C4");
   // Legend, top right inside the frame.
@@ -186,7 +187,7 @@ void draw_plane(NormalGammaWindowState& st, ImVec2 size) {
   dl->AddRectFilled({p.x - fs * 0.4f, p.y - fs * 0.2f}, {a1.x - fs * 0.3f, p.y + fs * 4.9f}, IM_COL32(10, 12, 16, 200), 4);
   for (int k = 0; k < 4; ++k) {
     const float y = p.y + fs * 1.2f * float(k) + fs * 0.55f;
-    dl->AddLine({p.x, y}, {p.x + fs * 1.2f, y}, colours[k], 2.5f);
+    dl->AddLine({p.x, y}, {p.x + fs * 1.2f, y}, colours[k], 2.5f * line_px());
     dl->AddText({p.x + fs * 1.6f, y - fs * 0.55f}, IM_COL32(230, 230, 230, 255), lines[k]);
   }
   g_report.plane = {int(a0.x * ImGui::GetIO().DisplayFramebufferScale.x), int(a0.y * ImGui::GetIO().DisplayFramebufferScale.y),
@@ -266,9 +267,12 @@ bool draw_settings(NormalGammaWindowState& st) {
   changed |= ImGui::SliderInt("N##ng_n", &st.n, 2, 500, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   tooltip("The number of data points. More data: a sharper posterior, and q's too-small sd of \u03BC matters less.");
   changed |= ImGui::SliderScalar("true \u03BC##ng_mu", ImGuiDataType_Double, &st.mu_true, &kMuMin, &kMuMax, "%.2f");
+  tooltip("The mean the data are drawn with. The exact posterior of \u03BC centres near it as N grows.");
   changed |= ImGui::SliderScalar("true \u03C4##ng_tau", ImGuiDataType_Double, &st.tau_true, &kTauMin, &kTauMax, "%.2f",
                                  ImGuiSliderFlags_Logarithmic);
+  tooltip("The precision \u03C4 = 1/variance the data are drawn with: large \u03C4, tightly clustered data.");
   changed |= ImGui::InputInt("seed##ng_seed", &st.seed);
+  tooltip("The random seed of the data: the same seed gives the same data set.");
   if (ImGui::Button("Regenerate data##ng_regen")) {
     ++st.seed;
     changed = true;
@@ -277,15 +281,20 @@ bool draw_settings(NormalGammaWindowState& st) {
   ImGui::Spacing();
   ImGui::TextDisabled("prior \u03BC|\u03C4 ~ N(\u03BC\u2080, (\u03BB\u2080\u03C4)\u207B\u00B9), \u03C4 ~ Gam(a\u2080, b\u2080)");
   changed |= ImGui::SliderScalar("\u03BC\u2080##ng_mu0", ImGuiDataType_Double, &st.prior.mu0, &kMuMin, &kMuMax, "%.2f");
+  tooltip("The prior's guess for \u03BC before seeing data.");
   changed |= ImGui::SliderScalar("\u03BB\u2080##ng_l0", ImGuiDataType_Double, &st.prior.lambda0, &kPosMin, &kPosMax, "%.3g",
                                  ImGuiSliderFlags_Logarithmic);
+  tooltip("How many data points the prior's guess \u03BC\u2080 is worth: large \u03BB\u2080 pins \u03BC near \u03BC\u2080.");
   changed |= ImGui::SliderScalar("a\u2080##ng_a0", ImGuiDataType_Double, &st.prior.a0, &kPosMin, &kPosMax, "%.3g",
                                  ImGuiSliderFlags_Logarithmic);
+  tooltip("The Gamma prior's shape: the prior on \u03C4 has mean a\u2080/b\u2080; larger a\u2080 (with b\u2080 in proportion) makes it surer.");
   changed |= ImGui::SliderScalar("b\u2080##ng_b0", ImGuiDataType_Double, &st.prior.b0, &kPosMin, &kPosMax, "%.3g",
                                  ImGuiSliderFlags_Logarithmic);
+  tooltip("The Gamma prior's rate: the prior mean of \u03C4 is a\u2080/b\u2080, so a larger b\u2080 expects noisier data.");
   ImGui::Spacing();
   ImGui::TextDisabled("q starts (in posterior sds)");
   changed |= ImGui::SliderScalar("\u0394\u03BC##ng_dmu", ImGuiDataType_Double, &st.start_dmu, &kStartMin, &kStartMax, "%.1f");
+  tooltip("Where q starts: E_q[\u03BC] this many exact posterior sds from the exact mean of \u03BC.");
   changed |= ImGui::SliderScalar("\u0394\u03C4##ng_dtau", ImGuiDataType_Double, &st.start_dtau, &kStartMin, &kStartMax, "%.1f");
   tooltip("Where q starts: E_q[\u03BC] and E_q[\u03C4] this many exact posterior sds from the exact means.");
   ImGui::PopTextWrapPos();
@@ -334,8 +343,10 @@ void draw_normal_gamma_window(NormalGammaWindowState& st, bool* open) {
           "(PRML 10.29\u201310.30): the best q(\u03C4) for the current q(\u03BC).");
   ImGui::SameLine();
   if (ImGui::Button("Iterate to convergence##ng_conv")) iterate_to_convergence(st);
+  tooltip("Alternate the two updates until q stops changing: CAVI's fixed point, the best factorized q(\u03BC)q(\u03C4).");
   ImGui::SameLine();
   if (ImGui::Button("Reset q##ng_reset")) reset_q(st);
+  tooltip("Put q back at its start (\u0394\u03BC, \u0394\u03C4 from the exact answer) and clear the updates.");
   ImGui::SameLine();
   const int updates = int(st.updated.size());
   if (updates == 0) ImGui::TextDisabled("q at its start");

@@ -792,6 +792,15 @@ int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g, const vi::GradVar
 }
 
 // --cavi normal-gamma|gmm (repeatable): which CAVI windows open.
+// Presentation mode, text size and high contrast (app/style.hpp), for `gui` and `shot`.
+void add_look_flags(CLI::App* app, GuiOptions& g) {
+  app->add_flag("--present", g.present, "presentation mode: larger text, thicker lines, high contrast (F5 in the app)");
+  app->add_option("--font-scale", g.font_scale, "text size, 0.6 \u2026 3 (presentation mode: its own size, 1.75 by default)")
+      ->check(CLI::Range(0.6f, 3.0f));
+  app->add_flag("--high-contrast", g.high_contrast, "black background, white text, saturated plot colours");
+  app->add_flag("--keymap", g.keymap, "open the keyboard map (F1)");
+}
+
 void open_cavi(GuiOptions& g, const std::vector<std::string>& models) {
   for (const std::string& m : models) (m == "gmm" ? g.cavi_gmm : g.cavi_normal_gamma) = true;
 }
@@ -843,6 +852,7 @@ class CommandLine {
       shot->add_flag("--trust", shot_gui.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
       shot->add_option("--cavi", shot_cavi, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
           ->check(CLI::IsMember({"normal-gamma", "gmm"}));
+      add_look_flags(shot, shot_gui);
     }
 
     bench = app.add_subcommand("bench", "time fixed workloads (W1 planar/U1, W2 mean-field/banana, W3 RealNVP/two-moons)");
@@ -906,6 +916,7 @@ class CommandLine {
       gui->add_flag("--landscape", gui_opts.landscape, "open the ELBO landscape window");
       gui->add_flag("--trust", gui_opts.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
       gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
+      add_look_flags(gui, gui_opts);
     }
   }
   CommandLine(const CommandLine&) = delete;
@@ -1018,6 +1029,7 @@ class CommandLine {
     // what they are looking at (`vilab gui` without flags opens the plain default fit).
     GuiOptions defaults;
     if (!lessons().empty()) defaults.preset = lessons().front().name;
+    defaults.restore_last_scene = true;  // … unless the settings remember the last session's scene
     return run_gui(defaults);
   }
 

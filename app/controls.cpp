@@ -11,6 +11,7 @@
 #include "app/controls.hpp"
 
 #include "app/fit_spec.hpp"
+#include "app/keymap.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
@@ -21,8 +22,6 @@
 #include "vi/targets.hpp"
 
 #include <imgui.h>
-
-#include <GLFW/glfw3.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -727,13 +726,11 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
 // [SECTION] Shortcuts
 
 ShortcutKeys read_shortcuts() {
+  // The keys are the keymap's (app/keymap.hpp), the table the F1 window lists.
   ShortcutKeys k;
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return k;
-  k.toggle_play = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false);
-  k.steps = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) ? 1 : 0;
-  // Dear ImGui 1.86 has no ImGuiKey for letters: its GLFW backend indexes keys by GLFW key code.
-  k.reset = ImGui::IsKeyPressed(GLFW_KEY_R, false);
+  k.toggle_play = pressed(KeyAction::PlayPause);
+  k.steps = pressed(KeyAction::Step) ? 1 : 0;
+  k.reset = pressed(KeyAction::Reset);
   return k;
 }
 

@@ -2,6 +2,7 @@
 #include "app/data_strip.hpp"
 
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "vi/math.hpp"
 
@@ -43,6 +44,7 @@ void draw_data_strip(vi::Scene& edited, const vi::Snapshot& snap) {
   if (!edited.data.empty()) {
     ImGui::SameLine();
     if (ImGui::SmallButton("restore the default data##strip")) edited.data.clear();
+    tooltip("Forget your added and removed points: back to the data set the scene came with.");
   }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x, h = data_strip_height() - ImGui::GetFrameHeightWithSpacing();
@@ -84,12 +86,12 @@ void draw_data_strip(vi::Scene& edited, const vi::Snapshot& snap) {
     for (int i = 0; i < kX; ++i)
       dl->AddQuadFilled(band_lo[size_t(i)], band_lo[size_t(i) + 1], band_hi[size_t(i) + 1], band_hi[size_t(i)],
                         IM_COL32(255, 255, 255, 30));
-    dl->AddPolyline(mean_line.data(), int(mean_line.size()), IM_COL32(255, 255, 255, 220), ImDrawFlags_None, 2.0f);
+    dl->AddPolyline(mean_line.data(), int(mean_line.size()), IM_COL32(255, 255, 255, 220), ImDrawFlags_None, 2.0f * line_px());
   }
 
   // The points, and which one the mouse is over.
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const float r = std::max(3.0f, fs * 0.22f);
+  const float r = std::max(3.0f, fs * 0.22f) * line_scale();
   int hovered = -1;
   float best = r * 2.2f;
   for (size_t i = 0; i < points.size(); ++i) {
@@ -106,7 +108,7 @@ void draw_data_strip(vi::Scene& edited, const vi::Snapshot& snap) {
     ones += one;
     const ImVec2 c{X(points[i].x), one ? y1 : y0};
     dl->AddCircleFilled(c, r, (one ? kOne : kZero) & IM_COL32(255, 255, 255, 200));
-    if (int(i) == hovered) dl->AddCircle(c, r * 1.8f, IM_COL32(255, 255, 255, 255), 0, 2.0f);
+    if (int(i) == hovered) dl->AddCircle(c, r * 1.8f, IM_COL32(255, 255, 255, 255), 0, 2.0f * line_px());
   }
 
   ImGui::InvisibleButton("##data_strip", {w, h});

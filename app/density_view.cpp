@@ -14,6 +14,7 @@
 #include "app/colormap.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "vi/drag_q.hpp"
 #include "vi/family.hpp"
@@ -622,6 +623,9 @@ void draw_drag_handles(ImDrawList* dl, const DragView& v, const Frame& f, float 
     const char* hint = v.cov ? "paused: drag q\u2019s mean \u25C6 or the \u25A1 handles to reshape it"
                              : "paused: drag q\u2019s mean \u25C6";
     const float fs = ImGui::GetFontSize();
+    // At a large text size in a small frame the hint would cover q: the short one, or none.
+    if (ImGui::CalcTextSize(hint).x > f.a1.x - f.a0.x - fs) hint = "paused: drag q\u2019s mean \u25C6";
+    if (ImGui::CalcTextSize(hint).x > f.a1.x - f.a0.x - fs || f.a1.y - f.a0.y < fs * 12) return;
     plot::boxed_text(dl, {f.a0.x + fs * 0.5f, f.a1.y - fs * 1.6f}, ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
   }
 }
@@ -647,7 +651,7 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
   f.box = panel.view;
   // Lines and markers scale with the font, and thin down in a small frame (a grid cell), where
   // the main view's widths would cover q.
-  const float px = fs / 18.0f * std::clamp(std::min(fw, fh) / (fs * 16), 0.6f, 1.0f);
+  const float px = line_px() * std::clamp(std::min(fw, fh) / (fs * 16), 0.6f, 1.0f);
 
   // Dragging q: the handles' buttons come first, so they take the mouse before the frame's
   // (which pans).
@@ -745,7 +749,7 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
   if (fit.state == vi::EngineState::Diverged)
     frame_message(dl, f, kDivergedText, "Diverged: " + (fit.message.empty() ? std::string("(no message)") : fit.message));
   dl->PopClipRect();
-  dl->AddRect(f.a0, f.a1, kFrameBorder, 0, 0, 1.0f);
+  dl->AddRect(f.a0, f.a1, high_contrast() ? IM_COL32_WHITE : kFrameBorder, 0, 0, high_contrast() ? 2.0f : 1.0f);
 
   const FitFrame result{f, hovered, clicked && !opt.interactive};
   if (!opt.axes) return result;
@@ -1070,7 +1074,7 @@ bool sync_drag_family(DragQState& d, const vi::Snapshot& snap) {
 
 void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   const float fs = ImGui::GetFontSize();
-  const float px = fs / 18.0f;
+  const float px = line_px();  // app/style.hpp: the font's size and presentation mode's factor
   const std::shared_ptr<const vi::TargetView>& tv = snap.target;
   const bool comparing = !snap.comparison.empty();
   const int layers = probe_layers(st, snap.scene);

@@ -16,19 +16,23 @@
 #include "app/bnn_window.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/fit_spec.hpp"
+#include "app/fullscreen.hpp"
 #include "app/grid_view.hpp"
 #include "app/lesson_browser.hpp"
 #include "app/lessons.hpp"
+#include "app/keymap.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/scene_dialogs.hpp"
 #include "app/scene_file.hpp"
 #include "app/screenshot.hpp"
+#include "app/settings.hpp"
 #include "app/status_line.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "app/vae_window.hpp"
+#include "app/view_menu.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
 
@@ -42,6 +46,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <stdexcept>
 #include <memory>
 #include <optional>
@@ -99,34 +104,40 @@ struct UiState {
   LessonBrowserState lesson_browser;  // the lesson browser and the lesson text window
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
-  float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
-  float pending_zoom = 0;   // a new text_zoom to apply before the next frame (0 = none)
+  ViewState view;           // the look, fullscreen and F1 the user asks for (View menu, keys)
+  Look applied;             // the look the fonts and theme were built for
+  WindowRect windowed;      // the window's rect before fullscreen
+  // What the interactive app remembers (app/settings.hpp), saved on exit; record_scene(settings,
+  // path) notes a scene file opened or saved.
+  Settings settings;
 };
 
-constexpr float kZoomMin = 0.6f, kZoomMax = 3.0f, kZoomStep = 1.15f;
-
-// Ctrl + / Ctrl − / Ctrl 0 change the text size (for a projector); applied before the next frame.
-void handle_zoom_keys(UiState& ui) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (!io.KeyCtrl || io.WantTextInput) return;
-  float z = ui.text_zoom;
-  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) z *= kZoomStep;
-  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) z /= kZoomStep;
-  if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) z = 1;
-  z = std::clamp(z, kZoomMin, kZoomMax);
-  if (z != ui.text_zoom) ui.pending_zoom = z;
+// Rebuilds the font atlas (when the text size changed), the theme and the line scale for the
+// look the user asked for (between frames). `first`: the atlas has no GL texture yet.
+void apply_look(UiState& ui, bool first) {
+  const Look& l = ui.view.look;
+  const float scale = ui.content_scale * text_zoom(l);
+  if (first || text_zoom(l) != text_zoom(ui.applied)) {
+    ImGui::GetIO().Fonts->Clear();
+    load_fonts(scale);
+    if (!first) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+  }
+  apply_theme(scale, contrast_on(l));
+  set_line_scale(line_scale_of(l));
+  ui.applied = l;
 }
 
-// Rebuilds the font atlas and the style at the new size (between frames).
-void apply_zoom(UiState& ui) {
-  ui.text_zoom = ui.pending_zoom;
-  ui.pending_zoom = 0;
-  const float scale = ui.content_scale * ui.text_zoom;
-  ImGui::GetIO().Fonts->Clear();
-  load_fonts(scale);
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
-  apply_theme(scale);
+// The look the app opens with: the settings' (interactive) or the defaults (shot), then the
+// command line's flags on top.
+Look starting_look(const GuiOptions& o, const Look& from_settings) {
+  Look l = from_settings;
+  if (o.present) l.presentation = true;
+  if (o.high_contrast) l.high_contrast = true;
+  if (o.font_scale > 0) text_zoom_ref(l) = std::clamp(o.font_scale, kFontScaleMin, kFontScaleMax);
+  return l;
 }
 
 // [SECTION] Scene files: open, save, drop
@@ -244,12 +255,20 @@ SceneFile capture_scene_file(const UiState& ui, const vi::Snapshot& snap) {
   return f;
 }
 
+// The settings remember a lesson as "lesson:NAME" and a file by its path.
+constexpr std::string_view kLessonPrefix = "lesson:";
+SceneFile open_recorded_scene(const std::string& recorded) {
+  if (recorded.rfind(kLessonPrefix, 0) == 0) return find_lesson(recorded.substr(kLessonPrefix.size()));
+  return load_scene_file(recorded);
+}
+
 // Reads the scene file at `path` and queues it to open before the next frame. A file that does
 // not read is reported (in the open modal when it is open, else in a banner) and nothing changes.
 bool request_open_path(UiState& ui, const std::string& path) {
   try {
     ui.pending_scene = load_scene_file(path);
     ui.scene_path = path;
+    record_scene(ui.settings, path);
     return true;
   } catch (const SceneFileError& e) {
     ui.scene_dialogs.error = e.what();
@@ -264,6 +283,7 @@ void save_to_path(UiState& ui, const vi::Snapshot& snap, const std::string& path
   save_scene_file(path, f);  // throws SceneFileError
   ui.scene_file = f;
   ui.scene_path = path;
+  record_scene(ui.settings, path);
 }
 
 // The File menu's entries and their keys (Ctrl+O, Ctrl+S).
@@ -272,6 +292,23 @@ void draw_file_menu(UiState& ui) {
   if (ImGui::MenuItem("Open scene\u2026", "Ctrl+O")) ui.scene_dialogs.want_open = true;
   tooltip("Open a scene file (.toml): a lesson or a saved session, with its fits, view, windows and text. "
           "You can also drop a scene file on the window.");
+  if (ImGui::BeginMenu("Recent scenes", !ui.settings.recent_scenes.empty())) {
+    for (const std::string& r : ui.settings.recent_scenes) {
+      if (!ImGui::MenuItem(r.c_str())) continue;
+      if (r.rfind(kLessonPrefix, 0) == 0) {
+        try {
+          ui.pending_scene = open_recorded_scene(r);
+          ui.scene_path.clear();
+        } catch (const std::exception& e) {
+          ui.scene_error = e.what();
+        }
+      } else {
+        request_open_path(ui, r);
+      }
+    }
+    ImGui::EndMenu();
+  }
+  tooltip("The scene files and lessons opened last (kept between sessions in the settings file).");
   if (ImGui::MenuItem("Save scene\u2026", "Ctrl+S")) ui.scene_dialogs.want_save = true;
   tooltip("Save the current fits, speed, view, open windows and lesson text as a scene file. Opened again, it "
           "replays bit for bit: the same seed gives the same fit.");
@@ -374,8 +411,11 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float status_h = ImGui::GetTextLineHeight() + style.ItemSpacing.y + style.FramePadding.y;
   const float panel_h = std::max(avail.y - status_h, fs * 10);
-  const float left_w = std::clamp(avail.x * 0.25f, fs * 17, fs * 26);
-  const float right_w = std::clamp(avail.x * 0.30f, fs * 19, fs * 34);
+  // At a large text size (presentation mode) the side panels' minimum widths in fs would squeeze
+  // the density view to nothing: they give way first (the side panels scroll, the view cannot).
+  const bool tight = avail.x < fs * (17 + 19 + 20);
+  const float left_w = tight ? std::clamp(fs * 15, avail.x * 0.25f, avail.x * 0.29f) : std::clamp(avail.x * 0.25f, fs * 17, fs * 26);
+  const float right_w = tight ? avail.x * 0.26f : std::clamp(avail.x * 0.30f, fs * 19, fs * 34);
   const float centre_w = std::max(avail.x - left_w - right_w - 2 * style.ItemSpacing.x, fs * 12);
 
   ImGui::BeginChild("##controls_panel", {left_w, panel_h}, true);
@@ -504,6 +544,7 @@ void draw_lessons_and_act(UiState& ui, bool shot) {
   if (!picked) return;
   ui.pending_scene = *picked;
   ui.scene_path.clear();  // a lesson is not a file on disk: Save asks for a path
+  record_scene(ui.settings, std::string(kLessonPrefix) + picked->name);
 }
 
 // [SECTION] run_gui
@@ -531,12 +572,31 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
+  // The settings file: only the interactive app (a shot must not depend on who took it).
+  const bool use_settings = !shot && options.use_settings;
+  const std::filesystem::path settings_file = use_settings ? settings_path() : std::filesystem::path();
+  Settings settings;
+  if (use_settings) {
+    std::string message;
+    settings = load_settings(settings_file, message);
+    if (!message.empty()) std::fprintf(stderr, "%s\n", message.c_str());
+  }
   // A bad scene (or comparison, or preset) is the caller's error: say why before opening anything.
   std::unique_ptr<vi::Engine> engine;
   SceneFile start;
+  std::string restored_path;
   try {
     if (!options.grid.empty()) vi::make_fit_grid(options.grid);  // an unknown preset: say so now
     start = start_scene_file(options);
+    if (options.restore_last_scene && use_settings && !settings.last_scene.empty()) {
+      // The last session's scene, when it still opens (else the default, and one line saying why).
+      try {
+        start = open_recorded_scene(settings.last_scene);
+        restored_path = settings.last_scene.rfind(kLessonPrefix, 0) == 0 ? std::string() : settings.last_scene;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "vilab: the last scene does not open again: %s\n", e.what());
+      }
+    }
     if (start.compare.size() + options.compare.size() > size_t(kMaxCompare))
       throw std::invalid_argument("compare: at most " + std::to_string(kMaxCompare) + " comparison fits, got " +
                                   std::to_string(start.compare.size() + options.compare.size()));
@@ -557,19 +617,23 @@ int run_gui(const GuiOptions& options) {
   glfwSetErrorCallback(glfw_error);
   GlfwSession session;
 
+  const int window_w = use_settings ? settings.window_width : options.width;
+  const int window_h = use_settings ? settings.window_height : options.height;
+
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, shot ? GLFW_FALSE : GLFW_TRUE);
   glfwWindowHint(GLFW_FOCUS_ON_SHOW, shot ? GLFW_FALSE : GLFW_TRUE);
-  session.window = glfwCreateWindow(std::max(options.width, 320), std::max(options.height, 240), kTitle,
-                                    nullptr, nullptr);
+  session.window = glfwCreateWindow(std::max(window_w, 320), std::max(window_h, 240), kTitle, nullptr, nullptr);
   if (!session.window) {
     std::fprintf(stderr, "vilab: cannot create an OpenGL 3.3 core window\n");
     return 1;
   }
   GLFWwindow* window = session.window;
+  if (use_settings && settings.window_x >= 0 && settings.window_y >= 0)
+    glfwSetWindowPos(window, settings.window_x, settings.window_y);
   glfwMakeContextCurrent(window);
   glfwSwapInterval(shot ? 0 : 1);
 
@@ -586,8 +650,12 @@ int run_gui(const GuiOptions& options) {
   io.IniFilename = nullptr;  // no imgui.ini for now: the layout is fixed
   io.LogFilename = nullptr;
   if (shot) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // no hover readouts where the pointer happens to be
-  load_fonts(scale);
-  apply_theme(scale);
+  UiState ui;
+  ui.settings = std::move(settings);
+  ui.content_scale = scale;
+  ui.view.look = starting_look(options, use_settings ? ui.settings.look : Look{});
+  ui.view.show_keymap = options.keymap;
+  apply_look(ui, true);
   session.imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(window, true);
   session.imgui_gl = ImGui_ImplOpenGL3_Init("#version 330 core");
   if (!session.imgui_glfw || !session.imgui_gl) {
@@ -595,10 +663,9 @@ int run_gui(const GuiOptions& options) {
     return 1;
   }
 
-  UiState ui;
   show_scene_file(ui, start);
   ui.lesson_browser.open = ui.lesson_browser.focus_filter = options.lessons;
-  ui.scene_path = options.scene_file ? options.scene_file_path : std::string();
+  ui.scene_path = options.scene_file ? options.scene_file_path : restored_path;
   ui.step_through.may_block = shot;
   ui.landscape.may_block = shot;
   ui.cavi.normal_gamma.pending_updates = start.panels.normal_gamma ? options.cavi_steps : 0;
@@ -612,7 +679,6 @@ int run_gui(const GuiOptions& options) {
     ui.bnn.may_block = shot;
   }
   ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
-  ui.content_scale = scale;
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
   ui.model.may_block = shot;
 
@@ -643,7 +709,11 @@ int run_gui(const GuiOptions& options) {
       glfwWaitEventsTimeout(0.1);  // no vsync to pace us while minimized
       continue;
     }
-    if (ui.pending_zoom > 0) apply_zoom(ui);
+    if (!(ui.view.look == ui.applied)) apply_look(ui, false);
+    if (ui.view.fullscreen != is_fullscreen(window)) {
+      set_fullscreen(window, ui.view.fullscreen, ui.windowed);
+      ui.view.fullscreen = is_fullscreen(window);  // no monitor: it stays windowed
+    }
     // A scene to open (File → Open, a drop, a lesson) is opened between frames: the windows it
     // replaces may own GL textures that the last frame drew.
     take_dropped(ui);
@@ -656,11 +726,12 @@ int run_gui(const GuiOptions& options) {
     ImGui::NewFrame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
-    if (!shot) handle_zoom_keys(ui);
+    if (!shot) handle_view_keys(ui.view);
     if (!shot) handle_file_keys(ui);
     if (ImGui::BeginMainMenuBar()) {
       draw_file_menu(ui);
       draw_lessons_menu(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
+      draw_view_menu(ui.view);
       ImGui::EndMainMenuBar();
     }
     if (ui.grid_mode) {
@@ -668,9 +739,7 @@ int run_gui(const GuiOptions& options) {
     } else {
       if (!shot) {
         handle_shortcuts(*engine);
-        const ImGuiIO& kio = ImGui::GetIO();
-        if (!kio.WantTextInput && !kio.KeyCtrl && !kio.KeyAlt && !kio.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_T, false))
-          ui.controls.show_step_through = !ui.controls.show_step_through;
+        if (pressed(KeyAction::StepThrough)) ui.controls.show_step_through = !ui.controls.show_step_through;
       }
       draw_frame(ui, *engine, *snap);
       if (!ui.controls.open_grid.empty()) {
@@ -684,11 +753,14 @@ int run_gui(const GuiOptions& options) {
     draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
     report_scene_file(ui);
 
+    draw_keymap_window(&ui.view.show_keymap);
+
     ImGui::Render();
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window, &fw, &fh);
     glViewport(0, 0, fw, fh);
-    glClearColor(0.06f, 0.065f, 0.08f, 1.0f);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -706,6 +778,17 @@ int run_gui(const GuiOptions& options) {
     glfwSwapBuffers(window);
   }
 
+  if (use_settings) {
+    // The window in windowed mode, in the units glfwCreateWindow takes (it scales by the monitor).
+    const WindowRect r = windowed_rect(window, ui.windowed);
+    ui.settings.window_width = std::clamp(int(float(r.width) / scale), kMinWindowSide, kMaxWindowSide);
+    ui.settings.window_height = std::clamp(int(float(r.height) / scale), kMinWindowSide * 3 / 4, kMaxWindowSide);
+    ui.settings.window_x = std::max(r.x, -1);
+    ui.settings.window_y = std::max(r.y, -1);
+    ui.settings.look = ui.view.look;
+    std::string error;
+    if (!save_settings(ui.settings, settings_file, error)) std::fprintf(stderr, "vilab: settings not saved: %s\n", error.c_str());
+  }
   release_step_through_window(ui.step_through);
   release_landscape_window(ui.landscape);
   release_density_view(ui.density);

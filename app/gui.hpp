@@ -67,8 +67,21 @@ struct GuiOptions {
   std::optional<SceneFile> scene_file;
   std::string scene_file_path;  // where it was read from (File → Save scene… offers it)
   // Tests: paths opened as if dropped on the window when the loop starts (the last one wins).
-  std::vector<std::string> drop_paths;  // Show the lesson browser at start (`vilab gui --lessons`, `vilab shot --lessons`).
+  std::vector<std::string> drop_paths;
+  // Show the lesson browser at start (`vilab gui --lessons`, `vilab shot --lessons`).
   bool lessons = false;
+  // The look (app/style.hpp): presentation mode (bigger text, thicker lines, high contrast), the
+  // text size in effect (0 = the settings', or 1; else 0.6 … 3) and high contrast. In the
+  // interactive app they override the settings file for this session; shot mode uses only these.
+  bool present = false;
+  float font_scale = 0;
+  bool high_contrast = false;
+  bool keymap = false;  // open the keyboard map (F1) at start
+  // The interactive app reads and writes the settings file (app/settings.hpp); shot mode never
+  // does. Tests that run the interactive loop turn it off.
+  bool use_settings = true;
+  // Open the scene the settings recorded last (`vilab` with no arguments), when it still opens.
+  bool restore_last_scene = false;
 };
 
 // The scene file the app showed in its last frame, for tests: the fit the controls last sent,

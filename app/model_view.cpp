@@ -87,7 +87,7 @@ void draw_forest(const std::vector<const vi::Snapshot*>& fits, const vi::Moments
   }
   dl->AddText({p0.x, p0.y + fs * 1.05f}, kAxis, "weight w_i:  mean \u00B1 2 sd");
 
-  const float thick = std::clamp(row_h * 0.14f, 2.0f, fs * 0.3f);
+  const float thick = std::clamp(row_h * 0.14f, 2.0f, fs * 0.3f) * line_scale();
   for (int i = 0; i < d; ++i) {
     const float y0 = top + row_h * float(i);
     if (i % 2 == 1) dl->AddRectFilled({p0.x, y0}, {p0.x + size.x, y0 + row_h}, IM_COL32(255, 255, 255, 10));

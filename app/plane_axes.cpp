@@ -2,6 +2,7 @@
 #include "app/plane_axes.hpp"
 
 #include "app/plot.hpp"
+#include "app/style.hpp"
 
 #include <algorithm>
 
@@ -45,7 +46,7 @@ int draw_contour_lines(ImDrawList* dl, const PlaneMap& m, const std::vector<vi::
     pts.clear();
     for (size_t k = 0; k + 1 < l.xy.size(); k += 2) pts.push_back(m.to(l.xy[k], l.xy[k + 1]));
     if (pts.size() < 2) continue;
-    dl->AddPolyline(pts.data(), int(pts.size()), color, l.closed ? ImDrawFlags_Closed : ImDrawFlags_None, thickness);
+    dl->AddPolyline(pts.data(), int(pts.size()), color, l.closed ? ImDrawFlags_Closed : ImDrawFlags_None, thickness * line_px());
     ++drawn;
   }
   return drawn;

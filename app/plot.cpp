@@ -8,6 +8,8 @@
 // [SECTION] Colours
 #include "app/plot.hpp"
 
+#include "app/style.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -152,10 +154,11 @@ void dashed_polyline(ImDrawList* dl, const ImVec2* pts, int n, bool closed, ImU3
 
 namespace {
 
-constexpr ImU32 kFrameBg = IM_COL32(14, 16, 22, 255);
-constexpr ImU32 kFrameBorder = IM_COL32(110, 115, 130, 255);
-constexpr ImU32 kGrid = IM_COL32(255, 255, 255, 30);
-constexpr ImU32 kGridMinor = IM_COL32(255, 255, 255, 12);
+// The frame's colours; the high-contrast theme (app/style.hpp) makes them black and bright.
+ImU32 frame_bg() { return high_contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(14, 16, 22, 255); }
+ImU32 frame_border() { return high_contrast() ? IM_COL32(230, 230, 230, 255) : IM_COL32(110, 115, 130, 255); }
+ImU32 grid_major() { return high_contrast() ? IM_COL32(255, 255, 255, 70) : IM_COL32(255, 255, 255, 30); }
+ImU32 grid_minor() { return high_contrast() ? IM_COL32(255, 255, 255, 30) : IM_COL32(255, 255, 255, 12); }
 
 // One axis, x or y: linear, or log10 (then positions are in decades).
 struct Axis {
@@ -228,7 +231,7 @@ int nearest_index(const Series& s, const Axis& xa, double x) {
 void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> series,
                std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
   const float fs = ImGui::GetFontSize();
-  const float px = fs / 18.0f;  // line widths scale with the font
+  const float px = line_px();  // line widths scale with the font and presentation mode (app/style.hpp)
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float w = std::max(avail.x, fs * 10);
   const float h = std::max(cfg.height > 0 ? cfg.height : avail.y, fs * 7);
@@ -340,13 +343,13 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   auto sxd = [&](double x) { return sx(xa.t(x)); };                                                 // data units
   auto sy = [&](double t) { return float(a1.y - (t - ax.lo) / (ax.hi - ax.lo) * (a1.y - a0.y)); };
 
-  dl->AddRectFilled(a0, a1, kFrameBg);
+  dl->AddRectFilled(a0, a1, frame_bg());
 
   // Grid and y tick labels.
-  for (double m : minor) dl->AddLine({a0.x, sy(m)}, {a1.x, sy(m)}, kGridMinor, 1.0f);
+  for (double m : minor) dl->AddLine({a0.x, sy(m)}, {a1.x, sy(m)}, grid_minor(), 1.0f);
   for (const Tick& t : yt) {
     const float y = sy(t.pos);
-    dl->AddLine({a0.x, y}, {a1.x, y}, kGrid, 1.0f);
+    dl->AddLine({a0.x, y}, {a1.x, y}, grid_major(), 1.0f);
     const ImVec2 sz = ImGui::CalcTextSize(t.label.c_str());
     dl->AddText({a0.x - fs * 0.3f - sz.x, y - sz.y * 0.5f}, text_col, t.label.c_str());
   }
@@ -368,7 +371,7 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   }
   for (const Tick& t : xt) {
     const float X = sx(t.pos);
-    dl->AddLine({X, a0.y}, {X, a1.y}, kGrid, 1.0f);
+    dl->AddLine({X, a0.y}, {X, a1.y}, grid_major(), 1.0f);
     const std::string& lab = t.label;
     const ImVec2 sz = ImGui::CalcTextSize(lab.c_str());
     const float left = std::max(p0.x, X - sz.x * 0.5f);
@@ -528,7 +531,7 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     label_boxes.push_back({tx - fs * 0.3f, ty - fs * 0.2f, tx + sz.x + fs * 0.3f, ty + sz.y + fs * 0.2f});
   }
   dl->PopClipRect();
-  dl->AddRect(a0, a1, kFrameBorder, 0, 0, 1.0f);
+  dl->AddRect(a0, a1, frame_border(), 0, 0, high_contrast() ? 2.0f : 1.0f);
 
   if (!cfg.title.empty()) dl->AddText({p0.x, p0.y + fs * 0.1f}, text_col, cfg.title.c_str());
   if (!has_data) {
@@ -625,7 +628,7 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
       if (ax.valid(p.y) && xa.valid(p.x)) {
         dl->PushClipRect(a0, a1, true);
         dl->AddCircleFilled({sxd(p.x), sy(ax.t(p.y))}, 4 * px, s.color);
-        dl->AddCircle({sxd(p.x), sy(ax.t(p.y))}, 4 * px, IM_COL32(0, 0, 0, 255), 0, 1.5f);
+        dl->AddCircle({sxd(p.x), sy(ax.t(p.y))}, 4 * px, IM_COL32(0, 0, 0, 255), 0, 1.5f * px);
         dl->PopClipRect();
       }
       const double e = s.error ? s.error(nearest_index(s, xa, xm)) : 0.0;
@@ -647,6 +650,15 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
 // [SECTION] Colours
 
 ImU32 palette(int i) {
+  // High contrast: the same hues in the same order, saturated and brighter on black.
+  constexpr ImU32 kVivid[] = {
+      IM_COL32(255, 176, 0, 255),    // orange
+      IM_COL32(90, 200, 255, 255),   // sky blue
+      IM_COL32(0, 225, 150, 255),    // bluish green
+      IM_COL32(255, 120, 205, 255),  // reddish purple
+      IM_COL32(255, 90, 20, 255),    // vermillion
+      IM_COL32(80, 150, 255, 255),   // blue
+  };
   constexpr ImU32 kPalette[] = {
       IM_COL32(230, 159, 0, 255),    // orange
       IM_COL32(86, 180, 233, 255),   // sky blue
@@ -656,7 +668,8 @@ ImU32 palette(int i) {
       IM_COL32(60, 140, 220, 255),   // blue (lightened from #0072B2 for the dark theme)
   };
   constexpr int n = int(sizeof kPalette / sizeof kPalette[0]);
-  return kPalette[((i % n) + n) % n];
+  static_assert(sizeof kVivid == sizeof kPalette);
+  return (high_contrast() ? kVivid : kPalette)[((i % n) + n) % n];
 }
 
 }  // namespace vilab::plot

@@ -3,6 +3,8 @@
 
 #include "app/colormap.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
+#include "app/tooltip.hpp"
 
 #include <imgui.h>
 
@@ -67,7 +69,7 @@ void arrow(ImDrawList* dl, ImVec2 from, ImVec2 dir, float len, ImU32 c) {
   if (!(n > 0)) return;
   const ImVec2 u{dir.x / n, dir.y / n};
   const ImVec2 to{from.x + u.x * len, from.y + u.y * len};
-  dl->AddLine(from, to, c, 2.5f);
+  dl->AddLine(from, to, c, 2.5f * line_px());
   const float h = 9;
   dl->AddTriangleFilled(to, {to.x - u.x * h - u.y * h * 0.5f, to.y - u.y * h + u.x * h * 0.5f},
                         {to.x - u.x * h + u.y * h * 0.5f, to.y - u.y * h - u.x * h * 0.5f}, c);
@@ -84,8 +86,8 @@ void ellipse(ImDrawList* dl, const Map& m, const vi::Moments& q, ImU32 c, bool d
     const double t = 2 * M_PI * k / 64, e1 = r * std::cos(t), e2 = r * std::sin(t);
     pts[k] = m.to(q.mean(0) + l11 * e1, q.mean(1) + l21 * e1 + l22 * e2);
   }
-  if (dashed) plot::dashed_polyline(dl, pts, 64, true, c, 2, 6, 4);
-  else dl->AddPolyline(pts, 64, c, ImDrawFlags_Closed, 2);
+  if (dashed) plot::dashed_polyline(dl, pts, 64, true, c, 2 * line_px(), 6, 4);
+  else dl->AddPolyline(pts, 64, c, ImDrawFlags_Closed, 2 * line_px());
 }
 
 bool in_brush(const StepThroughState& st, const vi::Vec& e) {
@@ -116,7 +118,7 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
   dl->AddRectFilled(em.a0, em.a1, IM_COL32(20, 22, 30, 255));
   for (double mass : {0.5, 0.9, 0.99}) {
     const ImVec2 c = em.to(0, 0), e = em.to(std::sqrt(-2 * std::log(1 - mass)), 0);
-    dl->AddCircle(c, e.x - c.x, IM_COL32(200, 200, 200, 110), 64, 1.2f);
+    dl->AddCircle(c, e.x - c.x, IM_COL32(200, 200, 200, 110), 64, 1.2f * line_px());
   }
   dl->AddLine(em.to(-3.5, 0), em.to(3.5, 0), IM_COL32(120, 120, 120, 90));
   dl->AddLine(em.to(0, -3.5), em.to(0, 3.5), IM_COL32(120, 120, 120, 90));
@@ -177,7 +179,7 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
     const auto& sm = samples[k];
     if (sm.z.size() < 2) continue;
     const ImU32 c = in_brush(st, sm.eps) ? kBrushed : IM_COL32(255, 255, 255, 230);
-    dl->AddCircleFilled(zm.to(sm.z(0), sm.z(1)), 3.0f, c);
+    dl->AddCircleFilled(zm.to(sm.z(0), sm.z(1)), 3.0f * line_px(), c);
   }
   if (s.complete()) {
     ellipse(dl, zm, s.moments_before(), IM_COL32(255, 255, 255, 220), true);
@@ -194,14 +196,14 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
         path.push_back(zm.to(s.moments_before().mean(0), s.moments_before().mean(1)));
         path.push_back(zm.to(sm.z(0), sm.z(1)));
       }
-      if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kCurrent, 0, 2.0f);
-      for (const ImVec2& p : path) dl->AddCircleFilled(p, 2.5f, kCurrent);
+      if (path.size() >= 2) dl->AddPolyline(path.data(), int(path.size()), kCurrent, 0, 2.0f * line_px());
+      for (const ImVec2& p : path) dl->AddCircleFilled(p, 2.5f * line_px(), kCurrent);
       const ImVec2 zp = zm.to(sm.z(0), sm.z(1));
       const float len = fs * 3.2f;
       arrow(dl, zp, {float(sm.grad_log_p(0)), -float(sm.grad_log_p(1))}, len, kGradP);
       if (sm.grad_log_q && sm.grad_log_q->size() >= 2)
         arrow(dl, zp, {float((*sm.grad_log_q)(0)), -float((*sm.grad_log_q)(1))}, len, kGradQ);
-      dl->AddCircle(zp, 7, kCurrent, 24, 2.5f);
+      dl->AddCircle(zp, 7 * line_px(), kCurrent, 24, 2.5f * line_px());
     }
   }
   dl->PopClipRect();
@@ -211,12 +213,12 @@ void draw_panels(StepThroughState& st, const vi::Snapshot& snap, vi::StepThrough
   for (size_t k = 0; k < samples.size(); ++k) {
     const auto& sm = samples[k];
     if (sm.eps.size() < 2) continue;
-    dl->AddCircleFilled(em.to(sm.eps(0), sm.eps(1)), 4.0f, in_brush(st, sm.eps) ? kBrushed : kEpsColour);
+    dl->AddCircleFilled(em.to(sm.eps(0), sm.eps(1)), 4.0f * line_px(), in_brush(st, sm.eps) ? kBrushed : kEpsColour);
   }
   if (focus >= 0 && samples[size_t(focus)].eps.size() >= 2) {
     const auto& e = samples[size_t(focus)].eps;
-    dl->AddCircleFilled(em.to(e(0), e(1)), 6.0f, kCurrent);
-    dl->AddCircle(em.to(e(0), e(1)), 9.0f, IM_COL32_WHITE, 24, 1.5f);
+    dl->AddCircleFilled(em.to(e(0), e(1)), 6.0f * line_px(), kCurrent);
+    dl->AddCircle(em.to(e(0), e(1)), 9.0f * line_px(), IM_COL32_WHITE, 24, 1.5f * line_px());
   }
   dl->PopClipRect();
 
@@ -376,11 +378,16 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
               static_cast<long long>(snap.step + 1), s.revealed(), s.samples());
   ImGui::BeginDisabled(s.complete());
   if (ImGui::Button("next sample")) s.next();
+  tooltip("Draw the next \u03B5 of this step's S samples and show where the flow sends it, z = T_\u03C6(\u03B5), with the gradient it adds to the step.");
   ImGui::SameLine();
   if (ImGui::Button("finish this sample set")) s.reveal_all();
+  tooltip("Draw the rest of this step's S samples at once: the average of their gradients is the step's gradient estimate.");
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("next step")) {
+  const bool next_step = ImGui::Button("next step");
+  tooltip("Take this step for real: the engine applies the averaged gradient to \u03C6 (one optimizer update), and "
+          "this window opens the following step, its samples hidden again.");
+  if (next_step) {
     st.finish_ok = s.finish();
     st.expected_phi = st.replica->run->params();
     st.await_step = snap.step + 1;
@@ -398,9 +405,11 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
   }
   ImGui::SameLine();
   ImGui::Checkbox("auto", &st.autoplay);
+  tooltip("Reveal the samples one after another by themselves, at the rate on the right.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 8);
   ImGui::SliderFloat("samples/s", &st.per_second, 0.5f, 30, "%.1f", ImGuiSliderFlags_Logarithmic);
+  tooltip("How many samples per second \"auto\" reveals: slow to talk about each one, fast to watch the average form.");
   if (st.autoplay && !s.complete()) {
     const double now = ImGui::GetTime();
     if (now - st.last_reveal >= 1.0 / st.per_second) {
@@ -494,6 +503,8 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
         if (ImGui::Selectable(names[k].c_str(), int(k) == v)) v = int(k);
       ImGui::EndCombo();
     }
+    tooltip("The parameter of \u03C6 along this axis of the landscape. The ELBO is drawn over these two parameters "
+            "with every other parameter held at its current value.");
   };
   combo("x axis", st.i);
   ImGui::SameLine();
@@ -501,11 +512,15 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
   ImGui::SliderFloat("\xC2\xB1 range", &st.half_range, 0.2f, 5, "%.1f");
+  tooltip("How far the landscape reaches from the current \u03C6 along each axis, in the parameters' own units.");
   for (int k = 0; k < 3; ++k) {
     if (k) ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(plot::palette(k)));
     ImGui::Checkbox(kOptimizers[k], &st.use[k]);
     ImGui::PopStyleColor();
+    tooltip("Draw this optimizer's path from the current \u03C6 over the landscape, with the scene's learning rate: "
+            "sgd follows the gradient, momentum accumulates velocity (overshoots in narrow valleys), adam scales each "
+            "parameter's step by its gradient history.");
   }
   ImGui::SameLine();
   ImGui::TextDisabled("%d-step paths", st.path_steps);
@@ -602,15 +617,15 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
     for (int c = 0; c < P.cols(); ++c) pts.push_back(m.to(P(0, c), P(1, c)));
     const int oi = int(std::find(kOptimizers, kOptimizers + 3, r.optimizers[k]) - kOptimizers);
     // Thicker under thinner, so a short path (SGD) still shows under the others; its end is a dot.
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), plot::palette(oi), 0, 5.0f - 1.5f * float(oi));
-    if (!pts.empty()) dl->AddCircleFilled(pts.back(), 6.0f - float(oi), plot::palette(oi));
+    if (pts.size() >= 2) dl->AddPolyline(pts.data(), int(pts.size()), plot::palette(oi), 0, (5.0f - 1.5f * float(oi)) * line_px());
+    if (!pts.empty()) dl->AddCircleFilled(pts.back(), (6.0f - float(oi)) * line_px(), plot::palette(oi));
     g_land_report.paths.push_back(r.optimizers[k]);
     g_land_report.colours.push_back(plot::palette(oi));
   }
   const ImVec2 cur = m.to(r.phi(L.spec.i), r.phi(L.spec.j));
-  dl->AddLine({cur.x - 8, cur.y}, {cur.x + 8, cur.y}, IM_COL32_WHITE, 2.5f);
-  dl->AddLine({cur.x, cur.y - 8}, {cur.x, cur.y + 8}, IM_COL32_WHITE, 2.5f);
-  if (L.best_a >= 0) dl->AddCircle(m.to(L.xs(L.best_a), L.ys(L.best_b)), 7, IM_COL32(255, 80, 80, 255), 20, 2);
+  dl->AddLine({cur.x - 8, cur.y}, {cur.x + 8, cur.y}, IM_COL32_WHITE, 2.5f * line_px());
+  dl->AddLine({cur.x, cur.y - 8}, {cur.x, cur.y + 8}, IM_COL32_WHITE, 2.5f * line_px());
+  if (L.best_a >= 0) dl->AddCircle(m.to(L.xs(L.best_a), L.ys(L.best_b)), 7 * line_px(), IM_COL32(255, 80, 80, 255), 20, 2 * line_px());
   dl->PopClipRect();
   // Hover readout.
   const ImVec2 mp = ImGui::GetIO().MousePos;

@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -36,7 +37,16 @@ constexpr ImWchar kGlyphRanges[] = {
 
 bool readable(const std::string& path) { return std::ifstream(path, std::ios::binary).good(); }
 
+// The look's global parts, like ImGui's own style: written between frames by the UI thread only.
+float g_line_scale = 1.0f;
+bool g_high_contrast = false;
+
 }  // namespace
+
+void set_line_scale(float s) { g_line_scale = std::clamp(s, 0.5f, 4.0f); }
+float line_scale() { return g_line_scale; }
+float line_px() { return ImGui::GetFontSize() / kFontSize * g_line_scale; }
+bool high_contrast() { return g_high_contrast; }
 
 bool load_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
@@ -68,7 +78,8 @@ ImFont* large_font() {
   return atlas->Fonts.Size > 1 ? atlas->Fonts[1] : nullptr;
 }
 
-void apply_theme(float scale) {
+void apply_theme(float scale, bool high_contrast) {
+  g_high_contrast = high_contrast;
   ImGuiStyle& s = ImGui::GetStyle();
   s = ImGuiStyle();  // start from the defaults, so that applying a new scale does not compound
   ImGui::StyleColorsDark(&s);
@@ -111,6 +122,38 @@ void apply_theme(float scale) {
   c[ImGuiCol_Separator] = {0.30f, 0.33f, 0.40f, 1.00f};
   c[ImGuiCol_TableHeaderBg] = {0.14f, 0.16f, 0.21f, 1.00f};
   c[ImGuiCol_TableRowBgAlt] = {1.00f, 1.00f, 1.00f, 0.035f};
+
+  if (high_contrast) {
+    // Black and white, saturated accents, and borders a projector does not wash out.
+    s.WindowBorderSize = 1;
+    s.ChildBorderSize = 2;
+    s.FrameBorderSize = 1;
+    s.PopupBorderSize = 2;
+    c[ImGuiCol_Text] = {1, 1, 1, 1};
+    c[ImGuiCol_TextDisabled] = {0.86f, 0.86f, 0.86f, 1};
+    c[ImGuiCol_WindowBg] = {0, 0, 0, 1};
+    c[ImGuiCol_ChildBg] = {0, 0, 0, 1};
+    c[ImGuiCol_PopupBg] = {0.02f, 0.02f, 0.02f, 1};
+    c[ImGuiCol_MenuBarBg] = {0.10f, 0.10f, 0.10f, 1};
+    c[ImGuiCol_Border] = {0.85f, 0.85f, 0.85f, 1};
+    c[ImGuiCol_FrameBg] = {0.10f, 0.10f, 0.12f, 1};
+    c[ImGuiCol_FrameBgHovered] = {0.18f, 0.26f, 0.50f, 1};
+    c[ImGuiCol_FrameBgActive] = {0.22f, 0.34f, 0.66f, 1};
+    c[ImGuiCol_Button] = {0.05f, 0.28f, 0.70f, 1};
+    c[ImGuiCol_ButtonHovered] = {0.10f, 0.40f, 0.90f, 1};
+    c[ImGuiCol_ButtonActive] = {0.20f, 0.50f, 1.00f, 1};
+    c[ImGuiCol_SliderGrab] = {1.00f, 0.80f, 0.10f, 1};
+    c[ImGuiCol_SliderGrabActive] = {1.00f, 0.90f, 0.40f, 1};
+    c[ImGuiCol_CheckMark] = {1.00f, 0.85f, 0.10f, 1};
+    c[ImGuiCol_Header] = {0.05f, 0.28f, 0.70f, 1};
+    c[ImGuiCol_HeaderHovered] = {0.10f, 0.40f, 0.90f, 1};
+    c[ImGuiCol_HeaderActive] = {0.20f, 0.50f, 1.00f, 1};
+    c[ImGuiCol_Separator] = {0.75f, 0.75f, 0.75f, 1};
+    c[ImGuiCol_TableHeaderBg] = {0.14f, 0.14f, 0.16f, 1};
+    c[ImGuiCol_TableBorderStrong] = {0.85f, 0.85f, 0.85f, 1};
+    c[ImGuiCol_TableBorderLight] = {0.55f, 0.55f, 0.55f, 1};
+    c[ImGuiCol_TableRowBgAlt] = {1, 1, 1, 0.07f};
+  }
 
   s.ScaleAllSizes(scale);
 }

@@ -1,9 +1,42 @@
-// app/style.hpp — vilab's font and dark theme, sized for a projector.
+// app/style.hpp — vilab's font and dark theme, sized for a projector; the look a room needs
+// (presentation mode, high contrast) and the one line-width factor every drawing multiplies by.
 #pragma once
 
 struct ImFont;
 
 namespace vilab {
+
+// [SECTION] The look: what the user chose for text size, contrast and presentation
+
+// Kept in the settings file (app/settings.hpp) and edited by the View menu (app/view_menu.hpp).
+struct Look {
+  float font_scale = 1;                  // text size in normal mode (× the monitor's content scale)
+  float presentation_font_scale = 1.75f; // text size in presentation mode
+  bool presentation = false;             // bigger text, thicker lines, high contrast
+  bool high_contrast = false;            // black background, white text (also on in presentation)
+  bool operator==(const Look&) const = default;
+};
+
+constexpr float kFontScaleMin = 0.6f, kFontScaleMax = 3.0f;
+constexpr float kPresentationLineScale = 1.5f;  // lines and points in presentation mode
+
+// The text size in effect (the one Ctrl +/− and the View menu's slider edit).
+inline float text_zoom(const Look& l) { return l.presentation ? l.presentation_font_scale : l.font_scale; }
+inline float& text_zoom_ref(Look& l) { return l.presentation ? l.presentation_font_scale : l.font_scale; }
+inline bool contrast_on(const Look& l) { return l.high_contrast || l.presentation; }
+inline float line_scale_of(const Look& l) { return l.presentation ? kPresentationLineScale : 1.0f; }
+
+// [SECTION] Line widths and point sizes
+
+// The presentation factor for lines and points (1 normally, kPresentationLineScale presenting).
+// One value for the whole app, like ImGui's style: set by apply_theme's caller between frames.
+void set_line_scale(float s);
+float line_scale();
+
+// Pixels per "design pixel" of a line width or point radius: the current font size over the base
+// 18 px, times line_scale(). Every AddLine/AddPolyline/AddCircle width in app/ is written at 18-px
+// text and multiplied by this, so lines grow with the text and with presentation mode.
+float line_px();
 
 // Loads DejaVu Sans (Latin, Greek, the math symbols vilab writes) at 18 px × `scale` into the
 // current ImGui context's atlas (the default font), and again at 1.3 × that size for numbers a
@@ -16,7 +49,11 @@ bool load_fonts(float scale);
 ImFont* large_font();
 
 // A dark theme with strong contrast, with every size scaled by `scale` (may be called again
-// with another scale).
-void apply_theme(float scale);
+// with another scale). With `high_contrast`: black background, white text, brighter frames and
+// thicker borders (for a projector in a lit room).
+void apply_theme(float scale, bool high_contrast = false);
+
+// Whether the theme in effect is the high-contrast one (plots pick saturated colours then).
+bool high_contrast();
 
 }  // namespace vilab

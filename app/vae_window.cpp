@@ -11,6 +11,7 @@
 
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "app/trained_models.hpp"
 #include "app/vae_cli.hpp"
@@ -77,8 +78,8 @@ void ellipse(ImDrawList* dl, const PlaneMap& m, const vi::LatentGaussian& q, dou
     const double t = 2 * M_PI * i / kN;
     pts[i] = m.to(q.mean[0] + k * q.sd[0] * std::cos(t), q.mean[1] + k * q.sd[1] * std::sin(t));
   }
-  if (dashed) plot::dashed_polyline(dl, pts, kN, true, colour, thick, 5, 4);
-  else dl->AddPolyline(pts, kN, colour, ImDrawFlags_Closed, thick);
+  if (dashed) plot::dashed_polyline(dl, pts, kN, true, colour, thick * line_px(), 5, 4);
+  else dl->AddPolyline(pts, kN, colour, ImDrawFlags_Closed, thick * line_px());
 }
 
 void send(VaeWindowState& st) { st.live->apply(st.edited); }
@@ -146,11 +147,13 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
           "(2 \u2192 hidden \u2192 64). Restarts training.");
   ImGui::SliderInt("layers##vae_layers", &c.layers, 1, 3, "%d", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemDeactivatedAfterEdit()) send(st);
+  tooltip("Hidden layers in the encoder and in the decoder: deeper nets can bend the latent space more. Restarts training.");
   int act = c.activation == "relu" ? 1 : 0;
   if (ImGui::Combo("activation##vae_act", &act, "tanh\0relu\0")) {
     c.activation = act == 1 ? "relu" : "tanh";
     send(st);
   }
+  tooltip("The nonlinearity between layers: tanh is smooth and bounded, relu is piecewise linear. Restarts training.");
   section("optimizer (Adam)");
   ImGui::SliderScalar("lr##vae_lr", ImGuiDataType_Double, &c.lr, &kLrMin, &kLrMax, "%.4g",
                       ImGuiSliderFlags_Logarithmic);
@@ -221,8 +224,8 @@ void draw_latent(VaeWindowState& st, const vi::VaeSnapshot& s, ImVec2 a0, ImVec2
   for (Eigen::Index i = 0; i < s.means.cols(); ++i) {
     const ImVec2 p = m.to(s.means(0, i), s.means(1, i));
     const ImU32 col = digit_colour(s.labels(i), 200);
-    if (s.is_heldout[size_t(i)]) dl->AddCircle(p, 3.2f, col, 10, 1.4f);  // held-out: rings
-    else dl->AddCircleFilled(p, 2.6f, col, 10);
+    if (s.is_heldout[size_t(i)]) dl->AddCircle(p, 3.2f * line_px(), col, 10, 1.4f * line_px());  // held-out: rings
+    else dl->AddCircleFilled(p, 2.6f * line_px(), col, 10);
     ++g_report.latent_points;
   }
   if (s.gap && s.gap->image == st.edited.selected_image) {
@@ -242,8 +245,8 @@ void draw_latent(VaeWindowState& st, const vi::VaeSnapshot& s, ImVec2 a0, ImVec2
   const int sel = st.edited.selected_image;
   if (sel >= 0 && sel < s.means.cols()) {
     const ImVec2 p = m.to(s.means(0, sel), s.means(1, sel));
-    dl->AddCircle(p, 7, IM_COL32(0, 0, 0, 255), 20, 4.0f);
-    dl->AddCircle(p, 7, IM_COL32(255, 255, 255, 255), 20, 2.0f);
+    dl->AddCircle(p, 7 * line_px(), IM_COL32(0, 0, 0, 255), 20, 4.0f * line_px());
+    dl->AddCircle(p, 7 * line_px(), IM_COL32(255, 255, 255, 255), 20, 2.0f * line_px());
   }
   dl->PopClipRect();
   draw_plane_frame(dl, m, "z\u2081", "z\u2082");

@@ -21,6 +21,7 @@
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/step_through_window.hpp"
+#include "app/style.hpp"
 #include "vi/family.hpp"
 #include "vi/run.hpp"
 #include "vi/snapshot.hpp"
@@ -890,4 +891,47 @@ TEST_CASE("a shot of the BNN window draws the data, the band wider in the gap th
   const long orange = count_colour(img, r.plot, vilab::plot::palette(0), 30);
   INFO(orange << " MAP-orange pixels in the plot");
   CHECK(orange >= 300);
+}
+
+TEST_CASE("a shot in presentation mode at 2x with high contrast: black theme, thicker q contours, larger text", "[gui][present]") {
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "fullrank";
+  opt.shot_steps = 200;
+  opt.width = 1920;
+  opt.height = 1080;
+  const Image normal = take_shot(opt, "present_normal");
+  const vilab::PixelRect rn = vilab::last_density_view_rect();
+  CHECK(vilab::line_scale() == 1.0f);
+  CHECK_FALSE(vilab::high_contrast());
+
+  opt.present = true;
+  opt.font_scale = 2;
+  opt.high_contrast = true;
+  const Image present = take_shot(opt, "present_2x");
+  const vilab::PixelRect rp = vilab::last_density_view_rect();
+  CHECK(vilab::line_scale() == vilab::kPresentationLineScale);
+  CHECK(vilab::high_contrast());
+
+  // The theme: the status line's background (bottom-left corner) is black only in high contrast.
+  const auto bg_n = normal.at(3, normal.h - 3), bg_p = present.at(3, present.h - 3);
+  INFO("corner pixel normal (" << bg_n[0] << ", " << bg_n[1] << ", " << bg_n[2] << "), present (" << bg_p[0] << ", "
+                               << bg_p[1] << ", " << bg_p[2] << ")");
+  CHECK(bg_p == std::array<int, 3>{0, 0, 0});
+  CHECK(bg_n != std::array<int, 3>{0, 0, 0});
+
+  // The text: 2x the size, so the chrome above the density frame (menu bar, the layer checkboxes)
+  // is at least 1.6x as tall.
+  INFO("density frame normal (" << rn.x0 << ", " << rn.y0 << ")-(" << rn.x1 << ", " << rn.y1 << "), present (" << rp.x0
+                                << ", " << rp.y0 << ")-(" << rp.x1 << ", " << rp.y1 << ")");
+  CHECK(rp.y0 >= 1.6 * rn.y0);
+  REQUIRE(rp.x1 - rp.x0 >= 250);  // still a view a class can read
+  REQUIRE(rp.y1 - rp.y0 >= 250);
+
+  // The lines: q's white contours cover more pixels per pixel of frame width (their length scales
+  // with the frame, their width with line_px(): 2 x 1.5, thinned to 0.6 in a frame this small).
+  const RegionStats sn = region_stats(normal, rn), sp = region_stats(present, rp);
+  const double wn = double(sn.white) / (rn.x1 - rn.x0), wp = double(sp.white) / (rp.x1 - rp.x0);
+  INFO("white pixels per frame column: normal " << wn << ", present " << wp);
+  CHECK(wp >= 1.4 * wn);
 }
