@@ -104,7 +104,7 @@ void draw_error(const std::string& message) {
     const std::string at = line.substr(head.size(), byte_of_column(line, column + 1) - head.size());
     const float w = at.empty() ? ImGui::GetFontSize() * 0.5f : ImGui::CalcTextSize(at.c_str()).x;
     const float caret_w = ImGui::CalcTextSize("^").x;
-    ImGui::SetCursorScreenPos(ImVec2(origin.x + x + 0.5f * (w - caret_w), ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y * 0.5f));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + x + 0.5f * (w - caret_w), ImGui::GetCursorScreenPos().y));
     ImGui::TextUnformatted("^");
     // Underline the character at fault, so that the caret's column is unmistakable.
     ImGui::GetWindowDrawList()->AddLine(ImVec2(origin.x + x, origin.y + ImGui::GetFontSize() + 1),

@@ -6,10 +6,18 @@
 #include "app/density_view.hpp"
 #include "app/formula_box.hpp"
 #include "app/gui.hpp"
+#include "app/screenshot.hpp"
+#include "app/style.hpp"
 #include "vi/target_formula.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb_image.h>
+
+#include <GLFW/glfw3.h>
 
 #include <unistd.h>
 
@@ -134,4 +142,80 @@ TEST_CASE("a shot of a formula target shows its density and q's contours", "[gui
   const vilab::PixelRect r = vilab::last_density_view_rect();
   CHECK(r.x1 - r.x0 >= 200);
   CHECK(r.y1 - r.y0 >= 200);
+}
+
+TEST_CASE("the formula box shows a bad formula's message in red with a caret, and keeps the target", "[gui][formula]") {
+  // The box alone in a window of its own (the same GLFW + ImGui set-up as the app), a bad formula
+  // applied through it: the scene keeps its target and the message is drawn.
+  REQUIRE(glfwInit());
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  constexpr int kW = 480, kH = 360;
+  GLFWwindow* window = glfwCreateWindow(kW, kH, "formula box", nullptr, nullptr);
+  REQUIRE(window);
+  glfwMakeContextCurrent(window);
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  vilab::load_fonts(1.0f);
+  vilab::apply_theme(1.0f);
+  ImGui_ImplGlfw_InitForOpenGL(window, false);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  vi::Scene scene;  // banana
+  const vi::Scene before = scene;
+  vilab::FormulaBoxState st;
+  st.open = true;
+  const std::string bad = "-0.5*(z1^2 + *z2)";
+  const fs::path png = fs::temp_directory_path() / ("vilab_test_formula_box_" + std::to_string(getpid()) + ".png");
+  for (int frame = 0; frame < 3; ++frame) {
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(float(kW), float(kH)));
+    ImGui::Begin("formula", nullptr, ImGuiWindowFlags_NoDecoration);
+    ImGui::PushItemWidth(ImGui::GetFontSize() * 14);
+    if (frame == 1) {
+      // As the Apply button does: the text is the bad formula.
+      std::snprintf(st.text.data(), st.text.size(), "%s", bad.c_str());
+      st.error = vilab::apply_formula(st.text.data(), {-4, 4, -4, 4}, scene);
+    }
+    vilab::draw_formula_box(st, scene);
+    ImGui::PopItemWidth();
+    ImGui::End();
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window, &w, &h);
+    glViewport(0, 0, w, h);
+    glClearColor(0.1f, 0.1f, 0.12f, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (frame == 2) {
+      std::string error;
+      REQUIRE(vilab::save_back_buffer_png(png.string(), w, h, error));
+    }
+    glfwSwapBuffers(window);
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+
+  CHECK(scene == before);  // the previous target keeps running
+  CHECK_THAT(st.error, Catch::Contains("unexpected operator '*' at position 14"));
+  if (const char* dir = std::getenv("VILAB_TEST_SHOTS"))
+    fs::copy_file(png, fs::path(dir) / "formula_box_error.png", fs::copy_options::overwrite_existing);
+  int w = 0, h = 0, n = 0;
+  unsigned char* rgb = stbi_load(png.c_str(), &w, &h, &n, 3);
+  fs::remove(png);
+  REQUIRE(rgb);
+  long red = 0;  // the message's red (1.0, 0.42, 0.38)
+  for (long i = 0; i < long(w) * h; ++i) red += rgb[3 * i] > 200 && rgb[3 * i + 1] < 140 && rgb[3 * i + 2] < 130;
+  stbi_image_free(rgb);
+  INFO("red pixels: " << red);
+  CHECK(red > 300);
 }
