@@ -130,6 +130,16 @@ size_t code_points(std::string_view s) {
   return n;
 }
 
+// Byte offset of code point `column` in `s` (its size when `s` is shorter).
+size_t byte_of_column(const std::string& s, size_t column) {
+  size_t i = 0;
+  for (size_t c = 0; c < column && i < s.size(); ++c) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
 bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -149,7 +159,20 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
   std::string msg = what;
   if (line_no > 1 || line_end < formula.size()) msg += " at line " + std::to_string(line_no) + ", position " + std::to_string(column + 1);
   else msg += " at position " + std::to_string(column + 1);
-  msg += "\n  " + line + "\n  " + std::string(column, ' ') + "^";
+  // A long line is shown as a window around the error (… on the cut sides), so that the message
+  // stays a few lines long whatever the formula.
+  size_t caret = column;
+  constexpr size_t kBefore = 50, kAfter = 30;
+  if (code_points(line) > kBefore + kAfter) {
+    const size_t from = column > kBefore ? column - kBefore : 0;
+    const size_t b0 = byte_of_column(line, from), b1 = byte_of_column(line, column + kAfter);
+    std::string cut = from > 0 ? "\u2026" : "";
+    cut += line.substr(b0, b1 - b0);
+    if (b1 < line.size()) cut += "\u2026";
+    caret = column - from + (from > 0 ? 1 : 0);
+    line = std::move(cut);
+  }
+  msg += "\n  " + line + "\n  " + std::string(caret, ' ') + "^";
   throw_invalid("formula", msg);
 }
 

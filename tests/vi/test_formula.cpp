@@ -320,6 +320,24 @@ TEST_CASE("formula: the caret points at the character in a line of Unicode", "[f
   CHECK_THAT(msg, Catch::Contains("at position 4\n  -\u03B1 = 3\n     ^"));
 }
 
+TEST_CASE("formula: a long line is shown as a window around the error", "[formula]") {
+  std::string f;
+  for (int i = 0; i < 60; ++i) f += "z1 + ";
+  f += "w";
+  for (int i = 0; i < 60; ++i) f += " + z2";
+  const std::string msg = message_of(f);
+  CHECK_THAT(msg, Catch::Contains("unknown variable 'w'") && Catch::Contains("at position 301"));
+  const auto first_nl = msg.find('\n'), second_nl = msg.find('\n', first_nl + 1);
+  REQUIRE(second_nl != std::string::npos);
+  const std::string line = msg.substr(first_nl + 3, second_nl - first_nl - 3), caret = msg.substr(second_nl + 3);
+  CHECK(line.size() < 100);
+  CHECK(line.rfind("\u2026", 0) == 0);  // cut on both sides
+  // The caret sits under the 'w' (the ellipsis is one character, three bytes).
+  REQUIRE(caret.size() >= 1);
+  CHECK(caret.back() == '^');
+  CHECK(line.substr(caret.size() - 1 + 2, 1) == "w");
+}
+
 TEST_CASE("formula: evaluation from two threads at once gives the same numbers", "[formula]") {
   const FormulaTarget t(formula_examples()[2].formula, formula_examples()[2].box);
   Mat z(2, 2000);
