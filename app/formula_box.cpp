@@ -184,7 +184,8 @@ bool draw_formula_box(FormulaBoxState& st, vi::Scene& scene) {
       st.error.clear();
     }
     tooltip("Close the formula box and keep the current target.");
-  } else if (st.error.empty() && std::strcmp(st.text.data(), scene.formula.c_str()) == 0) {
+  } else if (st.error.empty() && std::strcmp(st.text.data(), scene.formula.c_str()) == 0 &&
+             scene.formula_box == vi::Box{st.box[0], st.box[1], st.box[2], st.box[3]}) {
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, kGreen);
     ImGui::TextUnformatted("\u2713 running");

@@ -47,7 +47,7 @@ const std::string& formula_syntax_help() {
 
 const std::vector<FormulaExample>& formula_examples() {
   static const std::vector<FormulaExample> examples = {
-      {"banana", "-z1^2/8 - 0.5*(z2 - 0.25*(z1^2 - 4))^2\n- log(4*_pi)", {-6, 6, -4, 9},
+      {"banana", "-z1^2/8 - 0.5*(z2 - 0.25*(z1^2 - 4))^2\n- log(4*_pi)", {-7.5, 7.5, -5.5, 13.5},
        "The built-in banana (b = 0.25), written out: a Gaussian bent along z2 = b (z1^2 - 4)."},
       {"donut", "-(sqrt(z1^2 + z2^2) - 2.5)^2 / 0.08", {-4, 4, -4, 4},
        "A thin ring of radius 2.5: a Gaussian q covers one side or inflates over the hole."},
@@ -55,7 +55,7 @@ const std::vector<FormulaExample>& formula_examples() {
       {"two moons", "-0.5*((sqrt(z1^2 + z2^2) - 2)/0.4)^2\n+ lse2(-0.5*((z1 - 2)/0.6)^2,\n       -0.5*((z1 + 2)/0.6)^2)",
        {-4, 4, -4, 4}, "A ring with two heavier caps (Rezende & Mohamed's U1): lse2 adds the two caps in log space."},
       {"mixture", "lse2(log(0.3) + lnormal(z1, -2, 0.6)\n         + lnormal(z2, 1, 0.6),\n     log(0.7) + lnormal(z1, 1.5, 1)\n         + lnormal(z2, -1, 0.5))",
-       {-5, 5, -4, 4}, "Two Gaussians weighted 0.3 and 0.7: reverse KL picks one, forward KL covers both."},
+       {-6, 6, -4, 4}, "Two Gaussians weighted 0.3 and 0.7: reverse KL picks one, forward KL covers both."},
       {"funnel", "lnormal(z2, 0, 1.5) + lnormal(z1, 0, exp(z2/2))", {-10, 10, -5, 5},
        "Neal's funnel with sd 1.5: x ~ N(0, e^v) for v = z2 - a narrow neck over a wide mouth."},
       {"gaussian", "-0.5*(z1^2 + z2^2) - log(2*_pi)", {-6, 6, -6, 6},
