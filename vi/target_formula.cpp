@@ -47,7 +47,7 @@ const std::string& formula_syntax_help() {
 
 const std::vector<FormulaExample>& formula_examples() {
   static const std::vector<FormulaExample> examples = {
-      {"banana", "-z1^2/8 - 0.5*(z2 - 0.25*(z1^2 - 4))^2\n- log(4*_pi)", {-7.5, 7.5, -5.5, 13.5},
+      {"banana", "-z1^2/8 - 0.5*(z2 - 0.25*(z1^2 - 4))^2\n- log(4*_pi)", {-8, 8, -5.5, 15},
        "The built-in banana (b = 0.25), written out: a Gaussian bent along z2 = b (z1^2 - 4)."},
       {"donut", "-(sqrt(z1^2 + z2^2) - 2.5)^2 / 0.08", {-4, 4, -4, 4},
        "A thin ring of radius 2.5: a Gaussian q covers one side or inflates over the hole."},
