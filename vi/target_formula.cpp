@@ -399,9 +399,9 @@ void FormulaTarget::eval(const Mat& z, Vec& logp, Mat* grad) const {
     if (!grad) continue;
     for (int axis = 0; axis < 2; ++axis) {
       const double c = axis == 0 ? x : y;
-      // h rounded so that c ± h are exact: the difference quotient then divides by the true step.
-      volatile double up = c + kStep * std::max(1.0, std::abs(c));
-      const double h = up - c;
+      // h rounded so that c + h is exact: the difference quotient then divides by the true step
+      // (IEEE arithmetic keeps (c + h) − c as written; vilab never builds with -ffast-math).
+      const double h = (c + kStep * std::max(1.0, std::abs(c))) - c;
       const double fp = axis == 0 ? m.at(x + h, y) : m.at(x, y + h);
       const double fm = axis == 0 ? m.at(x - h, y) : m.at(x, y - h);
       double g = 0;
