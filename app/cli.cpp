@@ -28,6 +28,7 @@
 #include "vi/models.hpp"
 #include "vi/run.hpp"
 #include "vi/targets.hpp"
+#include "vi/target_formula.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -112,9 +113,37 @@ struct SceneFlagSet {
 void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {}) {
   const bool for_gradvar = set.for_gradvar, grid_is_quad_grid = set.grid_is_quad_grid;
   const vi::Scene defaults;
-  f.target_opt = app->add_option("--target,-t", f.scene.target, "2D target posterior")
-                     ->check(CLI::IsMember(vi::target_names()))
+  std::vector<std::string> targets = vi::target_names();
+  targets.push_back(vi::kFormulaTarget);  // its log p~ from --formula, on --formula-box
+  f.target_opt = app->add_option("--target,-t", f.scene.target, "2D target posterior (formula: your own, see --formula)")
+                     ->check(CLI::IsMember(targets))
                      ->default_str(defaults.target);
+  app->add_option("--formula", f.scene.formula,
+                  "--target formula: log p~(z1, z2) as a formula, e.g. \"-0.5*(z1^2 + z2^2)\" (vilab list says the syntax)");
+  app->add_option("--formula-box", [&f](const CLI::results_t& r) {
+       // One value "x0,x1,y0,y1" (or four values): the box the formula is shown and integrated on.
+       std::vector<std::string> parts;
+       for (const auto& item : r) {
+         size_t start = 0;
+         for (;;) {
+           const size_t comma = item.find(',', start);
+           parts.push_back(item.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+           if (comma == std::string::npos) break;
+           start = comma + 1;
+         }
+       }
+       if (parts.size() != 4) throw std::invalid_argument("--formula-box: expected x0,x1,y0,y1 (four numbers), got " + std::to_string(parts.size()));
+       vi::Box b{parse_number("--formula-box", parts[0]), parse_number("--formula-box", parts[1]),
+                 parse_number("--formula-box", parts[2]), parse_number("--formula-box", parts[3])};
+       try {
+         vi::check_formula_box(b);
+       } catch (const std::invalid_argument& e) {
+         throw std::invalid_argument(std::string("--formula-box: ") + e.what());
+       }
+       f.scene.formula_box = b;
+       return true;
+     }, "--target formula: the box x0,x1,y0,y1 it is shown and integrated on (default -4,4,-4,4)")
+      ->expected(1)->type_name("X0,X1,Y0,Y1");
   std::vector<std::string> models = vi::model_names();
   for (const auto& m : cavi_model_names()) models.push_back(m);
   for (const auto& m : trained_models()) models.push_back(m.name);
@@ -310,6 +339,10 @@ vi::Scene finish_scene(SceneFlags& f) {
     }
     f.scene.target = f.model;
   }
+  if (f.scene.target != vi::kFormulaTarget && !f.scene.formula.empty())
+    throw std::invalid_argument("--formula: only --target formula uses a formula (the target is " + f.scene.target + ")");
+  if (f.scene.target == vi::kFormulaTarget && !f.sets.empty())
+    throw std::invalid_argument("--set: --target formula takes no parameters (write the numbers into --formula)");
   if (!f.sets.empty()) {
     // The problem's own check first, so that only its messages are attributed to --set.
     try {
@@ -348,6 +381,8 @@ int cmd_list(bool as_json) {
       params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help}});
     j["targets"].push_back({{"name", t.name}, {"summary", t.summary}, {"params", params}, {"note", vi::make_target(t.name)->note()}});
   }
+  j["targets"].push_back({{"name", vi::kFormulaTarget}, {"summary", vi::formula_summary()}, {"params", json::array()},
+                          {"note", vi::formula_syntax_help()}});
   for (const auto& m : vi::model_registry()) {
     json params = json::array();
     for (const auto& p : m.params)
@@ -383,6 +418,8 @@ int cmd_list(bool as_json) {
     for (const auto& p : t.params)
       std::printf("  %-11s   --set %s=%g  (%g … %g) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi, p.help.c_str());
   }
+  std::printf("  %-11s %s\n", vi::kFormulaTarget, vi::formula_summary().c_str());
+  std::printf("  %-11s   --formula \"EXPR\" --formula-box x0,x1,y0,y1. %s\n", "", vi::formula_syntax_help().c_str());
   std::cout << "models (vilab run --model NAME):\n";
   for (const auto& m : vi::model_registry()) {
     std::printf("  %-11s %s\n", m.name.c_str(), m.summary.c_str());
@@ -554,6 +591,10 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
          {"param_names", run.family().param_names()},
          {"params", vector_json(run.params())},
          {"params_hash", vi::params_hash(run.params())}};
+  if (scene.target == vi::kFormulaTarget) {
+    j["formula"] = scene.formula;
+    j["formula_box"] = {scene.formula_box.x0, scene.formula_box.x1, scene.formula_box.y0, scene.formula_box.y1};
+  }
   // What was maximized and how, with null for the fields this objective does not use.
   const vi::ObjectiveSpec& spec = run.objective();
   const bool forward = spec.kind == vi::ObjectiveKind::ForwardKL;

@@ -12,6 +12,7 @@
 
 #include "app/fit_spec.hpp"
 #include "app/keymap.hpp"
+#include "app/formula_box.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
 #include "vi/family.hpp"
@@ -20,6 +21,7 @@
 #include "vi/models.hpp"
 #include "vi/optimizer.hpp"
 #include "vi/targets.hpp"
+#include "vi/target_formula.hpp"
 
 #include <imgui.h>
 
@@ -158,8 +160,9 @@ void draw_lessons(ControlsState& st) {
 // [SECTION] Scene editing
 
 // The problem combo lists the 2D targets, then the models (vi/models.hpp) under their own
-// heading; a model's parameters and data are its own, so switching clears them.
-bool problem_combo(vi::Scene& sc) {
+// heading; a model's parameters and data are its own, so switching clears them. "formula…" opens
+// the formula box (`formula_open`): the target changes only when a formula is applied there.
+bool problem_combo(vi::Scene& sc, bool* formula_open = nullptr) {
   bool changed = false;
   auto entry = [&](const std::string& name, const std::string& summary) {
     const bool selected = name == sc.target;
@@ -172,6 +175,11 @@ bool problem_combo(vi::Scene& sc) {
   };
   if (ImGui::BeginCombo("target##target", sc.target.c_str())) {
     for (const auto& t : vi::target_registry()) entry(t.name, t.summary);
+    if (formula_open) {
+      const bool selected = sc.target == vi::kFormulaTarget;
+      if (ImGui::Selectable("formula\u2026", selected)) *formula_open = true;
+      if (ImGui::IsItemHovered()) tooltip(vi::formula_summary().c_str());
+    }
     ImGui::Separator();
     ImGui::TextDisabled("small Bayesian models");
     for (const auto& m : vi::model_registry()) entry(m.name, m.summary);
@@ -187,10 +195,11 @@ bool problem_combo(vi::Scene& sc) {
   return changed;
 }
 
-void draw_target(vi::Scene& sc, const vi::Snapshot& snap) {
+void draw_target(vi::Scene& sc, const vi::Snapshot& snap, FormulaBoxState& formula) {
   section("Target p(z)");
-  problem_combo(sc);
-  const std::string* summary = nullptr;
+  if (problem_combo(sc, &formula.open)) formula.open = false;  // another target chosen
+  draw_formula_box(formula, sc);
+  const std::string* summary = nullptr;  // the formula target: its box says it all
   for (const auto& t : vi::target_registry())
     if (t.name == sc.target) summary = &t.summary;
   for (const auto& m : vi::model_registry())
@@ -686,7 +695,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
 
   draw_run_commands(st, engine, snap);
   draw_lessons(st);
-  draw_target(st.edited, snap);
+  draw_target(st.edited, snap, st.formula);
   draw_family(st.edited);
   draw_objective(st, snap);
   draw_optimizer(st.edited);

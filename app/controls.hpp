@@ -5,6 +5,7 @@
 #pragma once
 
 #include "app/objective_controls.hpp"
+#include "app/formula_box.hpp"
 #include "vi/engine.hpp"
 #include "vi/scene.hpp"
 #include "vi/snapshot.hpp"
@@ -48,6 +49,9 @@ struct ControlsState {
   // The VAE window (app/vae_window.hpp).
   bool show_vae = false;
   bool show_bnn = false;  // the Bayesian neural network window (app/bnn_window.hpp)
+
+  // The formula box (app/formula_box.hpp): the formula being edited, its box and its message.
+  FormulaBoxState formula;
 
   // The lesson open now (app/lessons.hpp: its name; empty = none).
   std::string lesson;

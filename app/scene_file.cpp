@@ -250,7 +250,7 @@ void read_comparison(const std::string& file, TableReader& r, vi::Scene& s) {
 // Scene::validate's messages name a field in words; the key it means, to point at its line.
 std::string key_of_validation_message(const std::string& message) {
   static const std::pair<const char*, const char*> words_to_key[] = {
-      {"learning rate", "lr"},        {"samples S", "samples"},       {"anneal", "anneal"},
+      {"unknown target", "target"},   {"formula", "formula"},         {"learning rate", "lr"},        {"samples S", "samples"},       {"anneal", "anneal"},
       {"optimizer", "optimizer"},     {"batch", "batch"},             {"lr schedule", "lr_schedule"},
       {"decay κ", "decay_kappa"},     {"decay τ", "decay_tau"},       {"initial mean", "init_mean"},
       {"initial log sd", "init_log_sd"}, {"metrics every", "metrics_every"}, {"metric samples", "metric_samples"},

@@ -40,7 +40,7 @@ struct Evaluator {
     scene.validate();
     if (spec.quad_cells < 8) throw_invalid(fn, "quad_cells is " + std::to_string(spec.quad_cells) + ", but must be ≥ 8");
     if (spec.mc_samples < 16) throw_invalid(fn, "mc_samples is " + std::to_string(spec.mc_samples) + ", but must be ≥ 16");
-    problem = make_problem(scene.target, scene.target_params, scene.data);
+    problem = make_problem(scene);
     family = make_family(scene.family, problem->dim(), scene.family_options);
     quadrature = problem->dim() == 2 && !spec.monte_carlo;
     cells = spec.quad_cells;

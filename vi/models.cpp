@@ -6,6 +6,8 @@
 #include "vi/model_blr.hpp"
 #include "vi/model_logreg.hpp"
 #include "vi/registry.hpp"
+#include "vi/scene.hpp"
+#include "vi/target_formula.hpp"
 
 #include <cmath>
 
@@ -74,11 +76,14 @@ ParamValues resolve_params(const std::string& where, const std::vector<ParamSpec
 }
 
 const std::vector<ParamSpec>& problem_params(std::string_view name) {
+  static const std::vector<ParamSpec> none;
+  if (name == kFormulaTarget) return none;  // the formula is its own parameter (Scene::formula)
   for (const auto& m : model_registry())
     if (m.name == name) return m.params;
   for (const auto& t : target_registry())
     if (t.name == name) return t.params;
   std::vector<std::string> allowed = target_names();
+  allowed.push_back(kFormulaTarget);
   for (const auto& m : model_names()) allowed.push_back(m);
   check_member("problem", "target or model", name, allowed);
   throw_invalid("problem", "unreachable");
@@ -96,7 +101,18 @@ std::unique_ptr<Problem> make_problem(std::string_view name, const ParamValues& 
     throw_invalid("target " + std::string(name), "takes no data points (only a model such as logreg does)");
   }
   problem_params(name);
+  if (name == kFormulaTarget)
+    throw_invalid("target formula", "needs its formula and box: build it from the scene (make_problem(const Scene&))");
   return make_target(name, overrides);
+}
+
+std::unique_ptr<Problem> make_problem(const Scene& scene) {
+  if (scene.target != kFormulaTarget) return make_problem(scene.target, scene.target_params, scene.data);
+  if (!scene.target_params.empty())
+    throw_invalid("target formula", "takes no parameters (write the numbers into the formula), got '" +
+                                        scene.target_params.begin()->first + "'");
+  if (!scene.data.empty()) throw_invalid("target formula", "takes no data points (only a model such as logreg does)");
+  return make_formula_target(scene.formula, scene.formula_box);
 }
 
 }  // namespace vi

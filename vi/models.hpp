@@ -36,7 +36,14 @@ bool is_model(std::string_view name);
 std::unique_ptr<Problem> make_problem(std::string_view name, const ParamValues& overrides = {},
                                       const DataPoints& data = {});
 
-// The parameters a problem named `name` takes (a target's or a model's); throws for unknown names.
+struct Scene;
+// The problem a scene describes: make_problem(scene.target, scene.target_params, scene.data), or
+// for target "formula" the FormulaTarget of scene.formula on scene.formula_box (vi/target_formula.hpp;
+// it takes no parameters or data). Every caller that has a Scene uses this one.
+std::unique_ptr<Problem> make_problem(const Scene& scene);
+
+// The parameters a problem named `name` takes (a target's or a model's; none for "formula"); throws
+// for unknown names.
 const std::vector<ParamSpec>& problem_params(std::string_view name);
 
 // Every parameter of `specs` with `overrides` applied, checked (unknown names, ranges, whole

@@ -34,7 +34,7 @@ DisplayDraws display_draws(const Scene& scene, int base_rows) {
 
 std::shared_ptr<const TargetData> make_target_data(const Scene& scene) {
   auto data = std::make_shared<TargetData>();
-  data->problem = make_problem(scene.target, scene.target_params, scene.data);
+  data->problem = make_problem(scene);
   // Quadrature references exist for 2D problems; a model of higher dimension brings its own
   // exact answers (log Z, moments) or has none.
   if (data->problem->dim() == 2) data->reference = compute_reference(*data->problem, scene.grid);

@@ -11,7 +11,7 @@ namespace vi {
 
 void Scene::validate() const {
   // The problem: its name (targets and models), parameter names and ranges, and data.
-  const auto problem = make_problem(target, target_params, data);
+  const auto problem = make_problem(*this);
   const int dim = problem->dim();
   check_member("scene", "family", family, family_names());
   const auto fam = make_family(family, dim, family_options);  // checks the sizes the family uses
@@ -94,6 +94,10 @@ bool Scene::can_continue_into(const Scene& next) const {
   a.converge_statistic = b.converge_statistic;
   a.auto_stop = b.auto_stop;
   a.khat_every = b.khat_every;
+  if (a.target != "formula" && b.target != "formula") {
+    a.formula = b.formula;  // ignored by every other target
+    a.formula_box = b.formula_box;
+  }
   return a == b;
 }
 
@@ -102,6 +106,8 @@ bool Scene::only_problem_changes(const Scene& next) const {
   Scene a = *this;
   a.target_params = next.target_params;
   a.data = next.data;
+  a.formula = next.formula;  // part of the problem (target "formula"); ignored by the others
+  a.formula_box = next.formula_box;
   return a == next;
 }
 

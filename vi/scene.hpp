@@ -80,7 +80,8 @@ struct Scene {
   // Same target, same parameters and same quadrature grid: the target's references (TargetData)
   // can be shared between the two.
   bool same_target(const Scene& other) const {
-    return target == other.target && target_params == other.target_params && data == other.data && grid == other.grid;
+    return target == other.target && target_params == other.target_params && data == other.data && grid == other.grid &&
+           (target != "formula" || (formula == other.formula && formula_box == other.formula_box));
   }
 
   // True when going from `*this` to `next` can keep the current φ and optimizer state (only
@@ -89,7 +90,7 @@ struct Scene {
   bool can_continue_into(const Scene& next) const;
 
   // True when `next` differs from this scene only in the problem's parameters or data (an edited
-  // data point, a new σ_y): the engine then starts the new fit from the current q, so the class
+  // data point, a new σ_y, a formula target's formula or box): the engine then starts the new fit from the current q, so the class
   // watches q follow the posterior as the data change.
   bool only_problem_changes(const Scene& next) const;
 };

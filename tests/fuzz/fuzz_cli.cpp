@@ -16,19 +16,12 @@ extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // An exception escaping a subject is a finding: let it terminate (libFuzzer reports the input).
-  static const vilab::fuzz::Subject& subject = vilab::fuzz::subject(subject_name());
-  subject.run(std::string_view(reinterpret_cast<const char*>(data), size));
+  vilab::fuzz::subject("cli").run(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }
 
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
   if (seed % 2 == 0) return LLVMFuzzerMutate(data, size, max_size);
-  if (subject_name() == "scene") {
-    const std::string text = vilab::fuzz::SceneGenerator(seed).next();
-    if (text.size() > max_size) return LLVMFuzzerMutate(data, size, max_size);
-    std::memcpy(data, text.data(), text.size());
-    return text.size();
-  }
   vilab::fuzz::CliGenerator gen(seed);
   std::vector<std::string> args = vilab::fuzz::split_args(std::string_view(reinterpret_cast<const char*>(data), size));
   if (args.empty() || seed % 8 == 1) args = gen.next();  // now and then a fresh command line

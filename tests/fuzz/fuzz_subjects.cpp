@@ -3,7 +3,10 @@
 
 #include "app/cli.hpp"
 #include "app/scene_file.hpp"
+#include "vi/target_formula.hpp"
 
+#include <cmath>
+#include <memory>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -40,12 +43,34 @@ void fuzz_scene(std::string_view bytes) {
   }
 }
 
+// A formula (vi/target_formula.hpp) on the box [-4, 4]²: built, and when accepted evaluated with
+// its gradient at a few points. A rejection must be std::invalid_argument saying "formula…"; an
+// accepted formula must never give NaN (it is read as −∞).
+void fuzz_formula(std::string_view bytes) {
+  std::unique_ptr<vi::FormulaTarget> t;
+  try {
+    t = std::make_unique<vi::FormulaTarget>(std::string(bytes), vi::Box{-4, 4, -4, 4});
+  } catch (const std::invalid_argument& e) {
+    if (std::string_view(e.what()).rfind("formula", 0) != 0)
+      throw std::logic_error(std::string("formula rejected without naming the formula: ") + e.what());
+    return;
+  }
+  vi::Mat z(2, 4);
+  z << 0, 1e-300, -3.9, 1e6, 0, -1e-300, 2.5, -1e6;
+  vi::Vec lp(4);
+  vi::Mat g(2, 4);
+  t->eval(z, lp, &g);
+  for (Eigen::Index s = 0; s < lp.size(); ++s)
+    if (std::isnan(lp(s))) throw std::logic_error("an accepted formula gave NaN (it must read NaN as -inf)");
+}
+
 }  // namespace
 
 const std::vector<Subject>& subjects() {
   static const std::vector<Subject> table = {
       {"cli", fuzz_cli},
       {"scene", fuzz_scene},
+      {"formula", fuzz_formula},  // the bytes are the formula (tests/fuzz/formula_generator.hpp)
   };
   return table;
 }

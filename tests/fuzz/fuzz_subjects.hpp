@@ -22,7 +22,8 @@ struct Subject {
 };
 
 // "cli": the bytes are an argv (arguments separated by '\0', "vilab" prepended), parsed and checked
-// by vilab::check_cli, which runs nothing.
+// by vilab::check_cli, which runs nothing. "formula": the bytes are a formula (vi/target_formula.hpp)
+// on the box [-4, 4]², built and, when accepted, evaluated with its gradient.
 const std::vector<Subject>& subjects();
 const Subject& subject(std::string_view name);
 
