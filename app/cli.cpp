@@ -753,6 +753,11 @@ class CommandLine {
       add_scene_flags(shot, shot_flags);
       shot->add_option("--steps,-n", shot_steps, "optimizer steps before the shot")->check(CLI::Range(int64_t(0), int64_t(1) << 32))->default_str("300");
       shot->add_option("--out", shot_out, "PNG file to write")->required();
+      shot->add_option("--panel", shot_gui.shot_panel, "save one panel, cropped from the window")
+          ->check(CLI::IsMember({"density", "metrics", "controls", "timeline"}));
+      shot->add_option("--timeline", shot_gui.shot_timeline_step,
+                       "record the run's timeline while stepping and show the snapshot at this step (scrubbed back)")
+          ->check(CLI::Range(int64_t(0), int64_t(1) << 40));
       shot->add_option("--width", shot_gui.width, "window width in pixels")->check(CLI::Range(320, 8192));
       shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
       shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");

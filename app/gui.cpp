@@ -13,6 +13,7 @@
 #include "app/cavi_window.hpp"
 #include "app/bnn_window.hpp"
 #include "app/estimator_panel.hpp"
+#include "app/export_menu.hpp"
 #include "app/fit_spec.hpp"
 #include "app/grid_view.hpp"
 #include "app/metrics_panel.hpp"
@@ -22,6 +23,8 @@
 #include "app/status_line.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
+#include "app/timeline.hpp"
+#include "app/timeline_bar.hpp"
 #include "app/vae_window.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
@@ -80,6 +83,8 @@ struct UiState {
   CaviWindowsState cavi;
   VaeWindowState vae;
   BnnWindowState bnn;
+  Timeline timeline;      // the recorded snapshots of the run: scrub back, replay (app/timeline.hpp)
+  ExportState exports;    // the Export menu's dialog and pending PNG (app/export_menu.hpp)
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   float text_zoom = 1;      // Ctrl + / Ctrl − / Ctrl 0: the user's text size on top of it
@@ -115,8 +120,14 @@ void apply_zoom(UiState& ui) {
 // [SECTION] Layout
 
 // One full-viewport window: controls left (~25 %), the density view in the centre (largest),
-// plots and numbers right, the status line at the bottom.
-void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
+// plots and numbers right, the status line at the bottom. `snap` is the engine's latest snapshot
+// (the controls and the status line), `shown` what the views draw: the same, or the recorded
+// snapshot the timeline is scrubbed to.
+void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const vi::Snapshot& shown) {
+  if (ImGui::BeginMainMenuBar()) {
+    draw_export_menu(ui.exports, shown, snap);
+    ImGui::EndMainMenuBar();
+  }
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
@@ -142,22 +153,34 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   ImGui::TextDisabled("variational inference lab");
   draw_controls(ui.controls, engine, snap);
   ImGui::EndChild();
+  note_panel_rect("controls");
 
   ImGui::SameLine();
   // The centre: a model of more than two dimensions as numbers against its exact answer; a 2D
   // problem as densities, with its editable data beneath when it has data (logistic regression).
-  const bool strip = has_data_strip(snap);
+  const bool strip = has_data_strip(shown);
   const float strip_h = strip ? data_strip_height() + style.ItemSpacing.y : 0.0f;
+  const float timeline_h = timeline_bar_height();
   ImGui::BeginGroup();
-  ImGui::BeginChild("##density_panel", {centre_w, panel_h - strip_h}, true,
+  ImGui::BeginChild("##density_panel", {centre_w, panel_h - strip_h - timeline_h}, true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-  if (uses_model_view(snap)) draw_model_view(ui.model, snap);
-  else draw_density_view(ui.density, snap);
+  // A recorded snapshot is a picture of the past: q cannot be dragged from it.
+  const bool drag_enabled = ui.density.drag.enabled;
+  ui.density.drag.enabled = drag_enabled && ui.timeline.live();
+  if (uses_model_view(shown)) draw_model_view(ui.model, shown);
+  else draw_density_view(ui.density, shown);
+  ui.density.drag.enabled = drag_enabled;
   ImGui::EndChild();
+  note_panel_rect("density");
+  ImGui::BeginChild("##timeline_panel", {centre_w, ImGui::GetFrameHeight()}, false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  draw_timeline_bar(ui.timeline, snap);
+  ImGui::EndChild();
+  note_panel_rect("timeline");
   if (strip) {
     ImGui::BeginChild("##data_strip_panel", {centre_w, data_strip_height()}, true,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    draw_data_strip(ui.controls.edited, snap);
+    draw_data_strip(ui.controls.edited, shown);
     ImGui::EndChild();
   }
   ImGui::EndGroup();
@@ -169,8 +192,9 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
 
   ImGui::SameLine();
   ImGui::BeginChild("##metrics_panel", {0, panel_h}, true);
-  draw_metrics_panel(ui.metrics, snap);
+  draw_metrics_panel(ui.metrics, shown);
   ImGui::EndChild();
+  note_panel_rect("metrics");
 
   draw_status_line(snap);
   ImGui::End();
@@ -183,6 +207,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   draw_gmm_window(ui.cavi.gmm, &ui.controls.show_gmm);
   draw_vae_window(ui.vae, &ui.controls.show_vae);
   draw_bnn_window(ui.bnn, &ui.controls.show_bnn);
+  draw_export_dialogs(ui.exports, shown, snap);
 }
 
 // [SECTION] The grid view and back
@@ -250,6 +275,22 @@ void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
 }
 
 // [SECTION] run_gui
+
+// Shot mode with a timeline: the steps in 60 parts, a snapshot recorded after each (the app
+// records what the engine publishes about 60 times a second; this makes the same kind of
+// recording without waiting).
+void record_shot_timeline(Timeline& tl, vi::Engine& engine, int64_t steps) {
+  constexpr int kParts = 60;
+  engine.sync();
+  tl.record(engine.snapshot());
+  for (int i = 0; i < kParts; ++i) {
+    const int64_t n = steps * (i + 1) / kParts - steps * i / kParts;
+    if (n <= 0) continue;
+    engine.step(n);
+    engine.sync();
+    tl.record(engine.snapshot());
+  }
+}
 
 struct GlfwSession {
   GLFWwindow* window = nullptr;
@@ -387,6 +428,9 @@ int run_gui(const GuiOptions& options) {
     ui.grid.session->wait_ready();
     if (options.shot_steps > 0) ui.grid.session->step(options.shot_steps);
     ui.grid.session->sync();
+  } else if (shot && options.shot_timeline_step >= 0) {
+    record_shot_timeline(ui.timeline, *engine, options.shot_steps);
+    ui.timeline.scrub_to_step(options.shot_timeline_step);
   } else if (shot) {
     engine->step(options.shot_steps);
     engine->sync();
@@ -404,22 +448,31 @@ int run_gui(const GuiOptions& options) {
       continue;
     }
     if (ui.pending_zoom > 0) apply_zoom(ui);
+    export_before_frame(ui.exports);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
+    ui.timeline.record(snap);  // a new run clears the recording (and goes live)
     if (!shot) handle_zoom_keys(ui);
     if (ui.grid_mode) {
       draw_grid_frame(ui, *engine, shot);
     } else {
       if (!shot) {
-        handle_shortcuts(*engine);
+        // While the timeline is scrubbed, → moves through the recording instead of stepping.
+        if (!handle_timeline_keys(ui.timeline)) {
+          handle_shortcuts(*engine);
+        } else {
+          const ShortcutKeys k = read_shortcuts();
+          if (k.toggle_play) engine->toggle_play();
+          if (k.reset) engine->reset();
+        }
         const ImGuiIO& kio = ImGui::GetIO();
         if (!kio.WantTextInput && !kio.KeyCtrl && !kio.KeyAlt && !kio.KeySuper && ImGui::IsKeyPressed(GLFW_KEY_T, false))
           ui.controls.show_step_through = !ui.controls.show_step_through;
       }
-      draw_frame(ui, *engine, *snap);
+      draw_frame(ui, *engine, *snap, *ui.timeline.shown(snap));
       if (!ui.controls.open_grid.empty()) {
         enter_grid(ui, *engine, ui.controls.open_grid);
         ui.controls.open_grid.clear();
@@ -433,11 +486,17 @@ int run_gui(const GuiOptions& options) {
     glClearColor(0.06f, 0.065f, 0.08f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    export_after_render(ui.exports, fw, fh);
 
     if (shot && ++frames >= kShotFrames) {
       std::string error;
-      if (save_back_buffer_png(options.shot_path, fw, fh, error)) {
-        std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), fw, fh);
+      const PixelRect crop = options.shot_panel.empty() ? PixelRect{} : clip_rect(last_panel_rect(options.shot_panel), fw, fh);
+      if (!options.shot_panel.empty() && crop.empty()) {
+        std::fprintf(stderr, "vilab: shot failed: the panel '%s' was not drawn\n", options.shot_panel.c_str());
+        result = 1;
+      } else if (save_back_buffer_png(options.shot_path, fw, fh, error, crop)) {
+        std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), crop.empty() ? fw : crop.width(),
+                    crop.empty() ? fh : crop.height());
         std::fflush(stdout);
       } else {
         std::fprintf(stderr, "vilab: shot failed: %s\n", error.c_str());
