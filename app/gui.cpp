@@ -126,6 +126,7 @@ void apply_zoom(UiState& ui) {
 void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const vi::Snapshot& shown) {
   if (ImGui::BeginMainMenuBar()) {
     draw_export_menu(ui.exports, shown, snap);
+    draw_timeline_menu_note(ui.timeline);
     ImGui::EndMainMenuBar();
   }
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -170,6 +171,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   if (uses_model_view(shown)) draw_model_view(ui.model, shown);
   else draw_density_view(ui.density, shown);
   ui.density.drag.enabled = drag_enabled;
+  draw_recorded_frame_marker(ui.timeline);
   ImGui::EndChild();
   note_panel_rect("density");
   ImGui::BeginChild("##timeline_panel", {centre_w, ImGui::GetFrameHeight()}, false,
@@ -193,6 +195,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   ImGui::SameLine();
   ImGui::BeginChild("##metrics_panel", {0, panel_h}, true);
   draw_metrics_panel(ui.metrics, shown);
+  draw_recorded_frame_marker(ui.timeline);
   ImGui::EndChild();
   note_panel_rect("metrics");
 

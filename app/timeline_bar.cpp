@@ -64,6 +64,31 @@ void track(Timeline& tl, float width) {
 
 }  // namespace
 
+void draw_recorded_frame_marker(const Timeline& tl) {
+  if (tl.shown_index() < 0) return;
+  // A frame in the handle's blue around the panel (outside the panel's clip rectangle), so
+  // nobody mistakes the past for the live fit; the menu bar says which step it is.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float px = ImGui::GetFontSize() / 18.0f;
+  const ImVec2 a = ImGui::GetWindowPos();
+  const ImVec2 b{a.x + ImGui::GetWindowWidth(), a.y + ImGui::GetWindowHeight()};
+  dl->PushClipRect(a, b, false);
+  dl->AddRect({a.x + px, a.y + px}, {b.x - px, b.y - px}, kHandle, 4 * px, 0, 2.5f * px);
+  dl->PopClipRect();
+}
+
+void draw_timeline_menu_note(const Timeline& tl) {
+  const long shown = tl.shown_index();
+  if (shown < 0) return;
+  char label[128];
+  std::snprintf(label, sizeof label, "showing the recorded step %lld%s \u00B7 End: back to live",
+                static_cast<long long>(tl.frame(std::size_t(shown)).step), tl.replaying() ? " (replaying)" : "");
+  const float w = ImGui::CalcTextSize(label).x;
+  const float x = (ImGui::GetWindowWidth() - w) * 0.5f;
+  if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+  ImGui::TextColored({0.55f, 0.78f, 1.0f, 1.0f}, "%s", label);
+}
+
 float timeline_bar_height() { return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y; }
 
 void draw_timeline_bar(Timeline& tl, const vi::Snapshot& live) {
@@ -87,7 +112,8 @@ void draw_timeline_bar(Timeline& tl, const vi::Snapshot& live) {
             "Only the views move: the engine keeps its own state and carries on.");
   }
   ImGui::SameLine(0, fs * 0.2f);
-  ImGui::SetNextItemWidth(fs * 6.5f);
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("10000 steps/s").x + ImGui::GetFrameHeight() +
+                          2 * ImGui::GetStyle().FramePadding.x);
   char speed[48];
   std::snprintf(speed, sizeof speed, "%g steps/s", tl.replay_speed());
   if (ImGui::BeginCombo("##replay_speed", speed, ImGuiComboFlags_HeightLarge)) {

@@ -18,6 +18,12 @@ float timeline_bar_height();
 // Draws the bar across the current window's content width.
 void draw_timeline_bar(Timeline& tl, const vi::Snapshot& live);
 
+// While scrubbed: a blue frame around the current window (call inside the density and metrics
+// panels, after drawing them).
+void draw_recorded_frame_marker(const Timeline& tl);
+// While scrubbed: "showing the recorded step N · End: back to live", centred in the menu bar.
+void draw_timeline_menu_note(const Timeline& tl);
+
 // Applies the keys above. Returns true when → was used by the timeline (scrubbing): the caller
 // must not also step the engine with it.
 bool handle_timeline_keys(Timeline& tl);
