@@ -89,6 +89,13 @@ void write_snapshot_traces(std::ostream& out, const vi::Snapshot& snap) {
       if (const long i = params.find(p.step); i >= 0) r.phi = params.phi(size_t(i));
     write_traces_row(out, r, snap.param_names.size());
   }
+  // The snapshot's own step when it is between history points: the current φ ends the file.
+  if (snap.history.empty() || snap.history.back().step < snap.step) {
+    const vi::Metrics& m = snap.metrics;
+    TraceRow r = trace_row({snap.step, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
+    r.phi = std::span<const double>(snap.phi.data(), size_t(snap.phi.size()));
+    write_traces_row(out, r, snap.param_names.size());
+  }
 }
 
 }  // namespace vilab

@@ -49,7 +49,8 @@ void write_traces_header(std::ostream& out, const vi::Scene& scene, const std::v
 void write_traces_row(std::ostream& out, const TraceRow& row, size_t n_params);
 
 // The whole CSV of a snapshot's recorded history (the primary fit): a row per history point,
-// with φ where the param trace has it (Snapshot::param_history).
+// with φ where the param trace has it (Snapshot::param_history), and a last row of the
+// snapshot's own step (its metrics and φ) when that is between history points.
 void write_snapshot_traces(std::ostream& out, const vi::Snapshot& snap);
 
 // A CSV cell: quoted when it holds a comma, a quote or a line break.

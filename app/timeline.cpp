@@ -85,15 +85,20 @@ bool Timeline::record(const std::shared_ptr<const vi::Snapshot>& snap) {
   return cleared;
 }
 
-// Keeps every other frame (the first and, so the end of the bar stays current, the latest) and
-// doubles the spacing of the frames to come.
+// Doubles the spacing of kept frames and drops the frames closer than that to the one kept before
+// them (the first and the latest stay), until at most half the capacity is left: by step, not by
+// index, so frames recorded at uneven steps (the engine publishes at 60 Hz whatever its speed)
+// end up evenly spread.
 void Timeline::thin() {
-  const auto latest = frames_.back();
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < frames_.size(); i += 2) frames_[w++] = frames_[i];
-  frames_.resize(w);
-  if (frames_.back() != latest) frames_.push_back(latest);
-  gap_ *= 2;
+  while (frames_.size() > std::size_t(capacity_) / 2 + 1) {
+    gap_ *= 2;
+    const auto latest = frames_.back();
+    std::size_t w = 1;
+    for (std::size_t i = 1; i + 1 < frames_.size(); ++i)
+      if (frames_[i]->step >= frames_[w - 1]->step + gap_) frames_[w++] = frames_[i];
+    frames_.resize(w);
+    frames_.push_back(latest);
+  }
 }
 
 // [SECTION] Scrubbing and replay

@@ -1,8 +1,8 @@
 // app/timeline.hpp — the recording of the current run, for scrubbing back and replaying.
 //
 // The UI thread hands every new snapshot it receives to record(); the timeline keeps a thinned
-// set of them (at most `capacity`, spread over the whole run: when full, every other frame goes
-// and the spacing between kept steps doubles, as vi::History does). Scrubbing chooses which
+// set of them (at most `capacity`, spread over the whole run: when full, the spacing between kept
+// steps doubles and about every other frame goes, as in vi::History). Scrubbing chooses which
 // snapshot the views draw; the engine keeps its own state (nothing here sends a command).
 //
 // Memory: a snapshot carries its whole history (up to 4096 points, 256 KB) and φ trace (up to
