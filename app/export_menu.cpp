@@ -120,6 +120,10 @@ void ask_png(ExportState& st, const vi::Snapshot& shown, const std::string& pane
 
 }  // namespace
 
+void open_png_export(ExportState& st, const vi::Snapshot& shown, const std::string& panel) {
+  ask_png(st, shown, panel, panel.empty() ? "the whole window" : "the " + panel + " panel");
+}
+
 void draw_export_menu(ExportState& st, const vi::Snapshot& shown, const vi::Snapshot& live) {
   if (ImGui::BeginMenu("Export")) {
     if (ImGui::MenuItem("Window PNG\u2026")) ask_png(st, shown, "", "the whole window");

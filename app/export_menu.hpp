@@ -41,6 +41,10 @@ struct ExportState {
 // The Export menu (inside BeginMainMenuBar). `shown` is what the views draw (a recorded
 // snapshot when the timeline is scrubbed), `live` the engine's latest.
 void draw_export_menu(ExportState& st, const vi::Snapshot& shown, const vi::Snapshot& live);
+// Opens the dialog of a panel's PNG as the menu item does (panel "" = the window), e.g. for
+// a shot of the dialog itself (GuiOptions::shot_export_dialog).
+void open_png_export(ExportState& st, const vi::Snapshot& shown, const std::string& panel);
+
 // The dialog and the writes of CSV and JSON; call once per frame after the layout.
 void draw_export_dialogs(ExportState& st, const vi::Snapshot& shown, const vi::Snapshot& live);
 // Before ImGui::NewFrame: ignores the mouse in the frame a PNG will be taken of.

@@ -442,6 +442,11 @@ int run_gui(const GuiOptions& options) {
     else engine->play();
   }
 
+  if (shot && !options.shot_export_dialog.empty()) {
+    open_png_export(ui.exports, *engine->snapshot(), options.shot_export_dialog == "window" ? "" : options.shot_export_dialog);
+    if (!options.shot_export_error.empty()) file_dialog_error(ui.exports.dialog, options.shot_export_error);
+  }
+
   int frames = 0;
   int result = 0;
   while (!glfwWindowShouldClose(window)) {

@@ -277,3 +277,27 @@ TEST_CASE("export: a panel PNG is the panel's rectangle", "[gui][export]") {
     }
   }
 }
+
+TEST_CASE("export: the Save-as dialog renders over the app, with an error in red", "[gui][export]") {
+  const fs::path png = temp_path("dialog.png");
+  vilab::GuiOptions opt;
+  opt.shot_path = png.string();
+  opt.shot_steps = 50;
+  opt.shot_export_dialog = "density";
+  opt.shot_export_error = "cannot write '/usr/x.png': Permission denied";
+  REQUIRE(vilab::run_gui(opt) == 0);
+  int w = 0, h = 0, n = 0;
+  unsigned char* data = stbi_load(png.c_str(), &w, &h, &n, 3);
+  REQUIRE(data != nullptr);
+  // The error's red (255, 107, 97) appears somewhere in the middle third of the window.
+  int red = 0;
+  for (int y = h / 3; y < 2 * h / 3; ++y)
+    for (int x = w / 4; x < 3 * w / 4; ++x) {
+      const unsigned char* p = data + (size_t(y) * size_t(w) + size_t(x)) * 3;
+      red += p[0] > 200 && p[1] < 140 && p[2] < 130;
+    }
+  stbi_image_free(data);
+  CHECK(red > 50);
+  if (const char* keep = std::getenv("VILAB_TEST_SHOTS")) fs::copy_file(png, fs::path(keep) / png.filename(), fs::copy_options::overwrite_existing);
+  fs::remove(png);
+}
