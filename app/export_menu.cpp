@@ -209,7 +209,9 @@ void draw_export_dialogs(ExportState& st, const vi::Snapshot& shown, const vi::S
 
 void export_before_frame(ExportState& st) {
   ImGuiIO& io = ImGui::GetIO();
-  if (!st.png_path.empty() && st.png_wait == 0) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  if (st.png_path.empty() || st.png_wait > 0) return;
+  st.mouse_was_off = io.ConfigFlags & ImGuiConfigFlags_NoMouse;
+  io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
 }
 
 void export_after_render(ExportState& st, int fb_w, int fb_h) {
@@ -218,7 +220,7 @@ void export_after_render(ExportState& st, int fb_w, int fb_h) {
     --st.png_wait;
     return;
   }
-  ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NoMouse;
+  if (!st.mouse_was_off) ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NoMouse;
   PixelRect crop;
   std::string error;
   if (st.kind == ExportState::Kind::PanelPng) {

@@ -34,6 +34,7 @@ struct ExportState {
   std::string panel;         // PanelPng: which panel (a noted name or a floating window's title)
   std::string png_path;      // a PNG to write after the next rendered frame ("" = none)
   int png_wait = 0;          // frames still to render before reading the back buffer
+  bool mouse_was_off = false;  // ImGuiConfigFlags_NoMouse before the PNG's frame (restored after)
   std::string last_message;  // "wrote …" after a success, shown in the menu bar for a while
   double message_until = 0;  // ImGui time until which it is shown
 };
