@@ -15,6 +15,8 @@
 #include "app/fit_spec.hpp"
 #include "app/lessons.hpp"
 #include "app/scene_file.hpp"
+#include "app/export_csv.hpp"
+#include "app/run_summary.hpp"
 #include "app/soak.hpp"
 #include "vi/check.hpp"
 #include "vi/family.hpp"
@@ -35,8 +37,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <ostream>
 #include <stdexcept>
@@ -355,22 +360,6 @@ vi::Scene finish_scene(SceneFlags& f) {
   return f.scene;
 }
 
-json matrix_json(const vi::Mat& m) {
-  json rows = json::array();
-  for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    json row = json::array();
-    for (Eigen::Index j = 0; j < m.cols(); ++j) row.push_back(m(i, j));
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-json vector_json(const vi::Vec& v) {
-  json a = json::array();
-  for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(v(i));
-  return a;
-}
-
 // [SECTION] vilab list
 
 int cmd_list(bool as_json) {
@@ -507,30 +496,6 @@ int cmd_run_trained(const TrainedModel& m, const vi::ParamValues& settings, uint
   return 0;
 }
 
-// The keys every model adds: its exact references (the evidence, the posterior's mean and sd
-// where known) and the ratio of q's marginal sds to the exact ones, per coordinate.
-void add_model_json(json& j, const vi::Run& run, const vi::Moments& q, const vi::Moments& pm) {
-  const vi::Scene& scene = run.scene();
-  if (!vi::is_model(scene.target)) return;
-  j["model"] = scene.target;
-  j["batch"] = scene.batch;
-  j["data_size"] = run.problem().data_size();
-  j["lr_schedule"] = scene.lr_schedule;
-  if (scene.lr_schedule == "decay") j["decay"] = {{"kappa", scene.decay_kappa}, {"tau", scene.decay_tau}};
-  j["coordinate_names"] = run.problem().coordinate_names();
-  j["log_evidence"] = run.target_data()->log_z;  // log Z of log p~ = log p(y, w) is the evidence
-  j["log_evidence_exact"] = run.target_data()->log_z_exact;
-  const vi::Vec exact_sd = pm.cov.diagonal().cwiseSqrt(), q_sd = q.cov.diagonal().cwiseSqrt();
-  j["exact_mean"] = vector_json(pm.mean);
-  j["exact_sd"] = vector_json(exact_sd);
-  j["exact_moments_exact"] = run.target_data()->p_moments_exact;  // else quadrature (2D)
-  j["q_sd"] = vector_json(q_sd);
-  j["sd_ratio"] = vector_json(q_sd.cwiseQuotient(exact_sd));
-  // The mean error in units of each coordinate's posterior sd.
-  j["mean_error_in_sd"] = vector_json((q.mean - pm.mean).cwiseQuotient(exact_sd));
-  j["elbo_gap"] = run.target_data()->log_z - j["elbo"].get<double>();
-}
-
 // `vilab run --model` without --json: per coordinate, the exact and fitted means and sds.
 void print_model_table(const vi::Run& run, const vi::Moments& q, const vi::Moments& pm) {
   const auto names = run.problem().coordinate_names();
@@ -542,115 +507,89 @@ void print_model_table(const vi::Run& run, const vi::Moments& q, const vi::Momen
 }
 
 
-int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
+// The files `vilab run` writes besides what it prints.
+struct RunOutputs {
+  std::string csv;        // --csv: the traces (app/export_csv.hpp)
+  int64_t csv_every = 1;  // --csv-every: a row every N steps (and the last)
+  std::string json_out;   // --json-out: the summary JSON
+};
+
+// Opens `path` for writing (truncating it) before the run, so a bad path fails at once.
+bool open_output(std::ofstream& f, const std::string& flag, const std::string& path) {
+  errno = 0;
+  f.open(path, std::ios::out | std::ios::trunc);
+  if (f) return true;
+  const std::string why = errno ? std::strerror(errno) : "cannot open it";
+  std::fprintf(stderr, "vilab run: %s: cannot write '%s': %s\n", flag.c_str(), path.c_str(), why.c_str());
+  return false;
+}
+
+int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json, const RunOutputs& out) {
+  std::ofstream csv, json_file;
+  if (!out.csv.empty() && !open_output(csv, "--csv", out.csv)) return 1;
+  if (!out.json_out.empty() && !open_output(json_file, "--json-out", out.json_out)) return 1;
   vi::Run run(scene, nullptr, /*record_history=*/false);
   run.watch_convergence(scene.converge_every > 0);
+  const std::vector<std::string> names = run.family().param_names();
+  // A traces row: the step's estimate, the metrics at their cadence, φ (app/export_csv.hpp).
+  const auto csv_row = [&] {
+    TraceRow r;
+    r.step = run.steps();
+    r.objective_estimate = run.last_objective_estimate();
+    r.elbo_estimate = run.objective().kind == vi::ObjectiveKind::ReverseKL ? r.objective_estimate : kNoValue;
+    if (r.step % scene.metrics_every == 0) {
+      const vi::Metrics at = run.metrics(/*full=*/false);  // what the app's history records there
+      r.has_metrics = true;
+      r.elbo = at.elbo, r.kl_q_p = at.kl_q_p, r.kl_p_q = at.kl_p_q, r.e_log_p = at.e_log_p, r.entropy = at.entropy;
+    }
+    r.phi = std::span<const double>(run.params().data(), size_t(run.params().size()));
+    write_traces_row(csv, r, names.size());
+  };
+  if (csv.is_open()) {
+    write_traces_header(csv, scene, names, "vilab run");
+    csv_row();
+  }
   const auto t0 = std::chrono::steady_clock::now();
   bool auto_stopped = false;
   for (int64_t i = 0; i < steps && run.status() == vi::RunStatus::Ok && !auto_stopped; ++i) {
     run.step();
     auto_stopped = run.take_convergence_stop();
+    if (!csv.is_open()) continue;
+    const bool last = i + 1 == steps || run.status() != vi::RunStatus::Ok || auto_stopped;
+    if (run.steps() % out.csv_every == 0 || last) csv_row();
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const vi::Metrics m = run.metrics();
   const vi::Moments q = run.family().moments(run.params());
-  const auto& ref = run.target_data()->reference;
   const auto& pm = run.target_data()->p_moments;
   const bool ok = run.status() == vi::RunStatus::Ok;
 
-  json j{{"target", scene.target},
-         {"target_params", scene.target_params},
-         {"family", scene.family},
-         {"family_options", {{"K", scene.family_options.K}, {"hidden", scene.family_options.hidden},
-                             {"layers", scene.family_options.depth}, {"rank", scene.family_options.rank},
-                             {"components", scene.family_options.components},
-                             {"component", scene.family_options.component}}},
-         {"anneal", scene.anneal},
-         {"optimizer", scene.optimizer},
-         {"lr", scene.lr},
-         {"samples", scene.samples},
-         {"seed", scene.seed},
-         {"analytic_entropy", scene.analytic_entropy},
-         {"steps", run.steps()},
-         {"seconds", seconds},
-         {"steps_per_s", seconds > 0 ? double(run.steps()) / seconds : 0.0},
-         {"status", ok ? "ok" : "diverged"},
-         {"message", run.message()},
-         {"elbo", m.elbo},
-         {"elbo_estimate", m.elbo_estimate},
-         {"kl_q_p", m.kl_q_p},
-         {"kl_q_p_error", m.kl_q_p_error},
-         {"kl_q_p_mc", m.kl_q_p_mc},
-         {"kl_q_p_se", m.kl_q_p_se},
-         {"kl_p_q", m.kl_p_q},
-         {"log_z", m.log_z},
-         {"log_z_exact", m.log_z_exact},
-         {"log_z_error", m.log_z_error},
-         {"mean", vector_json(q.mean)},
-         {"cov", matrix_json(q.cov)},
-         {"param_names", run.family().param_names()},
-         {"params", vector_json(run.params())},
-         {"params_hash", vi::params_hash(run.params())}};
-  if (scene.target == vi::kFormulaTarget) {
-    j["formula"] = scene.formula;
-    j["formula_box"] = {scene.formula_box.x0, scene.formula_box.x1, scene.formula_box.y0, scene.formula_box.y1};
-  }
-  // What was maximized and how, with null for the fields this objective does not use.
+  // The summary, shared with the app's Export → Run summary JSON… (app/run_summary.hpp).
+  RunSummaryInput in;
+  in.run = &run;
+  in.metrics = m;
+  in.steps = run.steps();
+  in.ok = ok;
+  in.message = run.message();
+  in.convergence = run.convergence();
+  in.clipped_steps = run.clipped_steps();
+  in.seconds = seconds;
+  in.auto_stopped = auto_stopped;
+  vi::FitDiagnostics diag;
+  const json j = run_summary_json(in, &diag);
   const vi::ObjectiveSpec& spec = run.objective();
   const bool forward = spec.kind == vi::ObjectiveKind::ForwardKL;
-  j["objective"] = scene.objective;
-  j["objective_label"] = vi::objective_label(spec, scene.samples);
-  j["alpha"] = spec.kind == vi::ObjectiveKind::Renyi ? json(scene.alpha) : json(nullptr);
-  j["estimator"] = forward ? json(nullptr) : json(scene.estimator);
-  j["baseline"] = !forward && spec.estimator == vi::Estimator::Score ? json(scene.baseline) : json(nullptr);
-  j["sampling"] = forward ? json(scene.sampling) : json(nullptr);
-  j["objective_estimate"] = m.objective_estimate;
-  j["snis_ess"] = m.snis_ess;
-  j["mean_error"] = m.mean_error;
-  j["cov_error"] = m.cov_error;
-  j["p_moments_exact"] = m.p_moments_exact;
-  j["p_mean"] = vector_json(pm.mean);
-  j["p_cov"] = matrix_json(pm.cov);
-  // The forward-KL optimum of a Gaussian family (moment matching): the fit forward KL should reach.
-  j["forward_kl_optimum"] = nullptr;
-  const auto opt = vi::forward_kl_optimum(run.family(), pm);
-  if (opt && run.problem().dim() == 2) {
-    const vi::Mat pts = ref.log_p.points();
-    vi::Vec lq(pts.cols());
-    run.family().log_density(opt->phi, pts, lq);
-    j["forward_kl_optimum"] = {{"mean", vector_json(opt->moments.mean)},
-                               {"cov", matrix_json(opt->moments.cov)},
-                               {"params", vector_json(opt->phi)},
-                               {"kl_p_q", vi::kl_p_q_on_grid(ref, lq)}};
-  }
-  add_model_json(j, run, q, pm);
-  // Can the fit be trusted? PSIS k̂ and the importance-sampling ESS at the final q (issue 9).
-  const vi::FitDiagnostics diag = vi::diagnose_fit(run);
-  j["khat"] = std::isfinite(diag.psis.khat) ? json(diag.psis.khat) : json(nullptr);
-  j["khat_class"] = vi::to_string(diag.verdict.cls);
-  j["khat_flag"] = diag.failure.empty() ? json(vi::to_string(diag.psis.flag)) : json(diag.failure);
-  j["ess"] = std::isfinite(diag.psis.ess) ? json(diag.psis.ess) : json(nullptr);
-  j["ess_raw"] = std::isfinite(diag.psis.ess_raw) ? json(diag.psis.ess_raw) : json(nullptr);
-  j["diagnostic_draws"] = diag.draws;
-  // Stan ADVI's convergence rule on the smooth ELBO (and whether it ended the run: --auto-stop).
   const vi::ConvergenceVerdict& v = run.convergence();
-  auto num = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
-  j["convergence"] = {{"every", scene.converge_every},
-                      {"window", scene.converge_window},
-                      {"tol", scene.converge_tol},
-                      {"statistic", scene.converge_statistic},
-                      {"auto_stop", scene.auto_stop},
-                      {"auto_stopped", auto_stopped},
-                      {"changes", v.changes},
-                      {"converged", v.converged},
-                      {"rel_change", num(v.rel_change)},
-                      {"mean_rel", num(v.mean_rel)},
-                      {"median_rel", num(v.median_rel)},
-                      {"may_be_diverging", v.may_be_diverging},
-                      {"below_best", v.below_best},
-                      {"message", v.message}};
-  j["grad_clip"] = scene.grad_clip;
-  j["clipped_steps"] = run.clipped_steps();
+  const bool opt = j["forward_kl_optimum"].is_object();
+  if (json_file.is_open()) json_file << j.dump(2) << "\n";
+  for (std::ofstream* f : {&csv, &json_file}) {
+    if (!f->is_open()) continue;
+    f->close();
+    if (!*f) {
+      std::fprintf(stderr, "vilab run: cannot finish writing '%s' (disk full?)\n", (f == &csv ? out.csv : out.json_out).c_str());
+      return 1;
+    }
+  }
   if (as_json) {
     std::cout << j.dump(2) << "\n";
   } else {
@@ -689,7 +628,7 @@ int cmd_run(const vi::Scene& scene, int64_t steps, bool as_json) {
                 m.p_moments_exact ? "exact" : "quadrature");
     if (forward && spec.sampling == vi::PSampling::Snis)
       std::printf("  SNIS ESS     %.1f of %d draws (last step)\n", m.snis_ess, scene.samples);
-    if (opt && j["forward_kl_optimum"].is_object())
+    if (opt)
       std::printf("  forward-KL optimum (moment matching): KL(p‖q*) %.6f\n",
                   j["forward_kl_optimum"]["kl_p_q"].get<double>());
   }
@@ -873,6 +812,12 @@ class CommandLine {
       run_steps_opt = run->add_option("--steps,-n", run_steps, "optimizer steps (epochs for the VAE)")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->default_str("1000");
       run->add_flag("--json", run_json, "print one JSON object");
       run->add_option("--save-scene", run_save_scene, "write the fit as a scene file (scenes/README.md) before running");
+      auto* csv = run->add_option("--csv", run_out.csv,
+                                  "write the traces as CSV: per step the ELBO estimate, the metrics every metrics-every "
+                                  "steps, and phi (columns in the file's # lines)");
+      run->add_option("--csv-every", run_out.csv_every, "a CSV row every N steps (and the last step)")
+          ->check(CLI::Range(int64_t(1), int64_t(1) << 40))->default_str("1")->needs(csv);
+      run->add_option("--json-out", run_out.json_out, "also write the summary JSON to this file");
     }
 
     shot = app.add_subcommand("shot", "run N steps in the app and save the window as PNG");
@@ -880,6 +825,11 @@ class CommandLine {
       add_scene_flags(shot, shot_flags);
       shot->add_option("--steps,-n", shot_steps, "optimizer steps before the shot")->check(CLI::Range(int64_t(0), int64_t(1) << 32))->default_str("300");
       shot->add_option("--out", shot_out, "PNG file to write")->required();
+      shot->add_option("--panel", shot_gui.shot_panel, "save one panel, cropped from the window")
+          ->check(CLI::IsMember({"density", "metrics", "controls", "timeline"}));
+      shot->add_option("--timeline", shot_gui.shot_timeline_step,
+                       "record the run's timeline while stepping and show the snapshot at this step (scrubbed back)")
+          ->check(CLI::Range(int64_t(0), int64_t(1) << 40));
       shot->add_option("--width", shot_gui.width, "window width in pixels")->check(CLI::Range(320, 8192));
       shot->add_option("--height", shot_gui.height, "window height in pixels")->check(CLI::Range(240, 8192));
       shot->add_option("--compare", shot_gui.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
@@ -993,6 +943,10 @@ class CommandLine {
     if (run->parsed()) {
       run_scene = finish_scene(run_flags);
       if (is_cavi_model(run_flags.model)) run_cavi = cavi_options(run_flags, run_steps);
+      if ((is_cavi_model(run_flags.model) || find_trained_model(run_flags.model)) &&
+          (!run_out.csv.empty() || !run_out.json_out.empty()))
+        throw std::invalid_argument("--csv and --json-out: not for --model " + run_flags.model +
+                                    " (it has its own trainer; use --json)");
       if (const auto* m = find_trained_model(run_flags.model))
         run_trained_settings = vi::resolve_params("--set", m->settings, run_flags.cavi_settings);
     }
@@ -1055,7 +1009,7 @@ class CommandLine {
           throw std::invalid_argument(std::string("--save-scene: ") + e.what());
         }
       }
-      return cmd_run(run_scene, run_steps, run_json);
+      return cmd_run(run_scene, run_steps, run_json, run_out);
     }
     if (bench->parsed() && bench_soak) {
       soak_opts.json = bench_opts.json;
@@ -1144,6 +1098,7 @@ class CommandLine {
   int64_t run_steps = 1000;
   bool run_json = false;
   std::string run_save_scene;
+  RunOutputs run_out;
   SceneFlags shot_flags;
   int64_t shot_steps = 300;
   std::string shot_out;

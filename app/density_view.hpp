@@ -22,6 +22,7 @@
 #include "app/density_layers.hpp"
 #include "app/forward_kl_reference.hpp"
 #include "app/layer_scrubber.hpp"
+#include "app/screenshot.hpp"
 #include "vi/family.hpp"
 #include "vi/snapshot.hpp"
 #include "vi/types.hpp"
@@ -102,9 +103,7 @@ void release_density_view(DensityViewState& state);
 
 // The screen rectangle (in framebuffer pixels) of the last drawn density frame, for the GUI test
 // and screenshots. All zeros before the first draw.
-struct PixelRect {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // top-left inclusive, bottom-right exclusive
-};
+// (PixelRect: app/screenshot.hpp, the rectangle the screenshots crop to.)
 // The primary fit's frame.
 PixelRect last_density_view_rect();
 // Every frame drawn in the last frame: the primary fit's first, then each comparison fit's.

@@ -15,6 +15,7 @@
 #include "app/cavi_window.hpp"
 #include "app/bnn_window.hpp"
 #include "app/estimator_panel.hpp"
+#include "app/export_menu.hpp"
 #include "app/fit_spec.hpp"
 #include "app/fullscreen.hpp"
 #include "app/grid_view.hpp"
@@ -31,6 +32,8 @@
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
+#include "app/timeline.hpp"
+#include "app/timeline_bar.hpp"
 #include "app/vae_window.hpp"
 #include "app/view_menu.hpp"
 #include "vi/engine.hpp"
@@ -102,6 +105,8 @@ struct UiState {
   std::optional<SceneFile> pending_scene;
   std::string scene_error;
   LessonBrowserState lesson_browser;  // the lesson browser and the lesson text window
+  Timeline timeline;      // the recorded snapshots of the run: scrub back, replay (app/timeline.hpp)
+  ExportState exports;    // the Export menu's dialog and pending PNG (app/export_menu.hpp)
   bool grid_mode = false;  // the grid view fills the window instead of the single view
   float content_scale = 1;  // the monitor's content scale at start
   ViewState view;           // the look, fullscreen and F1 the user asks for (View menu, keys)
@@ -396,8 +401,15 @@ void take_dropped(UiState& ui) {
 // [SECTION] Layout
 
 // One full-viewport window: controls left (~25 %), the density view in the centre (largest),
-// plots and numbers right, the status line at the bottom.
-void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
+// plots and numbers right, the status line at the bottom. `snap` is the engine's latest snapshot
+// (the controls and the status line), `shown` what the views draw: the same, or the recorded
+// snapshot the timeline is scrubbed to.
+void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const vi::Snapshot& shown) {
+  if (ImGui::BeginMainMenuBar()) {
+    draw_export_menu(ui.exports, shown, snap);
+    draw_timeline_menu_note(ui.timeline);
+    ImGui::EndMainMenuBar();
+  }
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
@@ -426,22 +438,35 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   ImGui::TextDisabled("variational inference lab");
   draw_controls(ui.controls, engine, snap);
   ImGui::EndChild();
+  note_panel_rect("controls");
 
   ImGui::SameLine();
   // The centre: a model of more than two dimensions as numbers against its exact answer; a 2D
   // problem as densities, with its editable data beneath when it has data (logistic regression).
-  const bool strip = has_data_strip(snap);
+  const bool strip = has_data_strip(shown);
   const float strip_h = strip ? data_strip_height() + style.ItemSpacing.y : 0.0f;
+  const float timeline_h = timeline_bar_height();
   ImGui::BeginGroup();
-  ImGui::BeginChild("##density_panel", {centre_w, panel_h - strip_h}, true,
+  ImGui::BeginChild("##density_panel", {centre_w, panel_h - strip_h - timeline_h}, true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-  if (uses_model_view(snap)) draw_model_view(ui.model, snap);
-  else draw_density_view(ui.density, snap);
+  // A recorded snapshot is a picture of the past: q cannot be dragged from it.
+  const bool drag_enabled = ui.density.drag.enabled;
+  ui.density.drag.enabled = drag_enabled && ui.timeline.live();
+  if (uses_model_view(shown)) draw_model_view(ui.model, shown);
+  else draw_density_view(ui.density, shown);
+  ui.density.drag.enabled = drag_enabled;
+  draw_recorded_frame_marker(ui.timeline);
   ImGui::EndChild();
+  note_panel_rect("density");
+  ImGui::BeginChild("##timeline_panel", {centre_w, ImGui::GetFrameHeight()}, false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  draw_timeline_bar(ui.timeline, snap);
+  ImGui::EndChild();
+  note_panel_rect("timeline");
   if (strip) {
     ImGui::BeginChild("##data_strip_panel", {centre_w, data_strip_height()}, true,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    draw_data_strip(ui.controls.edited, snap);
+    draw_data_strip(ui.controls.edited, shown);
     ImGui::EndChild();
   }
   ImGui::EndGroup();
@@ -453,8 +478,10 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
 
   ImGui::SameLine();
   ImGui::BeginChild("##metrics_panel", {0, panel_h}, true);
-  draw_metrics_panel(ui.metrics, snap);
+  draw_metrics_panel(ui.metrics, shown);
+  draw_recorded_frame_marker(ui.timeline);
   ImGui::EndChild();
+  note_panel_rect("metrics");
 
   draw_status_line(snap);
   ImGui::End();
@@ -467,6 +494,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap) {
   draw_gmm_window(ui.cavi.gmm, &ui.controls.show_gmm);
   draw_vae_window(ui.vae, &ui.controls.show_vae);
   draw_bnn_window(ui.bnn, &ui.controls.show_bnn);
+  draw_export_dialogs(ui.exports, shown, snap);
 }
 
 // [SECTION] The grid view and back
@@ -548,6 +576,22 @@ void draw_lessons_and_act(UiState& ui, bool shot) {
 }
 
 // [SECTION] run_gui
+
+// Shot mode with a timeline: the steps in 60 parts, a snapshot recorded after each (the app
+// records what the engine publishes about 60 times a second; this makes the same kind of
+// recording without waiting).
+void record_shot_timeline(Timeline& tl, vi::Engine& engine, int64_t steps) {
+  constexpr int kParts = 60;
+  engine.sync();
+  tl.record(engine.snapshot());
+  for (int i = 0; i < kParts; ++i) {
+    const int64_t n = steps * (i + 1) / kParts - steps * i / kParts;
+    if (n <= 0) continue;
+    engine.step(n);
+    engine.sync();
+    tl.record(engine.snapshot());
+  }
+}
 
 struct GlfwSession {
   GLFWwindow* window = nullptr;
@@ -693,12 +737,20 @@ int run_gui(const GuiOptions& options) {
     ui.grid.session->wait_ready();
     if (options.shot_steps > 0) ui.grid.session->step(options.shot_steps);
     ui.grid.session->sync();
+  } else if (shot && options.shot_timeline_step >= 0) {
+    record_shot_timeline(ui.timeline, *engine, options.shot_steps);
+    ui.timeline.scrub_to_step(options.shot_timeline_step);
   } else if (shot) {
     engine->step(options.shot_steps);
     engine->sync();
   } else if (play) {
     if (ui.grid_mode) ui.grid.session->play();
     else engine->play();
+  }
+
+  if (shot && !options.shot_export_dialog.empty()) {
+    open_png_export(ui.exports, *engine->snapshot(), options.shot_export_dialog == "window" ? "" : options.shot_export_dialog);
+    if (!options.shot_export_error.empty()) file_dialog_error(ui.exports.dialog, options.shot_export_error);
   }
 
   int frames = 0;
@@ -721,11 +773,13 @@ int run_gui(const GuiOptions& options) {
       open_scene_file(ui, *engine, *ui.pending_scene);
       ui.pending_scene.reset();
     }
+    export_before_frame(ui.exports);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
+    ui.timeline.record(snap);  // a new run clears the recording (and goes live)
     if (!shot) handle_view_keys(ui.view);
     if (!shot) handle_file_keys(ui);
     if (ImGui::BeginMainMenuBar()) {
@@ -738,10 +792,17 @@ int run_gui(const GuiOptions& options) {
       draw_grid_frame(ui, *engine, shot);
     } else {
       if (!shot) {
-        handle_shortcuts(*engine);
+        // While the timeline is scrubbed, → moves through the recording instead of stepping.
+        if (!handle_timeline_keys(ui.timeline)) {
+          handle_shortcuts(*engine);
+        } else {
+          const ShortcutKeys k = read_shortcuts();
+          if (k.toggle_play) engine->toggle_play();
+          if (k.reset) engine->reset();
+        }
         if (pressed(KeyAction::StepThrough)) ui.controls.show_step_through = !ui.controls.show_step_through;
       }
-      draw_frame(ui, *engine, *snap);
+      draw_frame(ui, *engine, *snap, *ui.timeline.shown(snap));
       if (!ui.controls.open_grid.empty()) {
         enter_grid(ui, *engine, ui.controls.open_grid);
         ui.controls.open_grid.clear();
@@ -763,11 +824,17 @@ int run_gui(const GuiOptions& options) {
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    export_after_render(ui.exports, fw, fh);
 
     if (shot && ++frames >= kShotFrames) {
       std::string error;
-      if (save_back_buffer_png(options.shot_path, fw, fh, error)) {
-        std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), fw, fh);
+      const PixelRect crop = options.shot_panel.empty() ? PixelRect{} : clip_rect(last_panel_rect(options.shot_panel), fw, fh);
+      if (!options.shot_panel.empty() && crop.empty()) {
+        std::fprintf(stderr, "vilab: shot failed: the panel '%s' was not drawn\n", options.shot_panel.c_str());
+        result = 1;
+      } else if (save_back_buffer_png(options.shot_path, fw, fh, error, crop)) {
+        std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), crop.empty() ? fw : crop.width(),
+                    crop.empty() ? fh : crop.height());
         std::fflush(stdout);
       } else {
         std::fprintf(stderr, "vilab: shot failed: %s\n", error.c_str());

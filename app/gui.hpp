@@ -24,6 +24,16 @@ struct GuiOptions {
   // `shot_path` as PNG, and exit. Empty path = interactive.
   std::string shot_path;
   int64_t shot_steps = 0;
+  // Shot mode: save only this panel, cropped from the window ("density", "metrics", "controls",
+  // "timeline"; app/export_menu.hpp). Empty = the whole window.
+  std::string shot_panel;
+  // Shot mode: record the run's timeline while taking the steps (60 snapshots along the way) and
+  // scrub it back to this step before the PNG (app/timeline.hpp). −1 = live.
+  int64_t shot_timeline_step = -1;
+  // Shot mode: the Export dialog of this panel's PNG is open in the picture ("" = none; "window"
+  // = the window's), with `shot_export_error` shown in it when not empty (the GUI test's look).
+  std::string shot_export_dialog;
+  std::string shot_export_error;
   // Comparison fits to open with (at most 3), each a spec "family[:key=value,…]" as parsed by
   // parse_fit_spec (app/fit_spec.hpp), e.g. {"meanfield", "planar:K=16",
   // "fullrank:objective=forward-kl"}. Empty = single view.

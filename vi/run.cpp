@@ -91,6 +91,7 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
   phi_ = family_->initial_params(mean, scene_.init_log_sd);
   grad_.resize(phi_.size());
   prev_phi_.resize(phi_.size());
+  param_history_ = ParamTrace(int(phi_.size()), scene.metrics_every > 0 ? scene.metrics_every : 1);
   optimizer_->reset(phi_.size());
   spec_ = objective_spec(scene_);
   check_objective_supported(*family_, spec_, d, scene_.samples);
@@ -217,10 +218,15 @@ void Run::step() {
   if (record_ || watch_convergence_) watch();
 }
 
+double Run::last_objective_estimate() const {
+  return step_ > 0 ? last_value_ : std::numeric_limits<double>::quiet_NaN();
+}
+
 void Run::record_history() { add_history(metrics(/*full=*/false)); }
 
 void Run::add_history(const Metrics& m) {
   history_.add({step_, m.elbo_estimate, m.elbo, m.kl_q_p, m.kl_p_q, m.objective_estimate, m.e_log_p, m.entropy});
+  param_history_.add(step_, std::span<const double>(phi_.data(), size_t(phi_.size())));
 }
 
 void Run::watch() {

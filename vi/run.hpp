@@ -112,6 +112,9 @@ class Run {
   // log weights and per-draw coefficients (vi/estimators.hpp), for views that show them.
   const ObjectiveSpec& objective() const { return spec_; }
   const ObjectiveWorkspace& last_estimate() const { return ws_; }
+  // The last training step's estimate of its objective (Metrics::objective_estimate without
+  // computing the metrics; NaN before the first step): the CLI's per-step trace.
+  double last_objective_estimate() const;
   const Vec& params() const { return phi_; }
   RunStatus status() const { return status_; }
   const std::string& message() const { return message_; }
@@ -121,6 +124,8 @@ class Run {
   const Optimizer& optimizer() const { return *optimizer_; }
   const std::shared_ptr<const TargetData>& target_data() const { return target_; }
   const History& history() const { return history_; }
+  // φ at the history's steps (thinned more when φ is long), for the app's Traces CSV.
+  const ParamTrace& param_history() const { return param_history_; }
   // The minibatch of the last step (indices into the model's data; empty when the step used all
   // of them).
   std::span<const int> last_batch() const;
@@ -179,6 +184,7 @@ class Run {
   RunStatus status_ = RunStatus::Ok;
   std::string message_;
   History history_;
+  ParamTrace param_history_;
   ConvergenceRule rule_;
   bool stop_pending_ = false;
   bool watch_convergence_ = false;

@@ -43,6 +43,7 @@ std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const Ta
   s->metrics = run.metrics(full_metrics);
   s->metrics_exact = full_metrics || run.family().cheap_density();
   s->history = run.history().points();
+  s->param_history = run.param_history();
   s->convergence = run.convergence();
   s->diagnostics = run.diagnostic_history();
   s->last_diagnostics = run.last_diagnostics();

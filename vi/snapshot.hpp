@@ -46,6 +46,7 @@ struct Snapshot {
   // false for a flow's light snapshot (SnapshotDetail::Light): Monte Carlo KL(q‖p), no KL(p‖q).
   bool metrics_exact = true;
   std::vector<HistoryPoint> history;
+  ParamTrace param_history;  // φ at the history's steps (Run::param_history), for exports
   std::shared_ptr<const TargetView> target;
   std::vector<Contour> q_contours;  // q's fixed-mass contours (exact density on a grid)
   Mat samples;                      // 2 × M draws of q (fixed base draws pushed through q)
