@@ -237,6 +237,7 @@ void read_family_options(const std::string& file, TableReader& r, vi::FamilyOpti
   o.finish();
 }
 
+// The fields a comparison fit sets (Scene::compared_with takes them; the rest is the primary's).
 void read_comparison(const std::string& file, TableReader& r, vi::Scene& s) {
   r.get_string("family", s.family);
   read_family_options(file, r, s.family_options);
@@ -294,13 +295,7 @@ vi::Scene read_fit(const std::string& file, TableReader& r) {
   }
   r.get_string("formula", s.formula);
   r.get_box("formula_box", s.formula_box);
-  r.get_string("family", s.family);
-  read_family_options(file, r, s.family_options);
-  r.get_string("objective", s.objective);
-  r.get_double("alpha", s.alpha);
-  r.get_string("estimator", s.estimator);
-  r.get_string("baseline", s.baseline);
-  r.get_string("sampling", s.sampling);
+  read_comparison(file, r, s);  // the fields a comparison fit may set: the primary sets them too
   r.get_string("optimizer", s.optimizer);
   r.get_double("lr", s.lr);
   r.get_string("lr_schedule", s.lr_schedule);

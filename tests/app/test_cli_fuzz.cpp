@@ -12,6 +12,7 @@
 //                          optimized build, 2000 in a Debug or sanitizer build)
 //   VILAB_FUZZ_SEED        the generator's seed (default 1)
 #include "tests/fuzz/cli_generator.hpp"
+#include "tests/fuzz/fuzz_run.hpp"
 #include "tests/fuzz/fuzz_subjects.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,15 +22,6 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
-
-namespace {
-
-int64_t env_int(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::strtoll(v, nullptr, 10) : fallback;
-}
-
-}  // namespace
 
 TEST_CASE("fuzz: every corpus line is a valid command line", "[fuzz][cli]") {
   for (const auto& args : vilab::fuzz::CliGenerator::corpus()) {
@@ -93,48 +85,16 @@ TEST_CASE("fuzz: --init-mean with a bad number is a message, not a crash", "[fuz
 }
 
 TEST_CASE("fuzz: generated command lines never crash the CLI parser", "[fuzz][cli]") {
-  const int64_t inputs = env_int("VILAB_FUZZ_INPUTS", 100000);
-  const double seconds = double(env_int("VILAB_FUZZ_SECONDS", 50));
-#ifdef NDEBUG
-  const int64_t min_default = inputs;
-#else
-  const int64_t min_default = std::min<int64_t>(inputs, 2000);
-#endif
-  const int64_t min_inputs = env_int("VILAB_FUZZ_MIN_INPUTS", min_default);
-  const vilab::fuzz::Subject& cli = vilab::fuzz::subject("cli");
-  vilab::fuzz::CliGenerator gen(uint64_t(env_int("VILAB_FUZZ_SEED", 1)));
-
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
-  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  int64_t ran = 0, findings = 0;
-  double slowest = 0;
-  std::string slowest_input, first_finding;
-  while (ran < inputs && Clock::now() < deadline) {
-    const std::string bytes = vilab::fuzz::join_args(gen.next());
-    const auto s0 = Clock::now();
-    try {
-      cli.run(bytes);
-    } catch (const std::exception& e) {
-      if (findings++ == 0) first_finding = vilab::fuzz::describe(bytes) + ": " + e.what();
-    } catch (...) {
-      if (findings++ == 0) first_finding = vilab::fuzz::describe(bytes) + ": a non-standard exception";
-    }
-    const double dt = std::chrono::duration<double>(Clock::now() - s0).count();
-    if (dt > slowest) {
-      slowest = dt;
-      slowest_input = vilab::fuzz::describe(bytes);
-    }
-    ++ran;
-  }
-  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("fuzz cli: %lld inputs in %.1f s (%.0f/s), %lld findings, slowest %.1f ms: %s\n", (long long)ran,
-              elapsed, double(ran) / elapsed, (long long)findings, 1e3 * slowest, slowest_input.c_str());
-  INFO("first finding: " << first_finding);
-  CHECK(findings == 0);
-  INFO("slowest input: " << slowest_input);
-  CHECK(slowest < 1.0);  // a hang-like input (no input should take a second to parse)
-  CHECK(ran >= min_inputs);
+  const vilab::fuzz::FuzzBudget budget = vilab::fuzz::fuzz_budget_from_env();
+  vilab::fuzz::CliGenerator gen(budget.seed);
+  const vilab::fuzz::FuzzResult r =
+      vilab::fuzz::run_fuzz(vilab::fuzz::subject("cli"), [&] { return vilab::fuzz::join_args(gen.next()); }, budget);
+  vilab::fuzz::print_fuzz_result("cli", r);
+  INFO("first finding: " << r.first_finding);
+  CHECK(r.findings == 0);
+  INFO("slowest input: " << r.slowest_input);
+  CHECK(r.slowest < 1.0);  // a hang-like input (no input should take a second to parse)
+  CHECK(r.ran >= budget.min_inputs);
 }
 
 TEST_CASE("fuzz: the generator reaches both the accept and the reject paths", "[fuzz][cli]") {

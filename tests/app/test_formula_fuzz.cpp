@@ -8,6 +8,7 @@
 //   VILAB_FUZZ_INPUTS (default 100000), VILAB_FUZZ_SECONDS (default 50),
 //   VILAB_FUZZ_MIN_INPUTS (default: all in an optimized build, 2000 otherwise), VILAB_FUZZ_SEED.
 #include "tests/fuzz/formula_generator.hpp"
+#include "tests/fuzz/fuzz_run.hpp"
 #include "tests/fuzz/fuzz_subjects.hpp"
 #include "vi/target_formula.hpp"
 
@@ -20,11 +21,6 @@
 #include <string>
 
 namespace {
-
-int64_t env_int(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::strtoll(v, nullptr, 10) : fallback;
-}
 
 bool builds(const std::string& f) {
   try {
@@ -54,46 +50,13 @@ TEST_CASE("fuzz: the formula generator reaches both the accept and the reject pa
 }
 
 TEST_CASE("fuzz: generated formulas never crash the formula parser", "[fuzz][formula]") {
-  const int64_t inputs = env_int("VILAB_FUZZ_INPUTS", 100000);
-  const double seconds = double(env_int("VILAB_FUZZ_SECONDS", 50));
-#ifdef NDEBUG
-  const int64_t min_default = inputs;
-#else
-  const int64_t min_default = std::min<int64_t>(inputs, 2000);
-#endif
-  const int64_t min_inputs = env_int("VILAB_FUZZ_MIN_INPUTS", min_default);
-  const vilab::fuzz::Subject& formula = vilab::fuzz::subject("formula");
-  vilab::fuzz::FormulaGenerator gen(uint64_t(env_int("VILAB_FUZZ_SEED", 1)));
-
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
-  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  int64_t ran = 0, findings = 0;
-  double slowest = 0;
-  std::string slowest_input, first_finding;
-  while (ran < inputs && Clock::now() < deadline) {
-    const std::string bytes = gen.next();
-    const auto s0 = Clock::now();
-    try {
-      formula.run(bytes);
-    } catch (const std::exception& e) {
-      if (findings++ == 0) first_finding = vilab::fuzz::describe(bytes) + ": " + e.what();
-    } catch (...) {
-      if (findings++ == 0) first_finding = vilab::fuzz::describe(bytes) + ": a non-standard exception";
-    }
-    const double dt = std::chrono::duration<double>(Clock::now() - s0).count();
-    if (dt > slowest) {
-      slowest = dt;
-      slowest_input = vilab::fuzz::describe(bytes).substr(0, 200);
-    }
-    ++ran;
-  }
-  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("fuzz formula: %lld inputs in %.1f s (%.0f/s), %lld findings, slowest %.1f ms: %s\n", (long long)ran,
-              elapsed, double(ran) / elapsed, (long long)findings, 1e3 * slowest, slowest_input.c_str());
-  INFO("first finding: " << first_finding);
-  CHECK(findings == 0);
-  INFO("slowest input: " << slowest_input);
-  CHECK(slowest < 1.0);
-  CHECK(ran >= min_inputs);
+  const vilab::fuzz::FuzzBudget budget = vilab::fuzz::fuzz_budget_from_env();
+  vilab::fuzz::FormulaGenerator gen(budget.seed);
+  const vilab::fuzz::FuzzResult r = vilab::fuzz::run_fuzz(vilab::fuzz::subject("formula"), [&] { return gen.next(); }, budget);
+  vilab::fuzz::print_fuzz_result("formula", r);
+  INFO("first finding: " << r.first_finding);
+  CHECK(r.findings == 0);
+  INFO("slowest input: " << r.slowest_input);
+  CHECK(r.slowest < 1.0);
+  CHECK(r.ran >= budget.min_inputs);
 }

@@ -7,6 +7,7 @@
 // variables as the CLI's fuzz test set the numbers (VILAB_FUZZ_INPUTS, _SECONDS, _MIN_INPUTS,
 // _SEED).
 #include "app/scene_file.hpp"
+#include "tests/fuzz/fuzz_run.hpp"
 #include "tests/fuzz/fuzz_subjects.hpp"
 #include "tests/fuzz/scene_generator.hpp"
 
@@ -17,15 +18,6 @@
 #include <cstdlib>
 #include <string>
 
-namespace {
-
-int64_t env_int(const char* name, int64_t fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::strtoll(v, nullptr, 10) : fallback;
-}
-
-}  // namespace
-
 TEST_CASE("fuzz: every scene corpus file parses", "[fuzz][scene]") {
   for (const std::string& text : vilab::fuzz::SceneGenerator::corpus()) {
     INFO(text);
@@ -34,46 +26,25 @@ TEST_CASE("fuzz: every scene corpus file parses", "[fuzz][scene]") {
 }
 
 TEST_CASE("fuzz: generated scene files never crash the scene-file reader", "[fuzz][scene]") {
-  const int64_t inputs = env_int("VILAB_FUZZ_INPUTS", 100000);
-  const double seconds = double(env_int("VILAB_FUZZ_SECONDS", 50));
-#ifdef NDEBUG
-  const int64_t min_default = inputs;
-#else
-  const int64_t min_default = std::min<int64_t>(inputs, 2000);
-#endif
-  const int64_t min_inputs = env_int("VILAB_FUZZ_MIN_INPUTS", min_default);
-  const vilab::fuzz::Subject& scene = vilab::fuzz::subject("scene");
-  vilab::fuzz::SceneGenerator gen(uint64_t(env_int("VILAB_FUZZ_SEED", 1)));
-
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
-  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  int64_t ran = 0, findings = 0, accepted = 0;
-  double slowest = 0;
-  std::string first_finding;
-  while (ran < inputs && Clock::now() < deadline) {
-    const std::string text = gen.next();
-    const auto s0 = Clock::now();
+  const vilab::fuzz::FuzzBudget budget = vilab::fuzz::fuzz_budget_from_env();
+  vilab::fuzz::SceneGenerator gen(budget.seed);
+  int64_t accepted = 0;  // counted apart, to show the generator reaches both paths
+  const auto count_accepted = [&](const std::string& text) {
     try {
-      scene.run(text);
-      try {  // counted apart, to show the generator reaches both paths
-        (void)vilab::parse_scene_file(text, "fuzz.toml");
-        ++accepted;
-      } catch (const vilab::SceneFileError&) {
-      }
-    } catch (const std::exception& e) {
-      if (findings++ == 0) first_finding = text + "\n→ " + e.what();
+      (void)vilab::parse_scene_file(text, "fuzz.toml");
+      ++accepted;
+    } catch (const vilab::SceneFileError&) {
     }
-    slowest = std::max(slowest, std::chrono::duration<double>(Clock::now() - s0).count());
-    ++ran;
-  }
-  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::printf("fuzz scene: %lld inputs in %.1f s (%.0f/s), %lld accepted, %lld findings, slowest %.1f ms\n", (long long)ran,
-              elapsed, double(ran) / elapsed, (long long)accepted, (long long)findings, 1e3 * slowest);
-  INFO("first finding: " << first_finding);
-  CHECK(findings == 0);
-  CHECK(slowest < 1.0);
-  CHECK(ran >= min_inputs);
-  CHECK(accepted > ran / 50);       // the generator stays near valid files …
-  CHECK(accepted < ran - ran / 5);  // … and still breaks most of them
+  };
+  const vilab::fuzz::FuzzResult r =
+      vilab::fuzz::run_fuzz(vilab::fuzz::subject("scene"), [&] { return gen.next(); }, budget, count_accepted,
+                            [](const std::string& text) { return text; });
+  vilab::fuzz::print_fuzz_result("scene", r);
+  std::printf("fuzz scene: %lld of the inputs accepted\n", (long long)accepted);
+  INFO("first finding: " << r.first_finding);
+  CHECK(r.findings == 0);
+  CHECK(r.slowest < 1.0);
+  CHECK(r.ran >= budget.min_inputs);
+  CHECK(accepted > r.ran / 50);       // the generator stays near valid files …
+  CHECK(accepted < r.ran - r.ran / 5);  // … and still breaks most of them
 }
