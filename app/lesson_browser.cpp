@@ -8,6 +8,7 @@
 // [SECTION] The lesson text window
 #include "app/lesson_browser.hpp"
 
+#include "app/probe.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
@@ -114,6 +115,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const bool is_sel = int(r) == st.selected;
     if (ImGui::Selectable("##row", is_sel, ImGuiSelectableFlags_None, {0, row_h})) picked = &l;
+    probe_item("lesson:" + l.name);  // every row is "##row": a test finds it by the lesson's name
     if (ImGui::IsItemHovered()) st.selected = int(r);
     if (is_sel && moved) ImGui::SetScrollHereY();
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -30,6 +30,7 @@ void open_file_menu_item(App& app, const char* item) {
 // Replaces the dialog's path field with `path` as a person would: click into it, select all, type.
 void type_path(App& app, const std::string& path) {
   app.click("##path");
+  app.wait_frames(2);  // ImGui reads no keys in a field's first active frame
   app.key("ctrl+a");
   app.type(path);
 }
