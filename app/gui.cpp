@@ -654,6 +654,9 @@ void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
                           {"vae", c.show_vae},
                           {"bnn", c.show_bnn}});
   probe_state("step_reveal", ui.step_through.reveal_target);
+  if (snap.q.mean.size() >= 2) probe_state("q_mean", {snap.q.mean(0), snap.q.mean(1)});
+  probe_state("comparison_fits", snap.comparison.size());
+  probe_state("scrubber", ui.density.scrubber);
   probe_state("scrub_layer", ui.density.scrubber ? ui.density.scrub_k : -1);
   const PixelRect d = last_panel_rect("density");
   probe_state("density_rect", {{"x", d.x0}, {"y", d.y0}, {"w", d.width()}, {"h", d.height()}});

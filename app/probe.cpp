@@ -15,7 +15,7 @@ namespace vilab {
 namespace {
 
 struct ProbedItem {
-  std::string label, window;
+  std::string label, window, parent;  // the root window's name, the (child) window it is drawn in
   ImRect rect;
   bool visible = false;
 };
@@ -73,6 +73,7 @@ void probe_item(std::string_view label) {
   ProbedItem it;
   it.label = std::string(label);
   it.window = root_name(w);
+  it.parent = w ? w->Name : "";
   it.rect = g.LastItemData.Rect;
   it.visible = ::ImGui::IsItemVisible();
   p.items.push_back(std::move(it));
@@ -91,6 +92,7 @@ void probe_end_frame(int window_x, int window_y, int window_w, int window_h, flo
     nlohmann::json j = rect_json(it.rect);
     j["label"] = it.label;
     j["window"] = it.window;
+    j["parent"] = it.parent;
     j["visible"] = it.visible;
     items.push_back(std::move(j));
   }

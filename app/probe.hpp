@@ -5,9 +5,10 @@
 // atomically) with
 //   "frame", "fps"                      the frame counter and the measured frame rate;
 //   "window": {x, y, w, h}              the GLFW window on the screen (pixels);
-//   "items": [{label, window, x, y, w, h, visible}]
+//   "items": [{label, window, parent, x, y, w, h, visible}]
 //                                       every widget drawn this frame, by its label as written in
-//                                       the code ("Play", "Open scene…", "##path"), in window pixels;
+//                                       the code ("Play", "Open scene…", "##path"), in window pixels,
+//                                       with its root window and the (child) window it scrolls in;
 //   "windows": [{name, x, y, w, h}]     every ImGui window drawn this frame, front last;
 //   "popup"                             the name of the innermost open popup or modal ("" when none);
 //   "text_input"                        a text field has the keyboard;

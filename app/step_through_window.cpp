@@ -3,6 +3,7 @@
 
 #include "app/colormap.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
@@ -377,6 +378,7 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
   // Controls.
   ImGui::Text("step %lld \xE2\x86\x92 %lld:  %d of %d samples drawn", static_cast<long long>(snap.step),
               static_cast<long long>(snap.step + 1), s.revealed(), s.samples());
+  probe_state("step_through_revealed", s.revealed());
   ImGui::BeginDisabled(s.complete());
   if (ImGui::Button("next sample")) s.next();
   tooltip("Draw the next \u03B5 of this step's S samples and show where the flow sends it, z = T_\u03C6(\u03B5), with the gradient it adds to the step.");

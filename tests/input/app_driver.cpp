@@ -192,21 +192,51 @@ void App::wait_frames(int n) {
   wait_for([&](const json& r) { return r.value("frame", 0L) >= from + n; }, std::to_string(n) + " more frames");
 }
 
-std::optional<Rect> App::find(std::string_view label, std::string_view win) {
+// The item's entry in the newest report (drawn, visible or not).
+const json* App::entry(std::string_view label, std::string_view win) {
   const json& r = report();
-  for (const json& it : r.value("items", json::array())) {
+  static const json kNone = json::array();
+  const json& items = r.contains("items") ? r["items"] : kNone;  // by reference: the pointer returned points into it
+  const json* hidden = nullptr;
+  for (const json& it : items) {
     if (!label_matches(it.value("label", std::string()), label)) continue;
     if (!win.empty() && it.value("window", std::string()).find(win) == std::string::npos) continue;
-    if (!it.value("visible", false)) continue;
-    return rect_of(it);
+    if (it.value("visible", false)) return &it;
+    if (!hidden) hidden = &it;
   }
-  return std::nullopt;
+  return hidden;
+}
+
+std::optional<Rect> App::find(std::string_view label, std::string_view win) {
+  const json* it = entry(label, win);
+  if (!it || !it->value("visible", false)) return std::nullopt;
+  return rect_of(*it);
 }
 
 Rect App::item(std::string_view label, std::string_view win, double seconds) {
   std::optional<Rect> found;
-  wait_for([&](const json&) { return (found = find(label, win)).has_value(); },
-           "the item '" + std::string(label) + "'" + (win.empty() ? "" : " in '" + std::string(win) + "'"), seconds);
+  int scrolls = 0;
+  wait_for(
+      [&](const json&) {
+        if ((found = find(label, win))) return true;
+        // Drawn but scrolled out of its panel: the wheel over the panel brings it in, as a
+        // person would scroll to it.
+        const json* it = entry(label, win);
+        if (!it || scrolls >= 60) return false;
+        const std::string parent = it->value("parent", std::string());
+        const Rect ir = rect_of(*it);
+        for (const json& w : report().value("windows", json::array())) {
+          if (w.value("name", std::string()) != parent) continue;
+          const Rect pr = rect_of(w);
+          move_to(pr.centre());
+          xdo(std::string("click ") + (ir.y > pr.y + pr.h / 2 ? "5" : "4"));
+          ++scrolls;
+          wait_frames(2);
+          break;
+        }
+        return false;
+      },
+      "the item '" + std::string(label) + "'" + (win.empty() ? "" : " in '" + std::string(win) + "'"), seconds);
   return *found;
 }
 
@@ -230,7 +260,11 @@ Point App::to_screen(Point p) {
 }
 
 void App::move_to(Point p) {
-  xdo("mousemove --sync " + at(p));
+  // xdotool's --sync waits for the pointer to move: not when it is already there.
+  const std::string where = at(p);
+  if (where == pointer_) return;
+  xdo("mousemove --sync " + where);
+  pointer_ = where;
   sleep_s(0.03);
 }
 
@@ -250,25 +284,28 @@ std::string App::at(Point p) {
 void App::click_at(Point p, int button) {
   const std::string b = std::to_string(button);
   // A person's click: the pointer comes to rest, the button is held ~80 ms.
-  xdo("mousemove --sync " + at(p) + " sleep 0.05 mousedown " + b + " sleep 0.08 mouseup " + b);
+  move_to(p);
+  xdo("sleep 0.05 mousedown " + b + " sleep 0.08 mouseup " + b);
   sleep_s(0.05);
 }
 
 void App::click(std::string_view label, std::string_view win, int button) { click_at(item(label, win).centre(), button); }
 
 void App::double_click(std::string_view label, std::string_view win) {
-  xdo("mousemove --sync " + at(item(label, win).centre()) +
-      " sleep 0.05 mousedown 1 sleep 0.05 mouseup 1 sleep 0.06 mousedown 1 sleep 0.05 mouseup 1");
+  move_to(item(label, win).centre());
+  xdo("sleep 0.05 mousedown 1 sleep 0.05 mouseup 1 sleep 0.06 mousedown 1 sleep 0.05 mouseup 1");
   sleep_s(0.05);
 }
 
 void App::drag(Point from, Point to, int steps) {
-  std::string cmd = "mousemove --sync " + at(from) + " sleep 0.05 mousedown 1 sleep 0.1";
+  move_to(from);
+  std::string cmd = "sleep 0.05 mousedown 1 sleep 0.1";
   for (int i = 1; i <= steps; ++i) {
     const float t = float(i) / float(steps);
     cmd += " mousemove " + at({from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t}) + " sleep 0.03";
   }
   xdo(cmd + " sleep 0.1 mouseup 1");
+  pointer_ = at(to);
   sleep_s(0.05);
 }
 

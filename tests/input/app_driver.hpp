@@ -79,8 +79,9 @@ class App {
   // Waits until the app has drawn `n` more frames (so it has seen what was sent).
   void wait_frames(int n = 3);
   // The item labelled `label` (exactly, or its part before "##"), in a window whose name contains
-  // `window` (empty: any), drawn and visible: waits for it up to `seconds`; fails the test with the
-  // labels it saw otherwise.
+  // `window` (empty: any), drawn and visible: waits for it up to `seconds`, scrolling its panel with
+  // the mouse wheel when it is drawn but scrolled out of view; fails the test with the labels it
+  // saw otherwise.
   Rect item(std::string_view label, std::string_view window = {}, double seconds = 20);
   std::optional<Rect> find(std::string_view label, std::string_view window = {});
   // The ImGui window whose name contains `name`, if it is drawn.
@@ -113,11 +114,13 @@ class App {
  private:
   Point to_screen(Point p);
   std::string at(Point p);  // "X Y" on the screen, for xdotool
+  const json* entry(std::string_view label, std::string_view window);
   void xdo(const std::string& args);
   std::filesystem::path dir_, probe_, config_;
   pid_t pid_ = -1;
   int exit_code_ = -1;
   json last_;
+  std::string pointer_;  // where the pointer was last put ("X Y"), to skip a move that goes nowhere
 };
 
 // Every time-out multiplied by VILAB_INPUT_SLOW (default 1).
