@@ -11,6 +11,7 @@
 #include "app/bnn_model.hpp"
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
@@ -299,6 +300,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
   vi::BnnConfig& c = st.edited;
   ImGui::PushItemWidth(fs * 7.5f);
   ImGui::PushTextWrapPos(0);
+  probe_state("bnn", {{"playing", f.playing}, {"steps", f.steps}});
   if (ImGui::Button(f.playing ? "Pause##bnn_play" : "Play##bnn_play")) st.live->toggle_play();
   tooltip("Run (or stop) Adam on the ELBO (q's \u03BC and \u03C1) and on log p(y, w) (the MAP network), side by side, "
           "in a background thread.");

@@ -11,6 +11,7 @@
 
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
 #include "app/trained_models.hpp"
@@ -102,6 +103,7 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
   const vi::VaeSnapshot& s = *f.model;
   ImGui::PushItemWidth(fs * 8);
   ImGui::PushTextWrapPos(0);
+  probe_state("vae", {{"playing", f.playing}, {"steps", f.steps}});
   if (ImGui::Button(f.playing ? "Pause##vae_play" : "Play##vae_play", {fs * 4.2f, 0})) st.live->toggle_play();
   tooltip("Train on minibatches in the background: each step is one Adam step on the reparameterized β-ELBO of a "
           "minibatch; the curves gain a point per epoch (one pass over the 1497 training images).");

@@ -218,23 +218,26 @@ Rect App::item(std::string_view label, std::string_view win, double seconds) {
   int scrolls = 0;
   wait_for(
       [&](const json&) {
-        if ((found = find(label, win))) return true;
-        // Drawn but scrolled out of its panel: the wheel over the panel brings it in, as a
-        // person would scroll to it.
+        // Drawn but scrolled out of its panel, or half out: the wheel over the panel brings it
+        // in whole, as a person would scroll to it before clicking.
         const json* it = entry(label, win);
-        if (!it || scrolls >= 60) return false;
+        if (!it) return false;
         const std::string parent = it->value("parent", std::string());
         const Rect ir = rect_of(*it);
-        for (const json& w : report().value("windows", json::array())) {
+        const json windows = report().value("windows", json::array());
+        for (const json& w : windows) {
           if (w.value("name", std::string()) != parent) continue;
           const Rect pr = rect_of(w);
+          const bool whole = (ir.y >= pr.y - 1 && ir.y + ir.h <= pr.y + pr.h + 1) || ir.h > pr.h;
+          if (whole && (found = find(label, win))) return true;
+          if (scrolls >= 60) return false;
           move_to(pr.centre());
           xdo(std::string("click ") + (ir.y > pr.y + pr.h / 2 ? "5" : "4"));
           ++scrolls;
           wait_frames(2);
-          break;
+          return false;
         }
-        return false;
+        return (found = find(label, win)).has_value();  // its window is not listed (a menu's, a popup's)
       },
       "the item '" + std::string(label) + "'" + (win.empty() ? "" : " in '" + std::string(win) + "'"), seconds);
   return *found;
