@@ -48,6 +48,7 @@ constexpr ImU32 kPsisFill = IM_COL32(86, 180, 233, 255);  // Okabe–Ito sky blu
 constexpr ImU32 kQLine = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kQOutline = IM_COL32(0, 0, 0, 200);
 constexpr ImU32 kPLine = IM_COL32(215, 215, 225, 210);
+constexpr ImU32 kPLineRim = IM_COL32(10, 10, 16, 235);  // under p's dashes on the scrubber's pale map
 constexpr ImU32 kOutside = IM_COL32(8, 9, 12, 255);
 constexpr ImU32 kFrameBorder = IM_COL32(140, 145, 160, 255);
 constexpr ImU32 kGridLine = IM_COL32(235, 236, 242, 235);    // the scrubber's z₀ grid …
@@ -690,12 +691,15 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
 
   if (fv.scrub) draw_scrub_layers(dl, st, fv.scrub_texture, f, *fv.scrub, px);
 
-  // p's contours: thin, dashed, under everything of q.
+  // p's contours: thin, dashed, under everything of q. Over the scrubber's map, whose middle is
+  // near white, each dash gets a dark rim, or the light dashes vanish on it.
   std::vector<ImVec2> pts;
   if (tv && st.show_p_contours)
     for (const vi::Contour& c : tv->contours)
       for (const vi::Polyline& pl : c.lines) {
         to_screen(f, pl, pts);
+        if (fv.scrub)
+          plot::dashed_polyline(dl, pts.data(), int(pts.size()), pl.closed, kPLineRim, 3.6f * px, 7 * px, 5 * px);
         plot::dashed_polyline(dl, pts.data(), int(pts.size()), pl.closed, kPLine, 1.4f * px, 7 * px, 5 * px);
       }
 
