@@ -11,6 +11,7 @@
 // [SECTION] draw_density_view
 #include "app/density_view.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/colormap.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
@@ -933,7 +934,7 @@ void draw_scrub_slider(DensityViewState& st, int layers, const ScrubResult* r) {
   int k = st.scrub_k < 0 ? layers : std::min(st.scrub_k, layers);
   const std::string format = "k = %d of " + std::to_string(layers);
   ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.5f, fs * 16));
-  if (ImGui::SliderInt("layer##scrub_k", &k, 0, layers, format.c_str(), ImGuiSliderFlags_AlwaysClamp)) st.scrub_k = k;
+  if (clamped_slider("layer##scrub_k", &k, 0, layers, format.c_str())) st.scrub_k = k;
   tooltip("Scrub through the flow z = f\u2096 \u2218 \u2026 \u2218 f\u2081(z\u2080). At k the orange dots are the fixed base draws "
           "pushed through the first k layers: k = 0 is the base Gaussian z\u2080 = \u03BC + \u03C3 \u2299 \u03B5, and k = K "
           "is q itself (exactly the same points as q's samples in the normal view). The light lines "

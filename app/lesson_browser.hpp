@@ -44,7 +44,8 @@ std::string lesson_key(int index);
 void toggle_lesson_browser(LessonBrowserState& state);
 
 // Draws the browser window when it is open. Returns the lesson picked this frame (a click, or
-// Enter on the highlighted row), or null. Picking closes the browser.
+// Enter on the highlighted row), or null. Picking closes the browser and clears the filter (the
+// next opening lists every lesson); closing it without a pick keeps the filter.
 const SceneFile* draw_lesson_browser(LessonBrowserState& state, const std::vector<SceneFile>& all);
 
 // Keys 1–9 (the number row and the keypad): the lesson of the key pressed this frame, or null.
