@@ -9,6 +9,8 @@
 
 #include <imgui_internal.h>
 
+#include "app/widget_probe.hpp"  // after <imgui.h>: the slider reports where it is
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

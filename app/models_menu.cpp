@@ -2,9 +2,9 @@
 #include "app/models_menu.hpp"
 
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/fit_grid.hpp"
 
-#include <imgui.h>
 
 namespace vilab {
 

@@ -8,6 +8,7 @@
 
 #include "app/clamped_slider.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/objective_spec.hpp"
 
 #include <imgui.h>

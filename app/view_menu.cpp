@@ -4,6 +4,7 @@
 #include "app/clamped_slider.hpp"
 #include "app/keymap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 
