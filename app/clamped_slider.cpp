@@ -118,7 +118,12 @@ void draw_clamp_note(double current) {
   g_drawn.push_back({it->second.label, it->second.text});
 }
 
-std::vector<ClampNoteReport> last_clamp_notes() { return g_drawn; }
+std::vector<ClampNoteReport> last_clamp_notes() {
+  // Within a frame (the probe's report): only that frame's notes; a frame that drew no clamped
+  // control (the grid view) has none.
+  if (ImGui::GetCurrentContext() && ImGui::GetFrameCount() != g_drawn_frame) return {};
+  return g_drawn;
+}
 
 // [SECTION] The widgets
 

@@ -43,7 +43,7 @@ std::string clamp_note_text(double typed, double lo, double hi);
 // A number as a person would type it: 1e6, 0.0001, 4096, 2.5e-7.
 std::string short_number(double v);
 
-// The notes drawn in the last frame that drew a clamped control, for tests and the probe.
+// The notes drawn in the current (or, after it ended, the last) frame, for tests and the probe.
 struct ClampNoteReport {
   std::string label;
   std::string text;
