@@ -401,15 +401,16 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
 void draw_models(ControlsState& st) {
   section("Models");
   const ImGuiStyle& style = ImGui::GetStyle();
-  bool first = true;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  float last_right = -1;  // the right edge of the button before (−1: none yet)
   for (const ModelWindowEntry& m : model_windows()) {
     const bool open = st.windows.*m.shown;
     const std::string shown = std::string(m.name) + (open ? " \u2713" : "\u2026");
     const float w = ImGui::CalcTextSize(shown.c_str()).x + style.FramePadding.x * 2;
-    if (!first && ImGui::GetContentRegionAvail().x - style.ItemSpacing.x >= w) ImGui::SameLine();
-    first = false;
+    if (last_right >= 0 && last_right + style.ItemSpacing.x + w <= right) ImGui::SameLine();
     const std::string label = shown + "##" + m.id;
     if (ImGui::Button(label.c_str())) toggle_model_window(st.windows, m);
+    last_right = ImGui::GetItemRectMax().x;
     tooltip(m.help);
   }
 }
