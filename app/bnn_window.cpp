@@ -9,6 +9,7 @@
 #include "app/bnn_window.hpp"
 
 #include "app/bnn_model.hpp"
+#include "app/clamped_slider.hpp"
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
 #include "app/probe.hpp"
@@ -291,8 +292,7 @@ void section(const char* title) {
 }
 
 bool slider_double(const char* label, double* v, double lo, double hi, const char* fmt, bool log) {
-  return ImGui::SliderScalar(label, ImGuiDataType_Double, v, &lo, &hi, fmt,
-                             ImGuiSliderFlags_AlwaysClamp | (log ? ImGuiSliderFlags_Logarithmic : 0));
+  return clamped_slider(label, v, lo, hi, fmt, (log ? ImGuiSliderFlags_Logarithmic : 0));
 }
 
 void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Frame& f) {
@@ -315,7 +315,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
   tooltip("Start both fits again from the initial weights (the seed's Glorot draw, every sd at the initial scale).");
 
   section("Network and prior");
-  ImGui::SliderInt("width H##bnn_width", &c.width, 1, 200, "%d", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+  clamped_slider("width H##bnn_width", &c.width, 1, 200, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("Hidden units of the 1\u2192H\u21921 network: 3H + 1 weights and biases, each with its own \u03BC and \u03C1. "
           "Changing it restarts the fit.");
   int relu = c.activation == vi::nn::Activation::Relu;
@@ -334,7 +334,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
           "nothing, q falls back to it and the band widens.");
 
   section("Estimator");
-  ImGui::SliderInt("S draws##bnn_s", &c.samples, 1, 64, "%d", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+  clamped_slider("S draws##bnn_s", &c.samples, 1, 64, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("Weight draws per step in the Monte Carlo estimate of E_q log p(y | w). More draws: less noisy gradients, "
           "slower steps.");
   ImGui::Checkbox("local reparameterization##bnn_local", &c.local_reparam);
@@ -346,7 +346,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
 
   section("Data");
   ImGui::TextDisabled("left click: add a point   right click: remove the nearest");
-  ImGui::SliderInt("N##bnn_n", &st.data.n, 2, 400, "%d", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+  clamped_slider("N##bnn_n", &st.data.n, 2, 400, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("Points drawn by Regenerate, half in x \u2208 [\u22124, \u22121.5], half in [1.5, 4]: a gap of width 3 around 0.");
   slider_double("noise##bnn_noise", &st.data.noise, 0.0, 1.0, "%.2f", false);
   tooltip("The sd of the noise Regenerate adds to the curve (the model's \u03C3_y is set separately).");
@@ -379,10 +379,8 @@ BnnWindowReport last_bnn_window() { return g_report; }
 
 void draw_bnn_window(BnnWindowState& st, bool* open) {
   g_report = {};
-  if (!open || !*open) {
-    if (st.live) st.live->pause();  // a closed window does not train on in the background
-    return;
-  }
+  follow_window(st.follow, st.live.get(), open && *open);
+  if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const ImVec2 size{std::min(fs * 66, vp->WorkSize.x * 0.94f), std::min(fs * 50, vp->WorkSize.y * 0.94f)};

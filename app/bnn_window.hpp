@@ -3,10 +3,12 @@
 //
 // The fit runs in its own vi::LiveTrainer (a background thread): the window edits a copy of the
 // configuration and sends it with apply() (a click that adds or removes a point, a slider, a new
-// data seed), and draws the trainer's latest immutable frame. Nothing here steps the fit.
+// data seed), and draws the trainer's latest immutable frame. Nothing here steps the fit. Closing
+// the window pauses the fit; opening it again resumes it if it was playing.
 #pragma once
 
 #include "app/density_view.hpp"  // PixelRect
+#include "app/trainer_follows_window.hpp"
 #include "vi/bnn.hpp"
 #include "vi/live_trainer.hpp"
 
@@ -28,6 +30,7 @@ struct BnnWindowState {
   bool may_block = false;               // shot mode: wait for those steps (the UI never does otherwise)
   bool show_total = true;               // the outer band: ±2 sd of y (noise included)
   bool show_functions = true;
+  TrainerFollow follow;                 // closing the window pauses the fit (app/trainer_follows_window.hpp)
 };
 
 void draw_bnn_window(BnnWindowState& state, bool* open);

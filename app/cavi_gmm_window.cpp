@@ -8,6 +8,7 @@
 // [SECTION] draw_gmm_window
 #include "app/cavi_window.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
 #include "app/style.hpp"
@@ -224,11 +225,11 @@ bool draw_settings(GmmWindowState& st) {
   ImGui::PushItemWidth(fs * 8);
   ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled("\u03BC\u2096 ~ N(0, \u03C3\u00B2I), c\u1D62 ~ Cat(1/K), x\u1D62 ~ N(\u03BC_c\u1D62, I)");
-  changed |= ImGui::SliderInt("K##gmm_k", &s.K, 1, kMaxK, "%d", ImGuiSliderFlags_AlwaysClamp);
+  changed |= clamped_slider("K##gmm_k", &s.K, 1, kMaxK, "%d");
   tooltip("The number of components, both in the data and in the model.");
   changed |= ImGui::SliderScalar("\u03C3##gmm_sigma", ImGuiDataType_Double, &s.sigma, &kSigmaMin, &kSigmaMax, "%.2f");
   tooltip("The prior sd of the component means: the true means are drawn from N(0, \u03C3\u00B2I), and the model uses the same prior.");
-  changed |= ImGui::SliderInt("N##gmm_n", &s.N, 10, 1000, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  changed |= clamped_slider("N##gmm_n", &s.N, 10, 1000, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("The number of data points, split evenly over the K clusters.");
   changed |= ImGui::RadioButton("1D##gmm_1d", &s.dim, 1);
   tooltip("Data on a line: the clusters overlap more, and q's densities are drawn as curves.");

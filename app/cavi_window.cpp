@@ -9,6 +9,7 @@
 // [SECTION] draw_normal_gamma_window
 #include "app/cavi_window.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
 #include "app/style.hpp"
@@ -265,7 +266,7 @@ bool draw_settings(NormalGammaWindowState& st) {
   ImGui::PushItemWidth(fs * 8);
   ImGui::PushTextWrapPos(0);
   ImGui::TextDisabled("data x\u2099 ~ N(\u03BC, 1/\u03C4)");
-  changed |= ImGui::SliderInt("N##ng_n", &st.n, 2, 500, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  changed |= clamped_slider("N##ng_n", &st.n, 2, 500, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("The number of data points. More data: a sharper posterior, and q's too-small sd of \u03BC matters less.");
   changed |= ImGui::SliderScalar("true \u03BC##ng_mu", ImGuiDataType_Double, &st.mu_true, &kMuMin, &kMuMax, "%.2f");
   tooltip("The mean the data are drawn with. The exact posterior of \u03BC centres near it as N grows.");

@@ -10,8 +10,10 @@
 // [SECTION] Shortcuts
 #include "app/controls.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/fit_spec.hpp"
 #include "app/keymap.hpp"
+#include "app/models_menu.hpp"
 #include "app/formula_box.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
@@ -138,8 +140,8 @@ void draw_run_commands(ControlsState& st, vi::Engine& engine, const vi::Snapshot
 
   bool speed_changed = false;
   ImGui::BeginDisabled(st.max_speed);
-  speed_changed |= ImGui::SliderScalar("speed##speed", ImGuiDataType_Double, &st.speed, &kSpeedMin, &kSpeedMax,
-                                       "%.0f steps/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  speed_changed |= clamped_slider("speed##speed", &st.speed, kSpeedMin, kSpeedMax,
+                                       "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
   ImGui::EndDisabled();
   tooltip("The speed limit while playing, in optimizer steps per second. Slow speeds let a class "
           "follow each step; the plots and numbers keep up at any speed.");
@@ -219,9 +221,8 @@ void draw_target(vi::Scene& sc, const vi::Snapshot& snap, FormulaBoxState& formu
     if (p.integer) {
       int iv = int(v);
       const int lo = int(p.lo), hi = int(p.hi);
-      if (ImGui::SliderInt(id.c_str(), &iv, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp)) sc.target_params[p.name] = iv;
-    } else if (ImGui::SliderScalar(id.c_str(), ImGuiDataType_Double, &v, &p.lo, &p.hi, "%.3g",
-                                   ImGuiSliderFlags_AlwaysClamp | (p.hi / std::max(p.lo, 1e-300) > 100 ? ImGuiSliderFlags_Logarithmic : 0))) {
+      if (clamped_slider(id.c_str(), &iv, lo, hi, "%d")) sc.target_params[p.name] = iv;
+    } else if (clamped_slider(id.c_str(), &v, p.lo, p.hi, "%.3g", (p.hi / std::max(p.lo, 1e-300) > 100 ? ImGuiSliderFlags_Logarithmic : 0))) {
       sc.target_params[p.name] = v;
     }
     if (!p.help.empty()) tooltip(p.help.c_str());
@@ -266,31 +267,30 @@ const char* depth_help(const std::string& family) {
 // The sizes `family` uses (and only those), editing `o`.
 void draw_family_sizes(vi::FamilyOptions& o, const std::string& family) {
   const vi::FamilySizes uses = vi::family_sizes(family);
-  constexpr ImGuiSliderFlags kClamp = ImGuiSliderFlags_AlwaysClamp;
   if (uses.K) {
-    ImGui::SliderInt(family == "realnvp" ? "coupling layers K##K" : "depth K##K", &o.K, 1, 64, "%d", kClamp);
+    clamped_slider(family == "realnvp" ? "coupling layers K##K" : "depth K##K", &o.K, 1, 64, "%d");
     tooltip(depth_help(family));
   }
   if (uses.hidden) {
-    ImGui::SliderInt("hidden width##hidden", &o.hidden, 1, 256, "%d", kClamp | ImGuiSliderFlags_Logarithmic);
+    clamped_slider("hidden width##hidden", &o.hidden, 1, 256, "%d", ImGuiSliderFlags_Logarithmic);
     tooltip("Units in each hidden layer of the conditioner, the small tanh network that computes "
             "a coupling's shift t and log-scale s from the kept axis. Wider = more flexible "
             "couplings and more parameters. Restarts the fit.");
   }
   if (uses.depth) {
-    ImGui::SliderInt("conditioner layers##depth", &o.depth, 1, 4, "%d", kClamp);
+    clamped_slider("conditioner layers##depth", &o.depth, 1, 4, "%d");
     tooltip("Hidden layers of each coupling's conditioner network (1 \u2026 4). Deeper networks "
             "make sharper shifts and scales; they are slower. Restarts the fit.");
   }
   if (uses.rank) {
-    ImGui::SliderInt("rank r##rank", &o.rank, 1, kDim, "%d", kClamp);
+    clamped_slider("rank r##rank", &o.rank, 1, kDim, "%d");
     tooltip("The rank r of B in \u03A3 = diag(d\u00B2) + BB\u1D40: the number of correlated directions q "
             "adds to independent axes, at O(D\u00B7r) cost instead of O(D\u00B2). Here D = 2, so r is 1 or 2 "
             "(in 2D, r = 1 already reaches every covariance; r = 2 is over-parameterized). "
             "Restarts the fit.");
   }
   if (uses.components) {
-    ImGui::SliderInt("components K##components", &o.components, 1, 16, "%d", kClamp);
+    clamped_slider("components K##components", &o.components, 1, 16, "%d");
     tooltip("Gaussians in the mixture q(z) = \u03A3\u2096 \u03C0\u2096 N(z; \u03BC\u2096, \u03A3\u2096), with learnable weights "
             "\u03C0. More components can sit on more modes. Each step's S draws are stratified by "
             "component, so S must be at least K. Restarts the fit.");
@@ -332,7 +332,7 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
     ImGui::TextWrapped("%s", st.objective_note.c_str());
     ImGui::PopStyleColor();
   }
-  ImGui::SliderInt("samples S##samples", &sc.samples, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("samples S##samples", &sc.samples, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("Monte Carlo samples per step: the step's objective and gradient are averaged over S draws "
           "(of q, or of p for forward KL), so their noise shrinks like 1/\u221AS. For R\u00E9nyi \u03B1 they "
           "are also the bound's K importance samples. Changing S keeps the current fit.");
@@ -377,42 +377,42 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   int T = anneal ? sc.anneal : st.anneal_steps;
   ImGui::SetNextItemWidth(std::max(ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemInnerSpacing.x,
                                    ImGui::GetFontSize() * 4));
-  if (ImGui::SliderInt("\u03B2-anneal T##anneal", &T, 1, kAnnealMax, anneal ? "over %d steps" : "off",
-                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+  if (clamped_slider("\u03B2-anneal T##anneal", &T, 1, kAnnealMax, anneal ? "over %d steps" : "off", ImGuiSliderFlags_Logarithmic)) {
     st.anneal_steps = T;
     if (anneal) sc.anneal = T;
   }
   ImGui::EndDisabled();
   tooltip(anneal_help);
 
-  window_button("Gradient variance", "gradvar", st.show_gradvar);
+  window_button("Gradient variance", "gradvar", st.windows.gradvar);
   tooltip("Open (or close) the estimator window: how noisy each gradient estimator is at the current q, "
           "for S = 1, 4, 16 and 64 on log\u2013log axes, measured off the UI thread on a copy of the fit.");
-  window_button("Step through", "step_through", st.show_step_through, /*ellipsis=*/false);
+  window_button("Step through", "step_through", st.windows.step_through, /*ellipsis=*/false);
   tooltip("Open (or close) the step-through window (T): while the fit is paused, its next step one Monte Carlo "
           "sample at a time, from \u03B5 to z to the gradient and the update.");
   ImGui::SameLine();
-  window_button("ELBO landscape", "landscape", st.show_landscape);
+  window_button("ELBO landscape", "landscape", st.windows.landscape);
   tooltip("Open (or close) the ELBO over a 2D slice of \u03C6 around the current q, with the paths SGD, momentum "
           "and Adam would take from here.");
 }
 
-// Small Bayesian models with exact answers, fitted by CAVI in their own windows.
+// The model windows (app/models_menu.hpp: the same table and toggle as the Models menu), as many
+// buttons on a line as fit.
 void draw_models(ControlsState& st) {
   section("Models");
-  window_button("Normal-Gamma", "cavi_ng", st.show_normal_gamma);
-  tooltip("Open (or close) CAVI on q(\u03BC) q(\u03C4) for a Gaussian with unknown mean and precision (PRML \u00A710.1.3), "
-          "one factor update at a time, over its exact Normal-Gamma posterior.");
-  ImGui::SameLine();
-  window_button("Gaussian mixture", "cavi_gmm", st.show_gmm);
-  tooltip("Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
-          "component posteriors and the ELBO per sweep.");
-  window_button("VAE (digits)", "vae", st.show_vae);
-  tooltip("Open (or close) a variational autoencoder on the 8\u00D78 digits training live: its 2D latent space, the "
-          "decoded manifold, the ELBO split into reconstruction and KL, and the amortization gap of one image.");
-  window_button("BNN (regression)", "bnn", st.show_bnn);
-  tooltip("Open (or close) a Bayesian neural network on 1D data with a gap: mean-field Gaussian weights fitted by "
-          "Bayes by backprop, the predictive band, functions drawn from q and the MAP network beside them.");
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  float last_right = -1;  // the right edge of the button before (−1: none yet)
+  for (const ModelWindowEntry& m : model_windows()) {
+    const bool open = st.windows.*m.shown;
+    const std::string shown = std::string(m.name) + (open ? " \u2713" : "\u2026");
+    const float w = ImGui::CalcTextSize(shown.c_str()).x + style.FramePadding.x * 2;
+    if (last_right >= 0 && last_right + style.ItemSpacing.x + w <= right) ImGui::SameLine();
+    const std::string label = shown + "##" + m.id;
+    if (ImGui::Button(label.c_str())) toggle_model_window(st.windows, m);
+    last_right = ImGui::GetItemRectMax().x;
+    tooltip(m.help);
+  }
 }
 
 void draw_optimizer(vi::Scene& sc) {
@@ -422,8 +422,7 @@ void draw_optimizer(vi::Scene& sc) {
                  "How φ moves along the noisy gradient: sgd = plain steps, momentum = heavy ball, "
                  "adam = per-parameter step sizes from running moments of the gradient.");
   if (const std::string* s = summary_of(registry, sc.optimizer)) wrapped_dim(*s);
-  ImGui::SliderScalar("learning rate η##lr", ImGuiDataType_Double, &sc.lr, &kLrMin, &kLrMax, "%.4g",
-                      ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("learning rate η##lr", &sc.lr, kLrMin, kLrMax, "%.4g", ImGuiSliderFlags_Logarithmic);
   tooltip("The step size η: φ ← φ + η · (update from ∇\u1D69 ELBO). Too small crawls, too large "
           "oscillates or diverges. Changing η keeps the current fit.");
   bool decay = sc.lr_schedule == "decay";
@@ -432,11 +431,9 @@ void draw_optimizer(vi::Scene& sc) {
           "(\u03A3 \u03B7\u209C = \u221E) and fast enough for the noise to average out (\u03A3 \u03B7\u209C\u00B2 < \u221E): "
           "what lets a noisy fit (small S, minibatches) settle. Keeps the current fit.");
   if (decay) {
-    ImGui::SliderScalar("\u03BA##decay_kappa", ImGuiDataType_Double, &sc.decay_kappa, &kKappaMin, &kKappaMax, "%.2f",
-                        ImGuiSliderFlags_AlwaysClamp);
+    clamped_slider("\u03BA##decay_kappa", &sc.decay_kappa, kKappaMin, kKappaMax, "%.2f");
     tooltip("How fast the step size falls: \u03B7\u209C \u221D t^\u2212\u03BA for t \u226B \u03C4.");
-    ImGui::SliderScalar("\u03C4##decay_tau", ImGuiDataType_Double, &sc.decay_tau, &kTauMin, &kTauMax, "%.0f steps",
-                        ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+    clamped_slider("\u03C4##decay_tau", &sc.decay_tau, kTauMin, kTauMax, "%.0f steps", ImGuiSliderFlags_Logarithmic);
     tooltip("The delay: \u03B7 stays near its starting value for about \u03C4 steps.");
   }
 }
@@ -452,7 +449,7 @@ void draw_minibatch(vi::Scene& sc, const vi::Snapshot& snap) {
           "N/|B|. An unbiased gradient, but a noisier one: turn on the rate decay to let the fit settle. "
           "Keeps the current fit.");
   if (on) {
-    ImGui::SliderInt("|B|##batch", &sc.batch, 1, n - 1, "%d points", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
+    clamped_slider("|B|##batch", &sc.batch, 1, n - 1, "%d points", ImGuiSliderFlags_Logarithmic);
     tooltip("Points per step. The subsampling noise grows as |B| shrinks; the model view measures it.");
   }
 }
@@ -470,18 +467,15 @@ void draw_trust(vi::Scene& sc) {
           "Guards against a step thrown far by a rare huge gradient; with plain SGD it can rescue a "
           "learning rate that would otherwise diverge.");
   if (clip) {
-    ImGui::SliderScalar("max ‖∇‖##grad_clip", ImGuiDataType_Double, &sc.grad_clip, &kClipMin, &kClipMax, "%.3g",
-                        ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+    clamped_slider("max ‖∇‖##grad_clip", &sc.grad_clip, kClipMin, kClipMax, "%.3g", ImGuiSliderFlags_Logarithmic);
     tooltip("The largest gradient norm an update may use.");
   }
   if (!ImGui::TreeNode("rule and k\u0302 settings##trust_settings")) return;
-  ImGui::SliderInt("ELBO every##converge_every", &sc.converge_every, 0, 10000, sc.converge_every ? "%d steps" : "off",
-                   ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("ELBO every##converge_every", &sc.converge_every, 0, 10000, sc.converge_every ? "%d steps" : "off", ImGuiSliderFlags_Logarithmic);
   tooltip("How often the rule evaluates the ELBO (Stan's eval_elbo, 100). 0 turns the rule off.");
-  ImGui::SliderInt("window##converge_window", &sc.converge_window, 1, 100, "%d changes", ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("window##converge_window", &sc.converge_window, 1, 100, "%d changes");
   tooltip("How many of the latest relative changes the rule averages (Stan: 10).");
-  ImGui::SliderScalar("tolerance##converge_tol", ImGuiDataType_Double, &sc.converge_tol, &kTolMin, &kTolMax, "%.3g",
-                      ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("tolerance##converge_tol", &sc.converge_tol, kTolMin, kTolMax, "%.3g", ImGuiSliderFlags_Logarithmic);
   tooltip("Converged when the mean or median relative change is below this (Stan's tol_rel_obj, 0.01).");
   const char* stats[] = {"either", "mean", "median"};
   if (ImGui::BeginCombo("statistic##converge_statistic", sc.converge_statistic.c_str())) {
@@ -491,8 +485,7 @@ void draw_trust(vi::Scene& sc) {
   }
   tooltip("Which statistic of the window decides: Stan stops when either is below the tolerance. The "
           "median ignores a single jump; the mean does not.");
-  ImGui::SliderInt("k\u0302 every##khat_every", &sc.khat_every, 0, 10000, sc.khat_every ? "%d steps" : "off",
-                   ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("k\u0302 every##khat_every", &sc.khat_every, 0, 10000, sc.khat_every ? "%d steps" : "off", ImGuiSliderFlags_Logarithmic);
   tooltip("How often PSIS k\u0302 and the ESS are computed from 4096 fresh draws of q. 0 turns them off.");
   ImGui::TreePop();
 }
@@ -520,7 +513,7 @@ void draw_paper_figures(ControlsState& st) {
   registry_combo("grid##grid_preset", registry, st.grid_preset,
                  "A grid of fits, one panel per cell, each row its own target. paper-fig3 is Rezende & "
                  "Mohamed (2015), Fig. 3: the energies U1\u2013U4 against planar flows of depth K = 2, 8, 32.");
-  if (ImGui::Button("\u25A6 Open the grid view##open_grid")) st.open_grid = st.grid_preset;
+  if (ImGui::Button("\u25A6 Open the grid view##open_grid")) request_grid(st, st.grid_preset);
   tooltip("Show the preset as a grid of density panels with their live KL(q\u2016p) and KL curves; one "
           "play / pause / step / reset drives every cell. Click a panel to open that fit here, at the "
           "same step.");
@@ -528,12 +521,12 @@ void draw_paper_figures(ControlsState& st) {
 
 void draw_advanced(vi::Scene& sc) {
   if (!ImGui::CollapsingHeader("Advanced##advanced")) return;
-  ImGui::SliderInt("KL every##metrics_every", &sc.metrics_every, 1, 1000, "%d steps", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("KL every##metrics_every", &sc.metrics_every, 1, 1000, "%d steps", ImGuiSliderFlags_Logarithmic);
   tooltip("A point of the KL and smooth-ELBO curves is recorded every this many steps.");
-  ImGui::SliderInt("metric draws##metric_samples", &sc.metric_samples, 16, 65536, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("metric draws##metric_samples", &sc.metric_samples, 16, 65536, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("Fixed draws of q used for the smooth ELBO and the Monte Carlo KL(q‖p): more draws, "
           "smaller standard error, slower metrics.");
-  ImGui::SliderInt("grid##grid", &sc.grid, 16, 2048, "%d cells", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("grid##grid", &sc.grid, 16, 2048, "%d cells", ImGuiSliderFlags_Logarithmic);
   tooltip("Cells per axis of the quadrature grid behind log Z, p's moments and KL(p‖q). Finer is "
           "more accurate and slower to build.");
 }

@@ -19,6 +19,20 @@ namespace vilab {
 // At most this many fits run beside the primary one (the centre shows up to four panels).
 inline constexpr int kMaxCompare = 3;
 
+// The floating windows the controls (and the Models menu) open. One value rather than a flag
+// per window in ControlsState: a view that replaces the controls (a grid cell opened in the
+// single view) copies it whole, so a window added here cannot be forgotten there.
+struct WindowsShown {
+  bool gradvar = false;       // the gradient-variance window (app/estimator_panel.hpp)
+  bool step_through = false;  // the step-through window (app/step_through_window.hpp)
+  bool landscape = false;     // the ELBO landscape window (app/step_through_window.hpp)
+  bool normal_gamma = false;  // CAVI on the Normal-Gamma model (app/cavi_window.hpp)
+  bool gmm = false;           // CAVI on a Gaussian mixture (app/cavi_window.hpp)
+  bool vae = false;           // the VAE (app/vae_window.hpp)
+  bool bnn = false;           // the Bayesian neural network (app/bnn_window.hpp)
+  bool operator==(const WindowsShown&) const = default;
+};
+
 struct ControlsState {
   vi::Scene edited;     // what the widgets show and edit
   vi::Scene last_sent;  // what was last sent with engine.apply (to send each change once)
@@ -38,17 +52,8 @@ struct ControlsState {
   std::string objective_note;
   std::vector<std::string> compare_notes;
 
-  // The gradient-variance window (app/estimator_panel.hpp) is open.
-  bool show_gradvar = false;
-  // The step-through window and the ELBO landscape window (app/step_through_window.hpp) are open.
-  bool show_step_through = false;
-  bool show_landscape = false;
-  // The CAVI windows (app/cavi_window.hpp): the Normal-Gamma model and the Gaussian mixture.
-  bool show_normal_gamma = false;
-  bool show_gmm = false;
-  // The VAE window (app/vae_window.hpp).
-  bool show_vae = false;
-  bool show_bnn = false;  // the Bayesian neural network window (app/bnn_window.hpp)
+  // Which floating windows are open (one value, so that whatever keeps or copies them keeps all).
+  WindowsShown windows;
 
   // The formula box (app/formula_box.hpp): the formula being edited, its box and its message.
   FormulaBoxState formula;

@@ -11,6 +11,7 @@
 // [SECTION] draw_density_view
 #include "app/density_view.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/colormap.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
@@ -49,6 +50,7 @@ constexpr ImU32 kPsisFill = IM_COL32(86, 180, 233, 255);  // Okabe–Ito sky blu
 constexpr ImU32 kQLine = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kQOutline = IM_COL32(0, 0, 0, 200);
 constexpr ImU32 kPLine = IM_COL32(215, 215, 225, 210);
+constexpr ImU32 kPLineRim = IM_COL32(10, 10, 16, 235);  // under p's dashes on the scrubber's pale map
 constexpr ImU32 kOutside = IM_COL32(8, 9, 12, 255);
 constexpr ImU32 kFrameBorder = IM_COL32(140, 145, 160, 255);
 constexpr ImU32 kGridLine = IM_COL32(235, 236, 242, 235);    // the scrubber's z₀ grid …
@@ -691,12 +693,15 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
 
   if (fv.scrub) draw_scrub_layers(dl, st, fv.scrub_texture, f, *fv.scrub, px);
 
-  // p's contours: thin, dashed, under everything of q.
+  // p's contours: thin, dashed, under everything of q. Over the scrubber's map, whose middle is
+  // near white, each dash gets a dark rim, or the light dashes vanish on it.
   std::vector<ImVec2> pts;
   if (tv && st.show_p_contours)
     for (const vi::Contour& c : tv->contours)
       for (const vi::Polyline& pl : c.lines) {
         to_screen(f, pl, pts);
+        if (fv.scrub)
+          plot::dashed_polyline(dl, pts.data(), int(pts.size()), pl.closed, kPLineRim, 3.6f * px, 7 * px, 5 * px);
         plot::dashed_polyline(dl, pts.data(), int(pts.size()), pl.closed, kPLine, 1.4f * px, 7 * px, 5 * px);
       }
 
@@ -930,7 +935,7 @@ void draw_scrub_slider(DensityViewState& st, int layers, const ScrubResult* r) {
   int k = st.scrub_k < 0 ? layers : std::min(st.scrub_k, layers);
   const std::string format = "k = %d of " + std::to_string(layers);
   ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.5f, fs * 16));
-  if (ImGui::SliderInt("layer##scrub_k", &k, 0, layers, format.c_str(), ImGuiSliderFlags_AlwaysClamp)) st.scrub_k = k;
+  if (clamped_slider("layer##scrub_k", &k, 0, layers, format.c_str())) st.scrub_k = k;
   tooltip("Scrub through the flow z = f\u2096 \u2218 \u2026 \u2218 f\u2081(z\u2080). At k the orange dots are the fixed base draws "
           "pushed through the first k layers: k = 0 is the base Gaussian z\u2080 = \u03BC + \u03C3 \u2299 \u03B5, and k = K "
           "is q itself (exactly the same points as q's samples in the normal view). The light lines "

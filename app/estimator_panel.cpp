@@ -7,6 +7,7 @@
 // [SECTION] draw_estimator_panel
 #include "app/estimator_panel.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
@@ -235,7 +236,7 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
   tooltip("Measure again every few seconds while \u03C6 moves (the fit plays or steps).");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 8);
-  ImGui::SliderInt("##gradvar_R", &st.replicates, 100, 1000, "R = %d", ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("##gradvar_R", &st.replicates, 100, 1000, "R = %d");
   tooltip("Replicates: independent gradient estimates per estimator and S. The variance's standard error "
           "shrinks like 1/\u221AR; the cost grows like R.");
 

@@ -105,7 +105,8 @@ std::string write_text_file(const std::string& path, const std::string& text) {
 
 namespace {
 
-void ask_png(ExportState& st, const vi::Snapshot& shown, const std::string& panel, const std::string& what) {
+// `path`: the default path offered.
+void ask_png_at(ExportState& st, const std::string& panel, const std::string& what, const std::string& path) {
   st.kind = panel.empty() ? ExportState::Kind::WindowPng : ExportState::Kind::PanelPng;
   st.panel = panel;
   const PixelRect r = panel.empty() ? PixelRect{} : last_panel_rect(panel);
@@ -113,10 +114,21 @@ void ask_png(ExportState& st, const vi::Snapshot& shown, const std::string& pane
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   const int w = panel.empty() ? int(std::lround(fb.x * scale.x)) : r.width();
   const int h = panel.empty() ? int(std::lround(fb.y * scale.y)) : r.height();
-  std::string suffix = panel.empty() ? "window" : panel;
   const std::string note = "A PNG of " + what + ", " + std::to_string(w) + " \u00D7 " + std::to_string(h) +
                            " pixels, as it is drawn in the frame after this dialog closes (the dialog is not in it).";
-  open_file_dialog(st.dialog, "Export " + what + " as PNG", default_export_path(shown, suffix, "png"), note);
+  open_file_dialog(st.dialog, "Export " + what + " as PNG", path, note);
+}
+
+void ask_png(ExportState& st, const vi::Snapshot& shown, const std::string& panel, const std::string& what) {
+  ask_png_at(st, panel, what, default_export_path(shown, panel.empty() ? "window" : panel, "png"));
+}
+
+// "~/vilab-exports/grid-paper-fig3-step100-window.png"
+std::string grid_export_path(const GridExport& g, const std::string& suffix, const std::string& ext) {
+  std::string name = "grid-" + g.preset + "-step" + std::to_string(g.step) + "-" + suffix;
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) c = '-';
+  return "~/vilab-exports/" + name + "." + ext;
 }
 
 }  // namespace
@@ -173,18 +185,78 @@ void draw_export_menu(ExportState& st, const vi::Snapshot& shown, const vi::Snap
   }
 }
 
+void draw_grid_export_menu(ExportState& st, const GridExport& grid) {
+  if (ImGui::BeginMenu("Export")) {
+    if (ImGui::MenuItem("Window PNG\u2026##grid_window_png"))
+      ask_png_at(st, "", "the whole window", grid_export_path(grid, "window", "png"));
+    tooltip("Save the whole window (every panel of the grid, its KL curves and labels) as a PNG image.");
+    ImGui::Separator();
+    ImGui::BeginDisabled(!grid.summary);
+    if (ImGui::MenuItem("Grid summary JSON\u2026")) {
+      st.kind = ExportState::Kind::GridSummaryJson;
+      const std::string note = "The run summary of each of the " + std::to_string(grid.cells) +
+                               " cells, with its row and column labels, at the step each cell has reached: the same keys "
+                               "as 'vilab run --json' (scene, ELBO, both KLs, q's moments, \u03C6, PSIS k\u0302). For the "
+                               "KL table over several seeds, use 'vilab grid " + grid.preset + "'.";
+      open_file_dialog(st.dialog, "Export the grid summary as JSON", grid_export_path(grid, "summary", "json"), note);
+    }
+    ImGui::EndDisabled();
+    tooltip("Save the numbers of every cell now (as 'vilab run --json' prints them for one fit) as JSON.");
+    ImGui::EndMenu();
+  }
+  if (!st.last_message.empty() && ImGui::GetTime() < st.message_until) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", st.last_message.c_str());
+  }
+}
+
 // [SECTION] Dialogs and writes
+
+namespace {
+
+// After a write: the error in the dialog, or "wrote …" in the menu bar.
+void report_write(ExportState& st, const std::string& path, const std::string& error) {
+  if (!error.empty()) {
+    file_dialog_error(st.dialog, error);
+  } else {
+    st.last_message = "wrote " + path;
+    st.message_until = ImGui::GetTime() + 6;
+  }
+}
+
+// A PNG is read from the back buffer later: the frame after this one, the dialog gone from it.
+bool take_png(ExportState& st, const std::string& path) {
+  if (st.kind != ExportState::Kind::WindowPng && st.kind != ExportState::Kind::PanelPng) return false;
+  st.png_path = path;
+  st.png_wait = 1;
+  return true;
+}
+
+}  // namespace
+
+void draw_grid_export_dialogs(ExportState& st, const GridExport& grid) {
+  if (!file_path_modal("Export##export_dialog", st.dialog)) return;
+  const std::string& path = st.dialog.accepted;
+  if (take_png(st, path) || st.kind != ExportState::Kind::GridSummaryJson || !grid.summary) return;
+  std::string error;
+  try {
+    error = write_text_file(path, grid.summary().dump(2) + "\n");
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  report_write(st, path, error);
+}
 
 void draw_export_dialogs(ExportState& st, const vi::Snapshot& shown, const vi::Snapshot& live) {
   if (!file_path_modal("Export##export_dialog", st.dialog)) return;
   const std::string& path = st.dialog.accepted;
+  if (take_png(st, path)) return;
   std::string error;
   switch (st.kind) {
     case ExportState::Kind::WindowPng:
     case ExportState::Kind::PanelPng:
-      st.png_path = path;
-      st.png_wait = 1;  // the frame after this one: the dialog is gone from it
-      return;
+    case ExportState::Kind::GridSummaryJson:  // the grid view's (not drawn here)
+    case ExportState::Kind::None: return;
     case ExportState::Kind::TracesCsv: {
       std::ostringstream out;
       write_snapshot_traces(out, live);
@@ -198,14 +270,8 @@ void draw_export_dialogs(ExportState& st, const vi::Snapshot& shown, const vi::S
         error = e.what();
       }
       break;
-    case ExportState::Kind::None: return;
   }
-  if (!error.empty()) {
-    file_dialog_error(st.dialog, error);
-  } else {
-    st.last_message = "wrote " + path;
-    st.message_until = ImGui::GetTime() + 6;
-  }
+  report_write(st, path, error);
 }
 
 void export_before_frame(ExportState& st) {

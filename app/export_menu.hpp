@@ -1,5 +1,6 @@
 // app/export_menu.hpp — the app's Export menu: the window or one panel as PNG, the traces as CSV,
-// the run summary as JSON, each through the "Save as" modal (app/file_dialog.hpp).
+// the run summary as JSON, each through the "Save as" modal (app/file_dialog.hpp); and the grid
+// view's: the window as PNG, every cell's run summary as JSON.
 //
 // PNGs are read from the back buffer after a frame is rendered: the frame after the dialog
 // closes (so the dialog is not in the picture), with the mouse ignored for that frame (so no
@@ -10,6 +11,10 @@
 #include "app/screenshot.hpp"
 #include "vi/snapshot.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,7 +35,7 @@ std::vector<std::string> floating_window_titles();
 
 struct ExportState {
   FileDialogState dialog;
-  enum class Kind { None, WindowPng, PanelPng, TracesCsv, SummaryJson } kind = Kind::None;
+  enum class Kind { None, WindowPng, PanelPng, TracesCsv, SummaryJson, GridSummaryJson } kind = Kind::None;
   std::string panel;         // PanelPng: which panel (a noted name or a floating window's title)
   std::string png_path;      // a PNG to write after the next rendered frame ("" = none)
   int png_wait = 0;          // frames still to render before reading the back buffer
@@ -48,6 +53,19 @@ void open_png_export(ExportState& st, const vi::Snapshot& shown, const std::stri
 
 // The dialog and the writes of CSV and JSON; call once per frame after the layout.
 void draw_export_dialogs(ExportState& st, const vi::Snapshot& shown, const vi::Snapshot& live);
+
+// [SECTION] The grid view's Export menu: the window as PNG and the grid's summary as JSON.
+
+struct GridExport {
+  std::string preset;     // "paper-fig3" (for the file names)
+  int64_t step = 0;       // the slowest cell's step (for the file names)
+  int cells = 0;
+  // The summary written when the dialog is accepted (app/grid_session.hpp: grid_summary_json).
+  std::function<nlohmann::json()> summary;
+};
+void draw_grid_export_menu(ExportState& st, const GridExport& grid);
+// The grid view's dialog and write; call once per frame of the grid view.
+void draw_grid_export_dialogs(ExportState& st, const GridExport& grid);
 // Before ImGui::NewFrame: ignores the mouse in the frame a PNG will be taken of.
 void export_before_frame(ExportState& st);
 // After rendering, before the swap: writes a pending PNG of the fb_w × fb_h back buffer.

@@ -1,6 +1,8 @@
 // app/grid_session.cpp — see grid_session.hpp.
 #include "app/grid_session.hpp"
 
+#include "app/run_summary.hpp"
+
 #include <chrono>
 #include <exception>
 #include <utility>
@@ -95,6 +97,25 @@ void GridSession::sync() {
 
 std::future<void> retire_grid_session(std::unique_ptr<GridSession> session) {
   return std::async(std::launch::async, [s = std::move(session)]() mutable { s.reset(); });
+}
+
+nlohmann::json grid_summary_json(const GridSession& session) {
+  const vi::FitGrid& g = session.grid();
+  nlohmann::json cells = nlohmann::json::array();
+  for (int r = 0; r < g.rows(); ++r)
+    for (int c = 0; c < g.cols(); ++c) {
+      const int i = r * g.cols() + c;
+      nlohmann::json cell{{"row", g.row_labels[size_t(r)]}, {"column", g.col_labels[size_t(c)]}};
+      const std::shared_ptr<const vi::Snapshot> snap = session.snapshot(i);
+      if (snap) {
+        cell["summary"] = run_summary_json(*snap);
+      } else {
+        cell["summary"] = nullptr;
+        cell["error"] = session.error(i).empty() ? "starting" : session.error(i);
+      }
+      cells.push_back(std::move(cell));
+    }
+  return {{"preset", session.name()}, {"title", g.title}, {"rows", g.rows()}, {"columns", g.cols()}, {"cells", cells}};
 }
 
 }  // namespace vilab

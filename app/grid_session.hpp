@@ -18,6 +18,8 @@
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <future>
 #include <memory>
@@ -80,6 +82,12 @@ class GridSession {
   bool playing_ = false;
   double speed_ = 0;
 };
+
+// The grid's numbers now, for the grid view's Export → Grid summary JSON: the preset, its title
+// and, per cell (row after row), its row and column labels and its run summary at the step the
+// cell has reached (app/run_summary.hpp: the keys of `vilab run --json`), or why it has none
+// ("starting" or the engine's error). Builds a Run per cell: a one-off, not per frame.
+nlohmann::json grid_summary_json(const GridSession& session);
 
 // Destroys `session` on a worker thread (its engines may take a snapshot's time to join). The
 // future is ready when the session is gone; its destructor waits, so keep it until it is ready.

@@ -9,6 +9,7 @@
 // [SECTION] draw_grid_view
 #include "app/grid_view.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/controls.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/plot.hpp"
@@ -116,8 +117,7 @@ GridRequest draw_command_bar(GridViewState& st) {
   bool speed_changed = false;
   ImGui::SetNextItemWidth(fs * 11);
   ImGui::BeginDisabled(st.max_speed);
-  ImGui::SliderScalar("##grid_speed", ImGuiDataType_Double, &st.speed, &kSpeedMin, &kSpeedMax, "%.0f steps/s",
-                      ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("##grid_speed", &st.speed, kSpeedMin, kSpeedMax, "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
   // Sent when the drag ends: every command makes an engine publish a snapshot.
   speed_changed |= ImGui::IsItemDeactivatedAfterEdit();
   ImGui::EndDisabled();

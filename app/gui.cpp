@@ -16,6 +16,7 @@
 #include "app/density_view.hpp"
 #include "app/cavi_window.hpp"
 #include "app/bnn_window.hpp"
+#include "app/clamped_slider.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/export_menu.hpp"
 #include "app/file_dialog.hpp"
@@ -28,6 +29,7 @@
 #include "app/keymap.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
+#include "app/models_menu.hpp"
 #include "app/probe.hpp"
 #include "app/scene_file.hpp"
 #include "app/screenshot.hpp"
@@ -52,6 +54,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -185,6 +188,16 @@ SceneFile start_scene_file(const GuiOptions& o) {
   return f;
 }
 
+// The windows a scene file lists, and back (a window added to WindowsShown must be added here).
+static_assert(sizeof(WindowsShown) == 7 * sizeof(bool), "a new window: read and write it in windows_of and set_windows");
+WindowsShown windows_of(const ScenePanels& p) {
+  return {p.gradvar, p.step_through, p.landscape, p.normal_gamma, p.gmm, p.vae, p.bnn};
+}
+void set_windows(ScenePanels& p, const WindowsShown& w) {
+  p.gradvar = w.gradvar, p.step_through = w.step_through, p.landscape = w.landscape;
+  p.normal_gamma = w.normal_gamma, p.gmm = w.gmm, p.vae = w.vae, p.bnn = w.bnn;
+}
+
 // Shows a scene file in the UI: its fits in the controls, its view and layers, its windows (the
 // ones it does not list close), its lesson text. The engine is the caller's business.
 void show_scene_file(UiState& ui, const SceneFile& f) {
@@ -193,24 +206,18 @@ void show_scene_file(UiState& ui, const SceneFile& f) {
   next.grid_preset = ui.controls.grid_preset;
   if (!f.name.empty()) next.lesson = f.name;
   const ScenePanels& p = f.panels;
-  next.show_gradvar = p.gradvar;
-  next.show_step_through = p.step_through;
-  next.show_landscape = p.landscape;
-  next.show_normal_gamma = p.normal_gamma;
-  next.show_gmm = p.gmm;
+  next.windows = windows_of(p);
   // A model window whose settings change starts a new trainer (its settings are read on open).
-  if (p.vae && (!ui.controls.show_vae || ui.vae.settings != p.model_settings || ui.vae.seed != f.scene.seed)) {
+  if (p.vae && (!ui.controls.windows.vae || ui.vae.settings != p.model_settings || ui.vae.seed != f.scene.seed)) {
     release_vae_window(ui.vae);
     ui.vae = VaeWindowState{};
     ui.vae.settings = p.model_settings;
     ui.vae.seed = f.scene.seed;
   }
-  if (p.bnn && (!ui.controls.show_bnn || ui.bnn.settings != p.model_settings)) {
+  if (p.bnn && (!ui.controls.windows.bnn || ui.bnn.settings != p.model_settings)) {
     ui.bnn = BnnWindowState{};
     ui.bnn.settings = p.model_settings;
   }
-  next.show_vae = p.vae;
-  next.show_bnn = p.bnn;
   ui.controls = std::move(next);
   ui.step_through.reveal_target = p.step_reveal;
   ui.metrics.show_khat_plot = p.khat_plot;
@@ -255,17 +262,11 @@ SceneFile capture_scene_file(const UiState& ui, const vi::Snapshot& snap) {
   if (panel.has_view && !(panel.view == panel.home)) f.view_box = panel.view;
   f.layers = ui.density.layers;
   ScenePanels& p = f.panels;
-  p.gradvar = ui.controls.show_gradvar;
-  p.step_through = ui.controls.show_step_through;
+  set_windows(p, ui.controls.windows);
   p.step_reveal = ui.step_through.reveal_target;
-  p.landscape = ui.controls.show_landscape;
   p.khat_plot = ui.metrics.show_khat_plot;
   p.scrub_layer = ui.density.scrubber ? ui.density.scrub_k : -1;
   p.grid = ui.grid_mode ? ui.controls.grid_preset : std::string();
-  p.normal_gamma = ui.controls.show_normal_gamma;
-  p.gmm = ui.controls.show_gmm;
-  p.vae = ui.controls.show_vae;
-  p.bnn = ui.controls.show_bnn;
   p.model_settings.clear();
   if (p.vae) p.model_settings = ui.vae.settings;
   else if (p.bnn) p.model_settings = ui.bnn.settings;
@@ -425,6 +426,7 @@ void take_dropped(UiState& ui) {
 // snapshot the timeline is scrubbed to.
 void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const vi::Snapshot& shown) {
   if (ImGui::BeginMainMenuBar()) {
+    draw_models_menu(ui.controls, /*in_grid=*/false);  // its grid request is taken after the frame
     draw_export_menu(ui.exports, shown, snap);
     draw_timeline_menu_note(ui.timeline);
     ImGui::EndMainMenuBar();
@@ -506,13 +508,14 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   ImGui::End();
 
   // The estimator window floats over the layout while it is open.
-  draw_estimator_panel(ui.estimator, &ui.controls.show_gradvar, snap);
-  draw_step_through_window(ui.step_through, &ui.controls.show_step_through, engine, snap);
-  draw_landscape_window(ui.landscape, &ui.controls.show_landscape, snap);
-  draw_normal_gamma_window(ui.cavi.normal_gamma, &ui.controls.show_normal_gamma);
-  draw_gmm_window(ui.cavi.gmm, &ui.controls.show_gmm);
-  draw_vae_window(ui.vae, &ui.controls.show_vae);
-  draw_bnn_window(ui.bnn, &ui.controls.show_bnn);
+  WindowsShown& w = ui.controls.windows;
+  draw_estimator_panel(ui.estimator, &w.gradvar, snap);
+  draw_step_through_window(ui.step_through, &w.step_through, engine, snap);
+  draw_landscape_window(ui.landscape, &w.landscape, snap);
+  draw_normal_gamma_window(ui.cavi.normal_gamma, &w.normal_gamma);
+  draw_gmm_window(ui.cavi.gmm, &w.gmm);
+  draw_vae_window(ui.vae, &w.vae);
+  draw_bnn_window(ui.bnn, &w.bnn);
   draw_export_dialogs(ui.exports, shown, snap);
 }
 
@@ -558,25 +561,51 @@ void open_cell(UiState& ui, vi::Engine& engine, int cell) {
   if (steps > 0) engine.step(steps);
   ControlsState next = make_controls_state(scene, ui.controls.max_speed ? 0.0 : ui.controls.speed);
   next.grid_preset = ui.controls.grid_preset;
-  next.show_gradvar = ui.controls.show_gradvar;
-  next.show_step_through = ui.controls.show_step_through;
-  next.show_landscape = ui.controls.show_landscape;
-  next.show_normal_gamma = ui.controls.show_normal_gamma;
-  next.show_gmm = ui.controls.show_gmm;
-  next.show_vae = ui.controls.show_vae;
+  next.windows = ui.controls.windows;  // every window stays as it was
   ui.controls = std::move(next);
   ui.grid_mode = false;
 }
 
+// What the grid view's Export menu writes: the session's numbers when the dialog is accepted.
+GridExport grid_export(const GridViewState& g) {
+  GridExport e;
+  if (!g.session) return e;
+  const GridSession* s = g.session.get();
+  e.preset = s->name();
+  e.cells = s->cells();
+  e.step = INT64_MAX;
+  for (int i = 0; i < s->cells(); ++i)
+    if (const auto snap = s->snapshot(i)) e.step = std::min(e.step, snap->step);
+  if (e.step == INT64_MAX) e.step = 0;
+  e.summary = [s] { return grid_summary_json(*s); };  // called in this frame (the dialog's accept)
+  return e;
+}
+
 void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
+  // The menus of the grid view: Models (a model window shows over the single view, so asking for
+  // one leaves the grid; a grid preset opens here) and Export.
+  const GridExport exports = grid_export(ui.grid);
+  ui.controls.grid_preset = ui.grid.preset;  // the preset shown (its own combo may have changed it)
+  ModelsMenuResult models;
+  if (ImGui::BeginMainMenuBar()) {
+    models = draw_models_menu(ui.controls, /*in_grid=*/true);
+    draw_grid_export_menu(ui.exports, exports);
+    ImGui::EndMainMenuBar();
+  }
   begin_full_window("vilab##grid");
-  const GridRequest req = draw_grid_view(ui.grid, !shot);
+  GridRequest req = draw_grid_view(ui.grid, !shot);
   ImGui::End();
+  draw_grid_export_dialogs(ui.exports, exports);
+  if (models.window_toggled && req.kind == GridRequest::Kind::None) req.kind = GridRequest::Kind::Back;
   if (req.kind == GridRequest::Kind::Back) {
     if (ui.grid.session) ui.grid.session->pause();
     ui.grid_mode = false;
   } else if (req.kind == GridRequest::Kind::OpenCell) {
     open_cell(ui, engine, req.cell);
+  }
+  if (!ui.controls.open_grid.empty()) {
+    if (req.kind == GridRequest::Kind::None) enter_grid(ui, engine, ui.controls.open_grid);
+    ui.controls.open_grid.clear();
   }
 }
 
@@ -613,7 +642,7 @@ void handle_keys(UiState& ui, vi::Engine& engine) {
   if (pressed(KeyAction::PlayPause)) engine.toggle_play();
   if (!right_used && pressed(KeyAction::Step)) engine.step(1);
   if (pressed(KeyAction::Reset)) engine.reset();
-  if (pressed(KeyAction::StepThrough)) ui.controls.show_step_through = !ui.controls.show_step_through;
+  if (pressed(KeyAction::StepThrough)) ui.controls.windows.step_through = !ui.controls.windows.step_through;
 }
 
 // [SECTION] The test report
@@ -646,13 +675,20 @@ void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
   probe_state("timeline_frames", ui.timeline.size());
   probe_state("input_backlog", input_queue_backlog());
   const ControlsState& c = ui.controls;
-  probe_state("windows", {{"gradvar", c.show_gradvar},
-                          {"step_through", c.show_step_through},
-                          {"landscape", c.show_landscape},
-                          {"normal_gamma", c.show_normal_gamma},
-                          {"gmm", c.show_gmm},
-                          {"vae", c.show_vae},
-                          {"bnn", c.show_bnn}});
+  probe_state("windows", {{"gradvar", c.windows.gradvar},
+                          {"step_through", c.windows.step_through},
+                          {"landscape", c.windows.landscape},
+                          {"normal_gamma", c.windows.normal_gamma},
+                          {"gmm", c.windows.gmm},
+                          {"vae", c.windows.vae},
+                          {"bnn", c.windows.bnn}});
+  // The model trainers' state (null before the window first opened): a closed window pauses its own.
+  auto trainer = [](const auto& live) { return live ? nlohmann::json(live->frame()->playing ? "playing" : "paused") : nlohmann::json(); };
+  probe_state("trainers", {{"vae", trainer(ui.vae.live)}, {"bnn", trainer(ui.bnn.live)}});
+  probe_state("grid_preset", c.grid_preset);
+  nlohmann::json notes = nlohmann::json::array();
+  for (const ClampNoteReport& n : last_clamp_notes()) notes.push_back({{"label", n.label}, {"text", n.text}});
+  probe_state("clamp_notes", notes);
   probe_state("step_reveal", ui.step_through.reveal_target);
   if (snap.q.mean.size() >= 2) probe_state("q_mean", {snap.q.mean(0), snap.q.mean(1)});
   probe_state("comparison_fits", snap.comparison.size());

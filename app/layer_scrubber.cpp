@@ -8,6 +8,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -54,10 +55,15 @@ vi::Box padded_box(const vi::Mat& x) {
   return {x0 - px, x1 + px, y0 - py, y1 + py};
 }
 
+vi::Box union_box(const vi::Box& a, const vi::Box& b) {
+  if (!(b.x1 > b.x0 && b.y1 > b.y0)) return a;
+  return {std::min(a.x0, b.x0), std::max(a.x1, b.x1), std::min(a.y0, b.y0), std::max(a.y1, b.y1)};
+}
+
 }  // namespace
 
 ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::Mat& samples, ScrubKey key,
-                          const std::atomic<bool>* cancel) {
+                          const vi::Box* cover, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   ScrubResult r;
   r.key = key;
@@ -95,7 +101,10 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
     // layer k itself.
     for (int j = 0; j + 1 < k; ++j) push(*fam, phi, j, j + 1, x, ld, cancel);
     if (k >= 1) {
-      r.log_det = vi::Grid2D{padded_box(x), ScrubResult::kMapCells, ScrubResult::kMapCells, {}};
+      // Over the input region and the view: a map over the input region alone left the rest of
+      // the frame black (e.g. z₂ from 6 to 8 on the banana).
+      r.log_det = vi::Grid2D{cover ? union_box(padded_box(x), *cover) : padded_box(x), ScrubResult::kMapCells,
+                             ScrubResult::kMapCells, {}};
       vi::Mat pts = r.log_det.points();
       vi::Vec map_ld = vi::Vec::Zero(pts.cols());
       push(*fam, phi, k - 1, k, pts, map_ld, cancel);
@@ -124,6 +133,13 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
+
+namespace {
+
+// The box the view shows: the target's.
+const vi::Box* cover_of(const vi::Snapshot& snap) { return snap.target ? &snap.target->view : nullptr; }
+
+}  // namespace
 
 LayerScrubber::~LayerScrubber() {
   if (job_.valid()) {
@@ -161,7 +177,7 @@ std::shared_ptr<const ScrubResult> LayerScrubber::update(const vi::Snapshot& sna
       now - last_launch_ < std::chrono::duration<double>(std::max(kMinInterval, 2 * last_seconds_)))
     return done_;
   if (may_block || (last_seconds_ >= 0 && last_seconds_ < kInlineSeconds)) {
-    ScrubResult r = compute_scrub(snap.scene, snap.phi, snap.samples, want);
+    ScrubResult r = compute_scrub(snap.scene, snap.phi, snap.samples, want, cover_of(snap));
     last_seconds_ = r.seconds;
     done_ = std::make_shared<const ScrubResult>(std::move(r));
     return done_;
@@ -169,9 +185,10 @@ std::shared_ptr<const ScrubResult> LayerScrubber::update(const vi::Snapshot& sna
   job_cancel_ = std::make_shared<std::atomic<bool>>(false);
   job_key_ = want;
   last_launch_ = now;
-  job_ = std::async(std::launch::async, [scene = snap.scene, phi = snap.phi, samples = snap.samples, want,
+  const std::optional<vi::Box> cover = snap.target ? std::optional<vi::Box>(snap.target->view) : std::nullopt;
+  job_ = std::async(std::launch::async, [scene = snap.scene, phi = snap.phi, samples = snap.samples, want, cover,
                                          cancel = job_cancel_] {
-    return compute_scrub(scene, phi, samples, want, cancel.get());
+    return compute_scrub(scene, phi, samples, want, cover ? &*cover : nullptr, cancel.get());
   });
   return done_;
 }

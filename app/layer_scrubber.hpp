@@ -50,10 +50,11 @@ struct ScrubResult {
 };
 
 // The computation itself: pure, any thread. `samples` are the snapshot's display samples (for
-// the k = K check). `cancel` (may be null) is polled between blocks; a cancelled result has
-// error = "cancelled".
+// the k = K check). The log|det J_k| map covers layer k's input region and `cover` (when given:
+// the target's box, which the view shows, so that no part of the frame is left without colour).
+// `cancel` (may be null) is polled between blocks; a cancelled result has error = "cancelled".
 ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::Mat& samples, ScrubKey key,
-                          const std::atomic<bool>* cancel = nullptr);
+                          const vi::Box* cover = nullptr, const std::atomic<bool>* cancel = nullptr);
 
 // Owns the worker job. UI thread only; no ImGui or GL inside.
 class LayerScrubber {

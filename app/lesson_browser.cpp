@@ -135,7 +135,14 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
   }
   ImGui::EndChild();
   ImGui::End();
-  if (picked) st.open = false;
+  if (picked) {
+    // The search was for this lesson: the browser opens next time on the whole library, with an
+    // empty filter (a filter kept from before, in the field with the keyboard, took what was
+    // typed next onto its end). Closing without picking keeps the filter, and the list matches it.
+    st.open = false;
+    st.filter[0] = '\0';
+    st.selected = 0;
+  }
   return picked;
 }
 

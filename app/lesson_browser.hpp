@@ -44,7 +44,8 @@ std::string lesson_key(int index);
 void toggle_lesson_browser(LessonBrowserState& state);
 
 // Draws the browser window when it is open. Returns the lesson picked this frame (a click, or
-// Enter on the highlighted row), or null. Picking closes the browser.
+// Enter on the highlighted row), or null. Picking closes the browser and clears the filter (the
+// next opening lists every lesson); closing it without a pick keeps the filter.
 const SceneFile* draw_lesson_browser(LessonBrowserState& state, const std::vector<SceneFile>& all);
 
 // The "Lessons" menu of the main menu bar: the browser, and the lesson text window when the open

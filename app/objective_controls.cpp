@@ -6,6 +6,7 @@
 // [SECTION] Widgets
 #include "app/objective_controls.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/objective_spec.hpp"
@@ -196,8 +197,7 @@ bool draw_objective_widgets(vi::Scene& sc, FamilyProbe& probe, const ObjectiveWi
   if (sc.objective == "renyi") {
     constexpr double lo = vi::kAlphaMin, hi = vi::kAlphaMax;
     const char* format = sc.alpha == 0 ? "%.2f (IWAE)" : sc.alpha == 1 ? "%.2f (ELBO)" : "%.2f";
-    changed |= ImGui::SliderScalar("R\u00E9nyi \u03B1##alpha", ImGuiDataType_Double, &sc.alpha, &lo, &hi, format,
-                                   ImGuiSliderFlags_AlwaysClamp);
+    changed |= clamped_slider("R\u00E9nyi \u03B1##alpha", &sc.alpha, lo, hi, format);
     tooltip(kAlphaHelp);
   }
 

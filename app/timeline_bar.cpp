@@ -91,6 +91,12 @@ void draw_timeline_menu_note(const Timeline& tl) {
   ImGui::TextColored({0.55f, 0.78f, 1.0f, 1.0f}, "%s", label);
 }
 
+std::string replay_speed_label(double steps_per_s) {
+  char text[48];
+  std::snprintf(text, sizeof text, "replay at %g steps/s", steps_per_s);
+  return text;
+}
+
 float timeline_bar_height() { return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y; }
 
 void draw_timeline_bar(Timeline& tl, const vi::Snapshot& live) {
@@ -114,18 +120,18 @@ void draw_timeline_bar(Timeline& tl, const vi::Snapshot& live) {
             "Only the views move: the engine keeps its own state and carries on.");
   }
   ImGui::SameLine(0, fs * 0.2f);
-  ImGui::SetNextItemWidth(ImGui::CalcTextSize("10000 steps/s").x + ImGui::GetFrameHeight() +
+  // "replay at …": the replay's own speed, which a glance must not take for the engine's speed
+  // slider in the controls (how fast the fit runs).
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize(replay_speed_label(10000).c_str()).x + ImGui::GetFrameHeight() +
                           2 * ImGui::GetStyle().FramePadding.x);
-  char speed[48];
-  std::snprintf(speed, sizeof speed, "%g steps/s", tl.replay_speed());
-  if (ImGui::BeginCombo("##replay_speed", speed, ImGuiComboFlags_HeightLarge)) {
-    for (double s : kSpeeds) {
-      std::snprintf(speed, sizeof speed, "%g steps/s", s);
-      if (ImGui::Selectable(speed, s == tl.replay_speed())) tl.set_replay_speed(s);
-    }
+  if (ImGui::BeginCombo("##replay_speed", replay_speed_label(tl.replay_speed()).c_str(), ImGuiComboFlags_HeightLarge)) {
+    for (double s : kSpeeds)
+      if (ImGui::Selectable(replay_speed_label(s).c_str(), s == tl.replay_speed())) tl.set_replay_speed(s);
     ImGui::EndCombo();
   }
-  tooltip("Replay speed, in optimizer steps of the recording per second of wall time.");
+  tooltip("How fast \u25B6 replay plays the recording back: recorded optimizer steps per second of wall time. "
+          "Only the views move. This is not the fit's speed: the engine keeps running at the speed set in the "
+          "controls (the \u201Cspeed\u201D slider under Play), whatever the replay does.");
   ImGui::EndDisabled();
   ImGui::SameLine(0, fs * 0.5f);
 

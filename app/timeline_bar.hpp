@@ -10,7 +10,13 @@
 #include "app/timeline.hpp"
 #include "vi/snapshot.hpp"
 
+#include <string>
+
 namespace vilab {
+
+// The replay-speed box's text: "replay at 200 steps/s" (not the engine's speed: the controls'
+// "speed" slider sets that).
+std::string replay_speed_label(double steps_per_s);
 
 // The bar's height (one framed line and spacing), for the layout.
 float timeline_bar_height();

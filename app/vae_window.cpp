@@ -9,6 +9,7 @@
 // [SECTION] draw_vae_window
 #include "app/vae_window.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
 #include "app/probe.hpp"
@@ -144,11 +145,11 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
   }
 
   section("networks");
-  ImGui::SliderInt("hidden##vae_hidden", &c.hidden, 8, 512, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("hidden##vae_hidden", &c.hidden, 8, 512, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) send(st);
   tooltip("Width of each hidden layer of the encoder (64 \u2192 hidden \u2192 [\u03BC; log \u03C3\u00B2]) and the decoder "
           "(2 \u2192 hidden \u2192 64). Restarts training.");
-  ImGui::SliderInt("layers##vae_layers", &c.layers, 1, 3, "%d", ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("layers##vae_layers", &c.layers, 1, 3, "%d");
   if (ImGui::IsItemDeactivatedAfterEdit()) send(st);
   tooltip("Hidden layers in the encoder and in the decoder: deeper nets can bend the latent space more. Restarts training.");
   int act = c.activation == "relu" ? 1 : 0;
@@ -162,7 +163,7 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
                       ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) send(st);
   tooltip("Adam's learning rate. Keeps the weights.");
-  ImGui::SliderInt("batch##vae_batch", &c.batch, 8, 512, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("batch##vae_batch", &c.batch, 8, 512, "%d", ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit()) send(st);
   tooltip("Minibatch size: images per gradient step (the gradient is their average). Keeps the weights.");
 
@@ -489,6 +490,7 @@ void release_vae_window(VaeWindowState& st) { st.live.reset(); }
 
 void draw_vae_window(VaeWindowState& st, bool* open) {
   g_report = {};
+  follow_window(st.follow, st.live.get(), open && *open);
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
   const ImGuiViewport* vp = ImGui::GetMainViewport();

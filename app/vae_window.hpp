@@ -3,12 +3,14 @@
 // reconstruction and KL per epoch, and the amortization gap of a selected image.
 //
 // The VAE trains in its own vi::LiveTrainer (a background thread); the window only edits a copy
-// of the configuration, sends it, and draws the trainer's latest snapshot. The selected image's
+// of the configuration, sends it, and draws the trainer's latest snapshot. Closing the window
+// pauses the training; opening it again resumes it if it was playing. The selected image's
 // gap is computed on the worker: the window asks for it (a config request counter) when the user
 // clicks an image or training is paused, never each frame.
 #pragma once
 
 #include "app/density_view.hpp"  // PixelRect
+#include "app/trainer_follows_window.hpp"
 #include "vi/live_trainer.hpp"
 #include "vi/vae_trainer.hpp"
 
@@ -34,6 +36,7 @@ struct VaeWindowState {
   std::string error;                    // a bad --set value (the window then shows only this)
   int64_t gap_asked_at = -1;            // the step the last automatic gap request was sent at
   bool collapse_lesson = false;         // the posterior-collapse lesson is on (β raised)
+  TrainerFollow follow;                 // closing the window pauses the trainer (app/trainer_follows_window.hpp)
 };
 
 void draw_vae_window(VaeWindowState& state, bool* open);

@@ -1,6 +1,7 @@
 // app/view_menu.cpp — see view_menu.hpp.
 #include "app/view_menu.hpp"
 
+#include "app/clamped_slider.hpp"
 #include "app/keymap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
@@ -47,7 +48,7 @@ void draw_view_menu(ViewState& v) {
   // under the pointer.
   if (v.slider_zoom <= 0) v.slider_zoom = text_zoom(l);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-  ImGui::SliderFloat("Text size", &v.slider_zoom, kFontScaleMin, kFontScaleMax, "%.2f\u00D7", ImGuiSliderFlags_AlwaysClamp);
+  clamped_slider("Text size", &v.slider_zoom, kFontScaleMin, kFontScaleMax, "%.2f\u00D7");
   if (ImGui::IsItemDeactivatedAfterEdit()) text_zoom_ref(l) = v.slider_zoom;
   if (!ImGui::IsItemActive()) v.slider_zoom = text_zoom(l);
   tooltip("The size of all text, and of lines and points with it (1\u00D7 = the monitor's own scale). Presentation "

@@ -3,6 +3,7 @@
 #include "app/grid_session.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <thread>
@@ -83,4 +84,25 @@ TEST_CASE("grid session: play and speed given while starting reach the engines, 
   vi::FitGrid bad = small_grid();
   bad.cells[3].lr = -1;
   CHECK_THROWS_WITH(vilab::GridSession(bad, "bad", 0.0), Catch::Contains("U1 \u00B7 planar K=2"));
+}
+
+TEST_CASE("grid session: the summary JSON has every cell's run summary under its row and column", "[grid][export]") {
+  vilab::GridSession s(small_grid(), "test", 0.0);
+  s.wait_ready();
+  s.step(20);
+  s.sync();
+  const nlohmann::json j = vilab::grid_summary_json(s);
+  CHECK(j["preset"] == "test");
+  CHECK(j["rows"] == 2);
+  CHECK(j["columns"] == 2);
+  REQUIRE(j["cells"].size() == 4);
+  CHECK(j["cells"][1]["row"] == "banana");
+  CHECK(j["cells"][1]["column"] == "planar K=2");
+  CHECK(j["cells"][2]["row"] == "U1");
+  for (const auto& cell : j["cells"]) {
+    INFO(cell.dump());
+    REQUIRE(cell["summary"].is_object());
+    CHECK(cell["summary"]["steps"] == 20);          // the keys of `vilab run --json`
+    CHECK(cell["summary"]["kl_q_p"].is_number());
+  }
 }

@@ -18,10 +18,12 @@
 #include "app/grid_view.hpp"
 #include "app/gui.hpp"
 #include "app/layer_scrubber.hpp"
+#include "app/lessons.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
+#include "vi/engine.hpp"
 #include "vi/family.hpp"
 #include "vi/run.hpp"
 #include "vi/snapshot.hpp"
@@ -359,6 +361,58 @@ TEST_CASE("a shot with the layer scrubber open shows the layers, not p's heatmap
   CHECK(st.viridis < st.area / 4);  // the log|det J| map instead of the viridis heatmap
   CHECK(st.orange >= 300);          // the base draws after two layers
   CHECK(st.white >= 500);           // the pushed grid of the base space (and the map's pale centre)
+}
+
+TEST_CASE("the layer scrubber colours the whole frame: no black band where the target's box outruns the layer's input", "[gui][scrub]") {
+  // banana, planar K = 8, layer 3: layer 3's input region ends near z₂ = 4 while the view goes to
+  // z₂ = 8; a map over the input region alone left the top of the frame black.
+  vilab::GuiOptions opt;
+  opt.scene.target = "banana";
+  opt.scene.family = "planar";
+  opt.scene.family_options.K = 8;
+  opt.scrub_layer = 3;
+  opt.shot_steps = 300;
+  const Image img = take_shot(opt, "scrub_band");
+  const vilab::PixelRect r = vilab::last_density_view_rect();
+  REQUIRE(r.y1 - r.y0 >= 200);
+  // A row of the frame is black when most of it is the frame's near-black background.
+  int black_rows = 0, first_black = -1;
+  for (int y = r.y0 + 2; y < r.y1 - 2; ++y) {
+    int dark = 0, n = 0;
+    for (int x = r.x0 + 2; x < r.x1 - 2; ++x, ++n) {
+      const auto c = img.at(x, y);
+      dark += c[0] < 24 && c[1] < 24 && c[2] < 28;
+    }
+    if (2 * dark > n) {
+      ++black_rows;
+      if (first_black < 0) first_black = y;
+    }
+  }
+  INFO("black rows: " << black_rows << " of " << r.y1 - r.y0 << ", the first at y = " << first_black);
+  CHECK(black_rows == 0);
+}
+
+TEST_CASE("the layer scrubber's map covers the box it is asked to cover as well as the layer's input", "[gui][scrub]") {
+  vi::Scene scene;
+  scene.target = "banana";
+  scene.family = "planar";
+  scene.family_options.K = 8;
+  vi::Engine engine(scene, 0.0);
+  engine.step(100);
+  engine.sync();
+  const std::shared_ptr<const vi::Snapshot> snap = engine.snapshot();
+  REQUIRE(snap->target);
+  const vi::Box view = snap->target->view;
+  const vilab::ScrubResult r = vilab::compute_scrub(snap->scene, snap->phi, snap->samples, {1, 3}, &view);
+  REQUIRE(r.error.empty());
+  const vi::Box& b = r.log_det.box;
+  INFO("map [" << b.x0 << ", " << b.x1 << "] x [" << b.y0 << ", " << b.y1 << "], view [" << view.x0 << ", " << view.x1
+               << "] x [" << view.y0 << ", " << view.y1 << "]");
+  CHECK(b.x0 <= view.x0);
+  CHECK(b.x1 >= view.x1);
+  CHECK(b.y0 <= view.y0);
+  CHECK(b.y1 >= view.y1);
+  for (double v : r.log_det.values) REQUIRE(std::isfinite(v));
 }
 
 TEST_CASE("comparison specs name a family and its sizes", "[gui]") {
@@ -773,6 +827,36 @@ TEST_CASE("a shot of the Normal-Gamma CAVI window draws the exact posterior and 
   INFO(green << " green and " << red << " red pixels in the plane");
   CHECK(green >= 300);
   CHECK(red >= 300);
+}
+
+namespace {
+
+// The number after `marker` in a lesson's text (U+2212 read as a minus sign).
+double number_after(const std::string& text, const std::string& marker) {
+  const size_t at = text.find(marker);
+  REQUIRE(at != std::string::npos);
+  std::string rest = text.substr(at + marker.size(), 24);
+  const std::string minus = "\u2212";
+  if (rest.rfind(minus, 0) == 0) rest = "-" + rest.substr(minus.size());
+  return std::stod(rest);
+}
+
+}  // namespace
+
+TEST_CASE("lesson cavi-normal-gamma quotes the ELBO its window shows: the start, after three updates, log p(x)", "[gui][cavi][lessons]") {
+  // The text quoted −42.25, the ELBO of `vilab run --model normal-gamma`, whose CAVI starts from
+  // the prior; the window starts q a few posterior sds away (PRML Fig. 10.4), at −33.81.
+  vilab::GuiOptions opt;
+  opt.preset = "cavi-normal-gamma";
+  opt.cavi_steps = 3;
+  take_shot(opt, "cavi_lesson");
+  const vilab::NormalGammaWindowReport r = vilab::last_normal_gamma_window();
+  REQUIRE(r.drawn);
+  REQUIRE(r.elbo.size() == 4);
+  const std::string& text = vilab::find_lesson("cavi-normal-gamma").text;
+  CHECK(number_after(text, "The ELBO starts at ") == Approx(r.elbo[0]).margin(0.006));
+  CHECK(number_after(text, "After three updates it is ") == Approx(r.elbo[3]).margin(0.006));
+  CHECK(number_after(text, "log p(x) = ") == Approx(r.log_evidence).margin(0.006));
 }
 
 TEST_CASE("a shot of the Gaussian mixture CAVI window draws the points by responsibility and a rising ELBO", "[gui][cavi]") {

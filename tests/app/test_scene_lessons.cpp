@@ -172,6 +172,15 @@ TEST_CASE("lesson flows-u1-u4 opens the paper-fig3 grid", "[lessons][scenes]") {
   CHECK_NOTHROW(vi::make_fit_grid(f.panels.grid));
 }
 
+TEST_CASE("lesson flows-u1-u4 names a way back to the grid that the app has", "[lessons][scenes][models]") {
+  // The grid view has no "Back" for the single view to return to: the text names the Models
+  // menu's grid item (app/models_menu.cpp: "Grid: " + the preset) and the controls' button.
+  const std::string& text = vilab::find_lesson("flows-u1-u4").text;
+  CHECK(text.find("Back returns") == std::string::npos);
+  CHECK(text.find("Models \u2192 Grid: paper-fig3") != std::string::npos);
+  CHECK(text.find("\"Open the grid view\"") != std::string::npos);
+}
+
 TEST_CASE("the windows the lessons promise are open in their files", "[lessons][scenes]") {
   CHECK(vilab::find_lesson("reparam-step-through").panels.step_through);
   CHECK(vilab::find_lesson("score-vs-reparam").panels.gradvar);

@@ -3,6 +3,7 @@
 #include "app/export_menu.hpp"
 #include "app/gui.hpp"
 #include "app/timeline.hpp"
+#include "app/timeline_bar.hpp"
 #include "vi/engine.hpp"
 #include "vi/run.hpp"
 
@@ -105,6 +106,12 @@ TEST_CASE("timeline: scrubbing picks the last frame at or before the step, with 
   tl.go_live();
   tl.scrub_by(1);  // → while live is the engine's step, not the timeline's
   CHECK(tl.live());
+}
+
+TEST_CASE("timeline: the replay-speed box says it is the replay's speed, not the fit's", "[timeline]") {
+  // "200 steps/s" beside the bar read like the engine's speed slider ("100 steps/s").
+  CHECK(vilab::replay_speed_label(200) == "replay at 200 steps/s");
+  CHECK(vilab::replay_speed_label(10000) == "replay at 10000 steps/s");
 }
 
 TEST_CASE("timeline: replay moves forward at its speed and stops at the last frame", "[timeline]") {
