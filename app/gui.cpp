@@ -488,7 +488,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   draw_timeline_bar(ui.timeline, snap);
   ImGui::EndChild();
   note_panel_rect("timeline");
-  if (strip) {
+  if (strip && !layout.strip.empty()) {
     begin_child_at("##data_strip_panel", layout.strip, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_data_strip(ui.controls.edited, shown);
     ImGui::EndChild();

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 namespace vilab {
@@ -20,12 +21,39 @@ namespace {
 constexpr float kUnderShare = 0.36f, kAboveShare = 0.5f;
 // The tool windows' share of the right column (one, several); the metrics scroll in the rest.
 constexpr float kOneToolShare = 0.62f, kToolsShare = 0.74f;
+// A model window's share of the height: the density view and the metrics share the rest.
+constexpr float kModelShare = 0.66f;
 
 // Around the density view's picture (app/density_view.cpp), in font sizes: the axes' labels and
 // the colour bar beside it; the layer options, the x axis and the legend above and below it.
 constexpr float kPictureSide = 9.4f, kPictureStacked = 8.5f;
 
 bool any_tool(const LayoutInput& in) { return std::any_of(in.tools.begin(), in.tools.end(), [](bool b) { return b; }); }
+
+// A window that draws a model of its own (a VAE, a BNN, a CAVI fit): its lesson is about it, and
+// its panels need the width of the density view and the metrics together.
+bool is_model_window(int i) {
+  const ToolWindow w = ToolWindow(i);
+  return w == ToolWindow::NormalGamma || w == ToolWindow::Gmm || w == ToolWindow::Vae || w == ToolWindow::Bnn;
+}
+bool any_model_window(const LayoutInput& in) {
+  for (int i = 0; i < kToolWindows; ++i)
+    if (in.tools[size_t(i)] && is_model_window(i)) return true;
+  return false;
+}
+
+// Stacks the tool windows open in `r`, top to bottom.
+void stack_tools(const LayoutInput& in, const Rect& r, Layout& l) {
+  const int n = int(std::count(in.tools.begin(), in.tools.end(), true));
+  if (n == 0) return;
+  const float each = (r.h - float(n - 1) * in.gap_y) / float(n);
+  float top = r.y;
+  for (int i = 0; i < kToolWindows; ++i) {
+    if (!in.tools[size_t(i)]) continue;
+    l.tools[size_t(i)] = {r.x, top, r.w, each};
+    top += each + in.gap_y;
+  }
+}
 
 float panel_height(const LayoutInput& in) { return std::max(in.area.h - in.status_h, in.font * 10); }
 
@@ -82,8 +110,9 @@ Columns columns(const LayoutInput& in, LessonPlace place, float panel_h, float d
   const float want = picture_height(1e9f, density_h, fs, in.aspect) * std::max(in.aspect, 0.05f) + kPictureSide * fs;
   if (c.centre < want) {
     const float floor = std::max(width * 0.18f, fs * 12);
-    const float give_l = std::max(c.left - floor, 0.0f), give_r = std::max(c.right - floor, 0.0f);
-    const float take = std::min(want - c.centre, give_l + give_r);
+    // A tool window keeps its width: a lesson about it looks at it.
+    const float give_l = std::max(c.left - floor, 0.0f), give_r = tools ? 0.0f : std::max(c.right - floor, 0.0f);
+    const float take = std::min(want - c.centre, give_l + give_r);  // > 0 only when one gives
     if (take > 0) {
       c.left -= take * give_l / (give_l + give_r);
       c.right -= take * give_r / (give_l + give_r);
@@ -120,8 +149,28 @@ Layout build(const LayoutInput& in, LessonPlace place) {
     l.controls = {x, y, c.left, panel_h};
   }
 
-  // The centre: the density view on top, the rest stacked under it.
   const float cx = x + c.left + in.gap_x;
+  if (place != LessonPlace::UnderDensity && any_model_window(in)) {
+    // A model window takes the top of the centre and right columns together; the density view
+    // (with the timeline) and the metrics share the band under it.
+    const Rect rest{cx, y, x + in.area.w - cx, panel_h};
+    const float tools_h = std::round(panel_h * kModelShare);
+    stack_tools(in, {rest.x, rest.y, rest.w, tools_h}, l);
+    const float band_y = y + tools_h + in.gap_y, band_h = panel_h - tools_h - in.gap_y;
+    const float dw = std::round((rest.w - in.gap_x) * 0.55f);
+    float below = band_y + band_h;
+    // The data strip only where the density view keeps a few lines of height.
+    const float strip_h = in.strip_h > 0 && band_h - in.timeline_h - in.strip_h - 2 * in.gap_y >= in.font * 6 ? in.strip_h : 0.0f;
+    if (strip_h > 0) below -= strip_h + in.gap_y, l.strip = {cx, below + in.gap_y, dw, strip_h};
+    below -= in.timeline_h + in.gap_y;
+    l.timeline = {cx, below + in.gap_y, dw, in.timeline_h};
+    l.density = {cx, band_y, dw, std::max(below - band_y, in.font * 3)};
+    l.metrics = {cx + dw + in.gap_x, band_y, rest.right() - cx - dw - in.gap_x, band_h};
+    l.status_y = y + panel_h + in.gap_y;
+    return l;
+  }
+
+  // The centre: the density view on top, the rest stacked under it.
   const float under = place == LessonPlace::UnderDensity ? lesson_h : 0.0f;
   const float density_h = std::max(panel_h - below_density(in, under), in.font * 6);
   l.density = {cx, y, c.centre, density_h};
@@ -140,12 +189,8 @@ Layout build(const LayoutInput& in, LessonPlace place) {
   float top = y;
   if (n > 0) {
     const float total = panel_h * (n == 1 ? kOneToolShare : kToolsShare);
-    const float each = (total - float(n - 1) * in.gap_y) / float(n);
-    for (int i = 0; i < kToolWindows; ++i) {
-      if (!in.tools[size_t(i)]) continue;
-      l.tools[size_t(i)] = {rx, top, c.right, each};
-      top += each + in.gap_y;
-    }
+    stack_tools(in, {rx, y, c.right, total}, l);
+    top = y + total + in.gap_y;
   }
   l.metrics = {rx, top, c.right, y + panel_h - top};
   l.status_y = y + panel_h + in.gap_y;
@@ -165,6 +210,7 @@ float picture_height(float w, float h, float font, float aspect) {
 
 Layout layout_panels(const LayoutInput& in) {
   if (!in.lesson) return build(in, LessonPlace::None);
+  if (any_model_window(in)) return build(in, LessonPlace::AboveControls);
   // Both places; the one that leaves the larger picture (under the density view on a near tie:
   // the controls keep their height).
   const Layout under = build(in, LessonPlace::UnderDensity), above = build(in, LessonPlace::AboveControls);

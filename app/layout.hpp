@@ -13,8 +13,12 @@
 //   +-----------+----------------------+--------------+        +-----------+------------------+---------+
 //   status line
 //
-// The density view is the main picture: it keeps the largest share of the screen at every size
-// and text size. The lesson pane goes where it costs the picture least: under it when the
+// A window that draws a model of its own (VAE, BNN, the CAVI windows) is what its lesson looks
+// at: it takes the top of the centre and right columns, over a band that holds the density view
+// and the metrics side by side.
+//
+// Otherwise the density view is the main picture: it keeps the largest share of the screen at
+// every size and text size. The lesson pane goes where it costs the picture least: under it when the
 // picture is held by its width (a wide window, normal text), above the controls when the picture
 // is held by its height (large text, a short window). The side columns give way first (they
 // scroll), then the lesson pane (it scrolls, or collapses to its title line).

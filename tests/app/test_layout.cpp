@@ -32,8 +32,10 @@ LayoutInput input_for(float w, float h, float fs) {
 }
 
 std::string show(const Rect& r) {
-  return "(" + std::to_string(int(r.x)) + ", " + std::to_string(int(r.y)) + ") " + std::to_string(int(r.w)) + " x " +
-         std::to_string(int(r.h));
+  std::string s = "(";  // (not "(" + string: GCC 12 warns a false -Wrestrict on it)
+  s += std::to_string(int(r.x)) + ", " + std::to_string(int(r.y)) + ") " + std::to_string(int(r.w)) + " x " +
+       std::to_string(int(r.h));
+  return s;
 }
 
 // Every rect of `l` with its name (the tool windows that are open).
@@ -45,7 +47,13 @@ std::vector<std::pair<std::string, Rect>> rects_of(const Layout& l) {
   return out;
 }
 
-void check_layout(const LayoutInput& in, const Layout& l) {
+bool model_window(int tool) {
+  return tool == int(ToolWindow::Vae) || tool == int(ToolWindow::Bnn) || tool == int(ToolWindow::NormalGamma) ||
+         tool == int(ToolWindow::Gmm);
+}
+
+// Inside the work area, above the status line, and no two panels overlap.
+void check_apart(const LayoutInput& in, const Layout& l) {
   const auto rects = rects_of(l);
   for (const auto& [name, r] : rects) {
     if (r.empty()) continue;
@@ -62,6 +70,11 @@ void check_layout(const LayoutInput& in, const Layout& l) {
       INFO(rects[i].first << " " << show(rects[i].second) << " and " << rects[j].first << " " << show(rects[j].second));
       CHECK_FALSE(vilab::intersects(rects[i].second, rects[j].second));
     }
+}
+
+void check_layout(const LayoutInput& in, const Layout& l) {
+  check_apart(in, l);
+  const auto rects = rects_of(l);
   // The density view is the largest panel (a tool window may match it in width, not in area),
   // and keeps a fair share of the window.
   for (const auto& [name, r] : rects) {
@@ -82,7 +95,7 @@ TEST_CASE("the density view is the largest panel at every window size, text size
   for (const auto& [w, h] : sizes)
     for (const float fs : {18.0f, 18.0f * 1.75f, 18.0f * 2.0f})  // normal, presentation, presentation at 2x
       for (const bool lesson : {false, true})
-        for (const int tool : {-1, int(ToolWindow::StepThrough), int(ToolWindow::Vae)}) {
+        for (const int tool : {-1, int(ToolWindow::StepThrough), int(ToolWindow::GradientVariance), int(ToolWindow::Vae)}) {
           INFO(w << " x " << h << ", font " << fs << (lesson ? ", lesson" : "") << ", tool " << tool);
           LayoutInput in = input_for(w, h, fs);
           in.aspect = 10.0f / 12.0f;  // banana's box, taller than wide
@@ -94,6 +107,16 @@ TEST_CASE("the density view is the largest panel at every window size, text size
           };
           if (tool >= 0) in.tools[size_t(tool)] = true;
           const Layout l = vilab::layout_panels(in);
+          if (tool >= 0 && model_window(tool)) {
+            // The model window is the main picture; the density view keeps a band under it.
+            check_apart(in, l);
+            const Rect& t = l.tools[size_t(tool)];
+            CHECK(t.w >= 0.55f * in.area.w);
+            CHECK(t.area() >= l.density.area());
+            CHECK(l.density.h >= 3 * fs);
+            CHECK(l.lesson_place != vilab::LessonPlace::UnderDensity);
+            continue;
+          }
           check_layout(in, l);
           if (lesson) {
             INFO("lesson " << show(l.lesson));
@@ -105,17 +128,21 @@ TEST_CASE("the density view is the largest panel at every window size, text size
         }
 }
 
-TEST_CASE("a short lesson text takes only the room it needs, a collapsed pane its title line", "[layout]") {
+TEST_CASE("a short lesson text (or a collapsed pane) takes only the room it needs", "[layout]") {
   LayoutInput in = input_for(1600, 1000, 18);
   const Layout none = vilab::layout_panels(in);
   in.lesson = true;
   in.lesson_h = [](float) { return 60.0f; };
   const Layout l = vilab::layout_panels(in);
   CHECK(l.lesson.h == 60);
-  // Under the density view (a wide window at normal text: the picture is held by its width).
-  CHECK(l.lesson_place == vilab::LessonPlace::UnderDensity);
-  CHECK(l.density.h == Approx(none.density.h - 60 - in.gap_y));
   CHECK(l.lesson.bottom() <= l.status_y);
+  // It takes 60 pixels and a gap from the column it is in.
+  if (l.lesson_place == vilab::LessonPlace::UnderDensity) {
+    CHECK(l.density.h == Approx(none.density.h - 60 - in.gap_y));
+  } else {
+    CHECK(l.density.h == Approx(none.density.h));
+    CHECK(l.controls.h == Approx(none.controls.h - 60 - in.gap_y));
+  }
 }
 
 TEST_CASE("the data strip and several tool windows stack without overlapping", "[layout]") {
@@ -124,10 +151,21 @@ TEST_CASE("the data strip and several tool windows stack without overlapping", "
     in.strip_h = fs * 9;
     in.lesson = true;
     in.lesson_h = [](float) { return 500.0f; };
-    in.tools.fill(true);
+    // The tool windows beside the density view: it stays the largest.
+    for (const ToolWindow t : {ToolWindow::GradientVariance, ToolWindow::StepThrough, ToolWindow::Landscape})
+      in.tools[size_t(t)] = true;
     const Layout l = vilab::layout_panels(in);
+    INFO("font " << fs);
     check_layout(in, l);
     CHECK(l.metrics.h > 0);
+    CHECK(l.strip.h == in.strip_h);
+    // Every tool window: the model windows over the band of the density view and the metrics.
+    in.tools.fill(true);
+    const Layout all = vilab::layout_panels(in);
+    check_apart(in, all);
+    CHECK(all.metrics.h > 0);
+    CHECK(all.density.h > 0);
+    if (fs < 20) CHECK(all.strip.h == in.strip_h);  // at large text the band keeps the density view instead
   }
 }
 
