@@ -14,6 +14,7 @@
 #include "app/plot.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/models.hpp"
 
 #include <imgui.h>

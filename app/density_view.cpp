@@ -16,6 +16,7 @@
 #include "app/plot.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/drag_q.hpp"
 #include "vi/family.hpp"
 

@@ -11,6 +11,7 @@
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 

@@ -6,6 +6,7 @@
 #include "app/formula_box.hpp"
 
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/target_formula.hpp"
 
 #include <imgui.h>

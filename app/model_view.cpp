@@ -11,6 +11,7 @@
 #include "app/plot.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/LU>

@@ -6,6 +6,7 @@
 #include "app/plot.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 
