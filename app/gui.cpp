@@ -709,6 +709,7 @@ void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
   nlohmann::json tools = nlohmann::json::array();
   for (const Rect& t : l.tools)
     if (!t.empty()) tools.push_back(rect_json(t));
+  probe_state("target_params", ui.controls.last_sent.target_params);  // e.g. a slider dragged
   const PixelRect pic = last_density_view_rect();
   probe_state("layout", {{"controls", rect_json(l.controls)},
                          {"density", rect_json(l.density)},

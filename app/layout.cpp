@@ -22,7 +22,7 @@ constexpr float kUnderShare = 0.36f, kAboveShare = 0.5f;
 // The tool windows' share of the right column (one, several); the metrics scroll in the rest.
 constexpr float kOneToolShare = 0.62f, kToolsShare = 0.74f;
 // A model window's share of the height: the density view and the metrics share the rest.
-constexpr float kModelShare = 0.66f;
+constexpr float kModelShare = 0.75f;
 
 // Around the density view's picture (app/density_view.cpp), in font sizes: the axes' labels and
 // the colour bar beside it; the layer options, the x axis and the legend above and below it.
