@@ -154,7 +154,9 @@ Layout build(const LayoutInput& in, LessonPlace place) {
     // A model window takes the top of the centre and right columns together; the density view
     // (with the timeline) and the metrics share the band under it.
     const Rect rest{cx, y, x + in.area.w - cx, panel_h};
-    const float tools_h = std::round(panel_h * kModelShare);
+    // The band keeps the timeline and a few lines of the density view at least.
+    const float min_band = in.timeline_h + 2 * in.gap_y + in.font * 3;
+    const float tools_h = std::max(std::min(std::round(panel_h * kModelShare), panel_h - in.gap_y - min_band), in.font * 3);
     stack_tools(in, {rest.x, rest.y, rest.w, tools_h}, l);
     const float band_y = y + tools_h + in.gap_y, band_h = panel_h - tools_h - in.gap_y;
     const float dw = std::round((rest.w - in.gap_x) * 0.55f);
@@ -210,7 +212,9 @@ float picture_height(float w, float h, float font, float aspect) {
 
 Layout layout_panels(const LayoutInput& in) {
   if (!in.lesson) return build(in, LessonPlace::None);
-  if (any_model_window(in)) return build(in, LessonPlace::AboveControls);
+  // A model window, or a data strip under the density view: the centre column has no height to
+  // spare for the lesson.
+  if (any_model_window(in) || in.strip_h > 0) return build(in, LessonPlace::AboveControls);
   // Both places; the one that leaves the larger picture (under the density view on a near tie:
   // the controls keep their height).
   const Layout under = build(in, LessonPlace::UnderDensity), above = build(in, LessonPlace::AboveControls);
