@@ -6,6 +6,7 @@
 // [SECTION] The ELBO plot and the numbers
 // [SECTION] Settings
 // [SECTION] draw_bnn_window
+#include "app/layout.hpp"
 #include "app/bnn_window.hpp"
 
 #include "app/bnn_model.hpp"
@@ -382,13 +383,10 @@ void draw_bnn_window(BnnWindowState& st, bool* open) {
   follow_window(st.follow, st.live.get(), open && *open);
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 size{std::min(fs * 66, vp->WorkSize.x * 0.94f), std::min(fs * 50, vp->WorkSize.y * 0.94f)};
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + (vp->WorkSize.x - size.x) / 2, vp->WorkPos.y + (vp->WorkSize.y - size.y) / 2},
-                          ImGuiCond_FirstUseEver);
+  // Docked beside the density view (app/layout.hpp): never over the panels, the lesson pane or the bars.
+  const int docked = dock_tool_window(ToolWindow::Bnn);
   if (!ImGui::Begin("Bayesian neural network: Bayes by backprop  (Blundell et al. 2015)##bnn", open,
-                    ImGuiWindowFlags_NoSavedSettings)) {
+                    docked | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
   }

@@ -6,6 +6,7 @@
 // [SECTION] The data plane (2D) and the line (1D)
 // [SECTION] The ELBO and the components
 // [SECTION] draw_gmm_window
+#include "app/layout.hpp"
 #include "app/cavi_window.hpp"
 
 #include "app/clamped_slider.hpp"
@@ -269,13 +270,10 @@ void draw_gmm_window(GmmWindowState& st, bool* open) {
   g_report = {};
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 size{std::min(fs * 62, vp->WorkSize.x * 0.92f), std::min(fs * 50, vp->WorkSize.y * 0.94f)};
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + (vp->WorkSize.x - size.x) / 2 + fs, vp->WorkPos.y + (vp->WorkSize.y - size.y) / 2 + fs},
-                          ImGuiCond_FirstUseEver);
+  // Docked beside the density view (app/layout.hpp): never over the panels, the lesson pane or the bars.
+  const int docked = dock_tool_window(ToolWindow::Gmm);
   if (!ImGui::Begin("Gaussian mixture: CAVI  (Blei, Kucukelbir & McAuliffe 2017, \u00A73)##cavi_gmm", open,
-                    ImGuiWindowFlags_NoSavedSettings)) {
+                    docked | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
   }

@@ -7,6 +7,7 @@
 // [SECTION] The (μ, τ) plane
 // [SECTION] The ELBO and the numbers
 // [SECTION] draw_normal_gamma_window
+#include "app/layout.hpp"
 #include "app/cavi_window.hpp"
 
 #include "app/clamped_slider.hpp"
@@ -314,13 +315,10 @@ void draw_normal_gamma_window(NormalGammaWindowState& st, bool* open) {
   g_report.drawn = false;
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 size{std::min(fs * 62, vp->WorkSize.x * 0.92f), std::min(fs * 50, vp->WorkSize.y * 0.94f)};
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + (vp->WorkSize.x - size.x) / 2, vp->WorkPos.y + (vp->WorkSize.y - size.y) / 2},
-                          ImGuiCond_FirstUseEver);
+  // Docked beside the density view (app/layout.hpp): never over the panels, the lesson pane or the bars.
+  const int docked = dock_tool_window(ToolWindow::NormalGamma);
   if (!ImGui::Begin("Normal-Gamma: CAVI on q(\u03BC) q(\u03C4)  (Bishop, PRML \u00A710.1.3)##cavi_ng", open,
-                    ImGuiWindowFlags_NoSavedSettings)) {
+                    docked | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
   }

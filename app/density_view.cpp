@@ -868,18 +868,43 @@ void flow(const char* next_label, bool checkbox) {
   if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
 }
 
-void draw_options(DensityViewState& st, int layers, bool comparing, bool optimum, bool& reset_clicked) {
+void draw_scrubber_option(DensityViewState& st, bool comparing) {
+  ImGui::BeginDisabled(comparing);
+  ImGui::Checkbox("layers##scrubber", &st.scrubber);
+  ImGui::EndDisabled();
+  tooltip(comparing ? "The layer scrubber shows one flow at a time: clear the comparison to use it."
+                    : "Layer scrubber: watch the flow build q one layer at a time. A slider picks k = 0 … K; "
+                      "the view shows the base draws and a grid of the base space pushed through the "
+                      "first k layers, over the colours of layer k's log|det J\u2096|.");
+}
+
+// The layer switches and "Reset view": in rows over the view, or, `compact`, folded into one
+// "Layers" button whose popup holds them (the rows would take the picture's height).
+void draw_options(DensityViewState& st, int layers, bool comparing, bool optimum, bool& reset_clicked, bool compact) {
   const bool scrubbing = st.scrubber && layers > 0 && !comparing;
+  if (compact) {
+    if (ImGui::Button("Layers \u25BE")) ImGui::OpenPopup("##density_layers");
+    tooltip("What the view draws: the heatmap's scale, q's and p's contours, the samples, the means"
+            "\u2026 (folded into this menu while the view is small for the text size).");
+    ImGui::SetNextWindowSize({ImGui::GetFontSize() * 13, 0});
+    if (ImGui::BeginPopup("##density_layers")) {
+      draw_layer_options(st.layers, scrubbing, optimum);
+      if (layers > 0) {
+        flow("layers", true);
+        draw_scrubber_option(st, comparing);
+      }
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+    reset_clicked = ImGui::Button("Reset view");
+    tooltip("Return to the target's default box (also: double-click the plot). "
+            "Mouse wheel zooms about the cursor; drag pans.");
+    return;
+  }
   draw_layer_options(st.layers, scrubbing, optimum);
   if (layers > 0) {
     flow("layers", true);
-    ImGui::BeginDisabled(comparing);
-    ImGui::Checkbox("layers##scrubber", &st.scrubber);
-    ImGui::EndDisabled();
-    tooltip(comparing ? "The layer scrubber shows one flow at a time: clear the comparison to use it."
-                      : "Layer scrubber: watch the flow build q one layer at a time. A slider picks k = 0 … K; "
-                        "the view shows the base draws and a grid of the base space pushed through the "
-                        "first k layers, over the colours of layer k's log|det J\u2096|.");
+    draw_scrubber_option(st, comparing);
   }
   flow("Reset view", false);
   reset_clicked = ImGui::Button("Reset view");
@@ -995,9 +1020,19 @@ int best_columns(int n, ImVec2 area, double box_aspect, float title_h) {
 }
 
 // The legend entries of what `st` shows (the scrubber's when `scrub_k` ≥ 0).
+// `brief`: the short words of a compact view (the swatches say the rest).
 std::vector<LegendEntry> legend_entries(const DensityLayers& st, bool has_target, int scrub_k = -1,
-                                        bool has_optimum = false) {
+                                        bool has_optimum = false, bool brief = false) {
   std::vector<LegendEntry> entries;
+  if (brief && scrub_k < 0) {
+    if (st.show_q_contours) entries.push_back({Swatch::QContours, "q\u1D69 50/90/99 %"});
+    if (st.show_p_contours && has_target) entries.push_back({Swatch::PContours, "p 50/90/99 %"});
+    if (st.show_samples) entries.push_back({Swatch::Samples, "q\u1D69 samples"});
+    if (st.show_psis) entries.push_back({Swatch::Psis, "PSIS draws"});
+    if (st.show_means) entries.push_back({Swatch::QMean, "mean q\u1D69"}), entries.push_back({Swatch::PMean, "mean p"});
+    if (st.show_optimum && has_optimum) entries.push_back({Swatch::Optimum, "q* (forward KL)"});
+    return entries;
+  }
   if (scrub_k >= 0) {
     const int k = scrub_k;
     entries.push_back({Swatch::Grid, "z\u2080 grid after " + std::to_string(k) + (k == 1 ? " layer" : " layers")});
@@ -1095,8 +1130,12 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
     any_optimum |= optima.back() != nullptr;
   }
 
+  // A view small for its text size (presentation mode, a small window): the layer switches fold
+  // into a popup and the legend's text is smaller, so the picture keeps the room.
+  const ImVec2 room = ImGui::GetContentRegionAvail();
+  const bool compact = room.y < fs * 30 || room.x < fs * 36;
   bool reset_clicked = false;
-  draw_options(st, layers, comparing, any_optimum, reset_clicked);
+  draw_options(st, layers, comparing, any_optimum, reset_clicked, compact);
 
   // The scrubber's result: the newest finished one, if it belongs to this family.
   std::shared_ptr<const ScrubResult> scrub;
@@ -1119,9 +1158,13 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   // The legend under the view(s).
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  constexpr float kCompactLegend = 0.8f;  // the legend's text scale in a compact view
+  if (compact) ImGui::SetWindowFontScale(kCompactLegend);
   const LegendLayout legend =
-      layout_legend(legend_entries(st.layers, tv != nullptr, scrubbing ? (scrub ? scrub->key.k : 0) : -1, any_optimum),
-                    avail.x - fs);
+      layout_legend(
+          legend_entries(st.layers, tv != nullptr, scrubbing ? (scrub ? scrub->key.k : 0) : -1, any_optimum, compact),
+          avail.x - fs);
+  if (compact) ImGui::SetWindowFontScale(1.0f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   g_last_rects.clear();
   // Keeps a legend centred under `centre_x` but inside the panel.
@@ -1146,7 +1189,9 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
       plot::boxed_text(dl, {(f.a0.x + f.a1.x - sz.x) * 0.5f, (f.a0.y + f.a1.y - sz.y) * 0.5f},
                        ImGui::GetColorU32(ImGuiCol_Text), msg);
     }
+    if (compact) ImGui::SetWindowFontScale(kCompactLegend);
     draw_legend(dl, legend, legend_centre((f.a0.x + f.a1.x) * 0.5f), f.a1.y + fs * 2.8f, px);
+    if (compact) ImGui::SetWindowFontScale(1.0f);
     draw_colour_bar(dl, st.layers, f, scrubbing ? scrub.get() : nullptr);
   } else {
     // Fits side by side: the primary first, then each comparison fit, each titled with its
@@ -1190,7 +1235,9 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
         dl->AddText({kx, ty}, diverged ? kDivergedText : ImGui::GetColorU32(ImGuiCol_TextDisabled), kl.c_str());
     }
     const float centre = origin.x + avail.x * 0.5f;
+    if (compact) ImGui::SetWindowFontScale(kCompactLegend);
     draw_legend(dl, legend, legend_centre(centre), frames_bottom + fs * 2.8f, px);
+    if (compact) ImGui::SetWindowFontScale(1.0f);
   }
 
   // Leave the cursor under the view.

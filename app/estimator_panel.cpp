@@ -5,6 +5,7 @@
 // [SECTION] Requests
 // [SECTION] The plot and the table
 // [SECTION] draw_estimator_panel
+#include "app/layout.hpp"
 #include "app/estimator_panel.hpp"
 
 #include "app/clamped_slider.hpp"
@@ -198,11 +199,9 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
     return;
   }
   const float fs = ImGui::GetFontSize();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 size{std::min(fs * 40, vp->WorkSize.x * 0.6f), std::min(fs * 32, vp->WorkSize.y * 0.9f)};
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - size.x - fs, vp->WorkPos.y + fs * 2.5f}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Gradient variance at the current q##gradvar_window", open, ImGuiWindowFlags_NoSavedSettings)) {
+  // Docked beside the density view (app/layout.hpp): never over the panels, the lesson pane or the bars.
+  const int docked = dock_tool_window(ToolWindow::GradientVariance);
+  if (!ImGui::Begin("Gradient variance at the current q##gradvar_window", open, docked | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
   }

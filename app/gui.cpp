@@ -27,6 +27,7 @@
 #include "app/lesson_browser.hpp"
 #include "app/lessons.hpp"
 #include "app/keymap.hpp"
+#include "app/layout.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
 #include "app/models_menu.hpp"
@@ -53,6 +54,7 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -74,6 +76,7 @@ namespace {
 
 constexpr const char* kTitle = "vilab \u2014 variational inference lab";
 constexpr int kShotFrames = 5;  // frames rendered before a screenshot, so the layout settles
+constexpr const char* kKeymapWindow = "Keyboard (F1)";  // app/keymap.cpp's window
 
 bool has_display_env() {
   const char* x11 = std::getenv("DISPLAY");
@@ -420,10 +423,30 @@ void take_dropped(UiState& ui) {
 
 // [SECTION] Layout
 
-// One full-viewport window: controls left (~25 %), the density view in the centre (largest),
-// plots and numbers right, the status line at the bottom. `snap` is the engine's latest snapshot
-// (the controls and the status line), `shown` what the views draw: the same, or the recorded
-// snapshot the timeline is scrubbed to.
+// The tool windows open now, in app/layout.hpp's order.
+std::array<bool, kToolWindows> open_tool_windows(const ControlsState& c) {
+  const WindowsShown& w = c.windows;
+  std::array<bool, kToolWindows> t{};
+  t[size_t(ToolWindow::GradientVariance)] = w.gradvar;
+  t[size_t(ToolWindow::StepThrough)] = w.step_through;
+  t[size_t(ToolWindow::Landscape)] = w.landscape;
+  t[size_t(ToolWindow::NormalGamma)] = w.normal_gamma;
+  t[size_t(ToolWindow::Gmm)] = w.gmm;
+  t[size_t(ToolWindow::Vae)] = w.vae;
+  t[size_t(ToolWindow::Bnn)] = w.bnn;
+  return t;
+}
+
+void begin_child_at(const char* id, const Rect& r, bool border, ImGuiWindowFlags flags = 0) {
+  ImGui::SetCursorScreenPos({r.x, r.y});
+  ImGui::BeginChild(id, {r.w, r.h}, border, flags);
+}
+
+// One full-viewport window laid out by app/layout.hpp: controls left, the density view in the
+// centre (the largest) with the timeline and the data strip under it, the tool windows and the
+// metrics right, the lesson pane under the density view or above the controls, the status line
+// at the bottom. `snap` is the engine's latest snapshot (the controls and the status line),
+// `shown` what the views draw: the same, or the recorded snapshot the timeline is scrubbed to.
 void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const vi::Snapshot& shown) {
   if (ImGui::BeginMainMenuBar()) {
     draw_models_menu(ui.controls, /*in_grid=*/false);  // its grid request is taken after the frame
@@ -439,19 +462,29 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
                                       ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::Begin("vilab##main", nullptr, main_flags);
 
-  const float fs = ImGui::GetFontSize();
   const ImGuiStyle& style = ImGui::GetStyle();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float status_h = ImGui::GetTextLineHeight() + style.ItemSpacing.y + style.FramePadding.y;
-  const float panel_h = std::max(avail.y - status_h, fs * 10);
-  // At a large text size (presentation mode) the side panels' minimum widths in fs would squeeze
-  // the density view to nothing: they give way first (the side panels scroll, the view cannot).
-  const bool tight = avail.x < fs * (17 + 19 + 20);
-  const float left_w = tight ? std::clamp(fs * 15, avail.x * 0.25f, avail.x * 0.29f) : std::clamp(avail.x * 0.25f, fs * 17, fs * 26);
-  const float right_w = tight ? avail.x * 0.26f : std::clamp(avail.x * 0.30f, fs * 19, fs * 34);
-  const float centre_w = std::max(avail.x - left_w - right_w - 2 * style.ItemSpacing.x, fs * 12);
+  const bool strip = has_data_strip(shown);
+  LayoutInput in;
+  const ImVec2 origin = ImGui::GetCursorScreenPos(), avail = ImGui::GetContentRegionAvail();
+  in.area = {origin.x, origin.y, avail.x, avail.y};
+  in.font = ImGui::GetFontSize();
+  in.gap_x = style.ItemSpacing.x;
+  in.gap_y = style.ItemSpacing.y;
+  in.status_h = ImGui::GetTextLineHeight() + style.ItemSpacing.y + style.FramePadding.y;
+  in.timeline_h = ImGui::GetFrameHeight();
+  in.strip_h = strip ? data_strip_height() : 0.0f;
+  in.lesson = lesson_pane_shown(ui.lesson_browser, ui.scene_file.text);
+  in.lesson_h = [&](float width) {
+    return lesson_pane_height(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text, width);
+  };
+  const DensityPanel& panel = ui.density.panel;
+  if (!uses_model_view(shown) && panel.has_view && panel.view.height() > 0)
+    in.aspect = float(panel.view.width() / panel.view.height());
+  in.tools = open_tool_windows(ui.controls);
+  const Layout layout = layout_panels(in);
+  set_current_layout(layout);
 
-  ImGui::BeginChild("##controls_panel", {left_w, panel_h}, true);
+  begin_child_at("##controls_panel", layout.controls, true);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
   ImGui::TextUnformatted("vilab");
   ImGui::PopStyleColor();
@@ -461,15 +494,9 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   ImGui::EndChild();
   note_panel_rect("controls");
 
-  ImGui::SameLine();
   // The centre: a model of more than two dimensions as numbers against its exact answer; a 2D
   // problem as densities, with its editable data beneath when it has data (logistic regression).
-  const bool strip = has_data_strip(shown);
-  const float strip_h = strip ? data_strip_height() + style.ItemSpacing.y : 0.0f;
-  const float timeline_h = timeline_bar_height();
-  ImGui::BeginGroup();
-  ImGui::BeginChild("##density_panel", {centre_w, panel_h - strip_h - timeline_h}, true,
-                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  begin_child_at("##density_panel", layout.density, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   // A recorded snapshot is a picture of the past: q cannot be dragged from it.
   const bool drag_enabled = ui.density.drag.enabled;
   ui.density.drag.enabled = drag_enabled && ui.timeline.live();
@@ -479,35 +506,33 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   draw_recorded_frame_marker(ui.timeline);
   ImGui::EndChild();
   note_panel_rect("density");
-  ImGui::BeginChild("##timeline_panel", {centre_w, ImGui::GetFrameHeight()}, false,
-                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  begin_child_at("##timeline_panel", layout.timeline, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   draw_timeline_bar(ui.timeline, snap);
   ImGui::EndChild();
   note_panel_rect("timeline");
-  if (strip) {
-    ImGui::BeginChild("##data_strip_panel", {centre_w, data_strip_height()}, true,
-                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (strip && !layout.strip.empty()) {
+    begin_child_at("##data_strip_panel", layout.strip, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     draw_data_strip(ui.controls.edited, shown);
     ImGui::EndChild();
   }
-  ImGui::EndGroup();
   // A drag of q: the view leaves the φ it means; the engine replaces the fit's φ (one per frame).
   if (ui.density.drag.request) {
     engine.set_params(std::move(*ui.density.drag.request));
     ui.density.drag.request.reset();
   }
 
-  ImGui::SameLine();
-  ImGui::BeginChild("##metrics_panel", {0, panel_h}, true);
+  begin_child_at("##metrics_panel", layout.metrics, true);
   draw_metrics_panel(ui.metrics, shown);
   draw_recorded_frame_marker(ui.timeline);
   ImGui::EndChild();
   note_panel_rect("metrics");
 
+  ImGui::SetCursorScreenPos({in.area.x, layout.status_y});
   draw_status_line(snap);
   ImGui::End();
 
-  // The estimator window floats over the layout while it is open.
+  // The lesson pane and the tool windows dock into the rects the layout keeps for them.
+  draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text, layout.lesson);
   WindowsShown& w = ui.controls.windows;
   draw_estimator_panel(ui.estimator, &w.gradvar, snap);
   draw_step_through_window(ui.step_through, &w.step_through, engine, snap);
@@ -519,12 +544,25 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   draw_export_dialogs(ui.exports, shown, snap);
 }
 
+// The keyboard map (F1) is a list to read beside the picture: it takes the right column (the
+// metrics and the tool windows, which it hides while it is open), never the density view in the
+// centre, where its centred default would blank the heatmap, the colour bar and the contours.
+// keymap.cpp places it on appearing; this moves it every frame from the layout.
+void place_keymap_window(const UiState& ui) {
+  if (!ui.view.show_keymap) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Layout& l = current_layout();
+  Rect r{vp->WorkPos.x + vp->WorkSize.x * 2 / 3, vp->WorkPos.y, vp->WorkSize.x / 3, vp->WorkSize.y};
+  if (!ui.grid_mode && !l.metrics.empty()) r = {l.metrics.x, l.controls.y, l.metrics.w, l.metrics.bottom() - l.controls.y};
+  ImGui::SetWindowPos(kKeymapWindow, {r.x, r.y});
+  ImGui::SetWindowSize(kKeymapWindow, {r.w, r.h});
+}
+
 // [SECTION] The grid view and back
 
-void begin_full_window(const char* name) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
+void begin_full_window(const char* name, const Rect& r) {
+  ImGui::SetNextWindowPos({r.x, r.y});
+  ImGui::SetNextWindowSize({r.w, r.h});
   ImGui::Begin(name, nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
@@ -581,6 +619,7 @@ GridExport grid_export(const GridViewState& g) {
   return e;
 }
 
+// The grid fills the work area; a lesson's pane takes the bottom of it.
 void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
   // The menus of the grid view: Models (a model window shows over the single view, so asking for
   // one leaves the grid; a grid preset opens here) and Export.
@@ -592,7 +631,14 @@ void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
     draw_grid_export_menu(ui.exports, exports);
     ImGui::EndMainMenuBar();
   }
-  begin_full_window("vilab##grid");
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const Rect work{vp->WorkPos.x, vp->WorkPos.y, vp->WorkSize.x, vp->WorkSize.y};
+  const bool lesson = lesson_pane_shown(ui.lesson_browser, ui.scene_file.text);
+  const float lesson_h =
+      lesson ? lesson_pane_height(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text, work.w) : 0.0f;
+  const GridLayout layout = layout_grid(work, ImGui::GetFontSize(), lesson, lesson_h);
+  draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text, layout.lesson);
+  begin_full_window("vilab##grid", layout.grid);
   GridRequest req = draw_grid_view(ui.grid, !shot);
   ImGui::End();
   draw_grid_export_dialogs(ui.exports, exports);
@@ -696,6 +742,21 @@ void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
   probe_state("scrub_layer", ui.density.scrubber ? ui.density.scrub_k : -1);
   const PixelRect d = last_panel_rect("density");
   probe_state("density_rect", {{"x", d.x0}, {"y", d.y0}, {"w", d.width()}, {"h", d.height()}});
+  // The layout's panels (app/layout.hpp), the lesson pane as drawn and the density view's picture
+  // (its frame), in window pixels: what a layout test checks for overlaps and sizes.
+  auto rect_json = [](const Rect& r) { return nlohmann::json{{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}}; };
+  const Layout& l = current_layout();
+  nlohmann::json tools = nlohmann::json::array();
+  for (const Rect& t : l.tools)
+    if (!t.empty()) tools.push_back(rect_json(t));
+  probe_state("target_params", ui.controls.last_sent.target_params);  // e.g. a slider dragged
+  const PixelRect pic = last_density_view_rect();
+  probe_state("layout", {{"controls", rect_json(l.controls)},
+                         {"density", rect_json(l.density)},
+                         {"metrics", rect_json(l.metrics)},
+                         {"lesson", rect_json(last_lesson_windows().text_rect)},
+                         {"tools", tools},
+                         {"picture", {{"x", pic.x0}, {"y", pic.y0}, {"w", pic.width()}, {"h", pic.height()}}}});
 }
 
 // [SECTION] run_gui
@@ -932,9 +993,9 @@ int run_gui(const GuiOptions& options) {
     draw_lessons_and_act(ui);
     draw_scene_dialog_and_act(ui, *snap);
     draw_scene_error_banner(ui);
-    draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
     report_scene_file(ui);
 
+    place_keymap_window(ui);
     draw_keymap_window(&ui.view.show_keymap);
     if (probe_enabled()) probe_app_state(ui, *snap);
 

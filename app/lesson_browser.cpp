@@ -160,43 +160,80 @@ void draw_lessons_menu(LessonBrowserState& st, const std::string& title, const s
 
 // [SECTION] The lesson text window
 
-void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, const std::string& text) {
-  g_report.text_drawn = false;
-  if (!st.text_open || text.empty()) return;
-  const float fs = ImGui::GetFontSize();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  // Over the controls on the left: the picture in the centre and the numbers on the right stay in
-  // sight, and the windows a lesson opens (gradient variance, landscape…) float at the top right.
-  // As tall as the text needs (up to most of the screen); collapse it (double-click the title bar)
-  // to reach the controls underneath.
+bool lesson_pane_shown(const LessonBrowserState& st, const std::string& text) { return st.text_open && !text.empty(); }
+
+namespace {
+
+// The pane's title, wrapped beside the collapse arrow, in the large font: its wrap width and height.
+float title_wrap(float pane_w) {
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float width = std::clamp(vp->WorkSize.x * 0.27f, std::min(fs * 22, vp->WorkSize.x), fs * 34);
-  const float wrap = width - 2 * style.WindowPadding.x - style.ScrollbarSize;
-  const float body_h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + fs * 4.5f;
-  const ImVec2 size{width, std::min(body_h, vp->WorkSize.y * 0.85f)};
-  ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + fs * 0.5f, vp->WorkPos.y + fs * 2}, ImGuiCond_Appearing);
+  return std::max(pane_w - 2 * style.WindowPadding.x - ImGui::GetFrameHeight() - style.ItemSpacing.x - style.ScrollbarSize,
+                  1.0f);
+}
+
+// The large font for the title, but not in a narrow pane (large text, a small window), where it
+// would take three lines of the text's room.
+ImFont* title_font(float pane_w) { return pane_w >= ImGui::GetFontSize() * 24 ? large_font() : nullptr; }
+
+float title_height(const std::string& title, float pane_w) {
+  ImGui::PushFont(title_font(pane_w));
+  const float h = ImGui::CalcTextSize(title.c_str(), nullptr, false, title_wrap(pane_w)).y;
+  ImGui::PopFont();
+  return std::max(h, ImGui::GetFrameHeight());
+}
+
+}  // namespace
+
+float lesson_pane_height(const LessonBrowserState& st, const std::string& title, const std::string& text, float width) {
+  if (!lesson_pane_shown(st, text)) return 0;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float chrome = 2 * style.WindowPadding.y + 2 * style.WindowBorderSize;
+  const float title_h = title_height(title, width);
+  if (st.text_collapsed) return title_h + chrome;
+  const float wrap = std::max(width - 2 * style.WindowPadding.x - style.ScrollbarSize, 1.0f);
+  return chrome + title_h + style.ItemSpacing.y * 3 + ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y;
+}
+
+void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, const std::string& text, const Rect& where) {
+  g_report.text_drawn = false;
+  g_report.text_rect = {};
+  if (!lesson_pane_shown(st, text) || where.empty()) return;
+  // Docked into the layout's rect: no panel lies under it, and no tool window over it.
+  const int flags = dock_next_window(where) | ImGuiWindowFlags_NoTitleBar;
   const std::string name = "Lesson: " + title + "###lesson_text";
-  if (ImGui::Begin(name.c_str(), &st.text_open, ImGuiWindowFlags_NoSavedSettings)) {
-    ImGui::PushFont(large_font());
+  if (ImGui::Begin(name.c_str(), nullptr, flags)) {
+    const bool toggle = ImGui::ArrowButton("##lesson_collapse", st.text_collapsed ? ImGuiDir_Right : ImGuiDir_Down);
+    tooltip(st.text_collapsed ? "Show the lesson text again." : "Fold the lesson text to this line: the density view "
+                                                                 "takes the room. (Lessons \u2192 Lesson text hides it.)");
+    if (toggle) st.text_collapsed = !st.text_collapsed;
+    ImGui::SameLine();
+    ImGui::PushFont(title_font(where.w));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
-    ImGui::TextWrapped("%s", title.c_str());
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + title_wrap(where.w));
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
     ImGui::PopFont();
-    ImGui::Separator();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+    if (!st.text_collapsed) {
+      ImGui::Separator();
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(text.c_str());
+      ImGui::PopTextWrapPos();
+    }
     g_report.text_drawn = true;
     g_report.text_title = title;
     g_report.text_width = ImGui::GetWindowWidth();
     g_report.text_height = ImGui::GetWindowHeight();
+    g_report.text_rect = where;
   }
   ImGui::End();
 }
 
 LessonWindowsReport last_lesson_windows() { return g_report; }
 
-void on_scene_opened(LessonBrowserState& st, const SceneFile& f) { st.text_open = !f.text.empty(); }
+void on_scene_opened(LessonBrowserState& st, const SceneFile& f) {
+  st.text_open = !f.text.empty();
+  st.text_collapsed = false;
+}
 
 }  // namespace vilab

@@ -6,10 +6,13 @@
 // the chosen SceneFile and the app opens it through its one path (gui.cpp's open_scene_file), so
 // a lesson opens exactly like a scene file from disk.
 //
-// The lesson text window shows the open scene's title and explanation, wrapped to the window and
-// in the large font, for a class reading from the back row.
+// The lesson pane shows the open scene's title and explanation, wrapped to the pane, with the
+// title in the large font for a class reading from the back row. It has a place of its own in
+// the layout (app/layout.hpp: under the density view, or under the grid), so it never covers
+// the controls, plots and windows its text names; it collapses to its title line.
 #pragma once
 
+#include "app/layout.hpp"
 #include "app/scene_file.hpp"
 
 #include <string>
@@ -20,7 +23,8 @@ namespace vilab {
 
 struct LessonBrowserState {
   bool open = false;        // the browser window is shown
-  bool text_open = false;   // the lesson text window is shown (when the open scene has text)
+  bool text_open = false;   // the lesson pane is shown (when the open scene has text)
+  bool text_collapsed = false;  // the pane shows its title line only
   char filter[96] = "";    // what the filter box holds
   int selected = 0;         // the highlighted row among the filtered lessons (Enter opens it)
   bool focus_filter = false;  // give the filter box the keyboard when the browser next draws
@@ -52,9 +56,17 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& state, const std::vecto
 // scene has text (`title`, `text`: the open scene's).
 void draw_lessons_menu(LessonBrowserState& state, const std::string& title, const std::string& text);
 
-// The lesson text window: `title` as its heading and `text` wrapped below it, while
-// state.text_open and the text is not empty. Closable; the menu opens it again.
-void draw_lesson_text_window(LessonBrowserState& state, const std::string& title, const std::string& text);
+// Whether the lesson pane is shown: state.text_open and the open scene has text.
+bool lesson_pane_shown(const LessonBrowserState& state, const std::string& text);
+
+// The height the lesson pane asks for at `width`: its title line and, unless collapsed, all of
+// its text (the layout may give it less: it scrolls).
+float lesson_pane_height(const LessonBrowserState& state, const std::string& title, const std::string& text, float width);
+
+// The lesson pane at `where` (from the layout): `title` as its heading with the collapse arrow,
+// `text` wrapped below it, while lesson_pane_shown. The Lessons menu hides and shows it.
+void draw_lesson_text_window(LessonBrowserState& state, const std::string& title, const std::string& text,
+                             const Rect& where);
 
 // What the lesson windows drew in the last frame, for tests.
 struct LessonWindowsReport {
@@ -63,6 +75,7 @@ struct LessonWindowsReport {
   bool text_drawn = false;
   std::string text_title;     // the lesson text window's heading
   float text_width = 0, text_height = 0;  // its size in pixels
+  Rect text_rect;             // the lesson pane's rect (window pixels)
 };
 LessonWindowsReport last_lesson_windows();
 

@@ -1,4 +1,5 @@
 // app/step_through_window.cpp — see step_through_window.hpp.
+#include "app/layout.hpp"
 #include "app/step_through_window.hpp"
 
 #include "app/colormap.hpp"
@@ -319,9 +320,9 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
   g_step_report = {};
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
-  ImGui::SetNextWindowSize({fs * 48, fs * 46}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({fs * 4, fs * 2}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Step through: one optimizer step, one sample at a time", open)) {
+  // Docked beside the density view (app/layout.hpp): never over the panels, the lesson pane or the bars.
+  const int docked = dock_tool_window(ToolWindow::StepThrough);
+  if (!ImGui::Begin("Step through: one optimizer step, one sample at a time", open, docked)) {
     ImGui::End();
     return;
   }
@@ -479,9 +480,8 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
   g_land_report = {};
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
-  ImGui::SetNextWindowSize({fs * 36, fs * 40}, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({fs * 30, fs * 3}, ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("ELBO landscape: a 2D slice of \xCF\x86", open)) {
+  const int docked = dock_tool_window(ToolWindow::Landscape);
+  if (!ImGui::Begin("ELBO landscape: a 2D slice of \xCF\x86", open, docked)) {
     ImGui::End();
     return;
   }

@@ -7,6 +7,7 @@
 // [SECTION] The manifold and the reconstructions
 // [SECTION] Curves, per-latent KL and the gap
 // [SECTION] draw_vae_window
+#include "app/layout.hpp"
 #include "app/vae_window.hpp"
 
 #include "app/clamped_slider.hpp"
@@ -493,13 +494,10 @@ void draw_vae_window(VaeWindowState& st, bool* open) {
   follow_window(st.follow, st.live.get(), open && *open);
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 size{std::min(fs * 88, vp->WorkSize.x * 0.97f), std::min(fs * 54, vp->WorkSize.y * 0.96f)};
-  ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + (vp->WorkSize.x - size.x) / 2, vp->WorkPos.y + (vp->WorkSize.y - size.y) / 2},
-                          ImGuiCond_FirstUseEver);
+  // Docked beside the density view (app/layout.hpp): never over the panels, the lesson pane or the bars.
+  const int docked = dock_tool_window(ToolWindow::Vae);
   if (!ImGui::Begin("VAE on 8\u00D78 digits: 2D latent space and the amortization gap##vae", open,
-                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar)) {
+                    docked | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }
