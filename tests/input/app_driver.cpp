@@ -216,6 +216,18 @@ std::optional<Rect> App::find(std::string_view label, std::string_view win) {
 Rect App::item(std::string_view label, std::string_view win, double seconds) {
   std::optional<Rect> found;
   int scrolls = 0;
+  float last_y = -1e9f;  // where the item was before the last scroll
+  // A window that has just opened may still be moving into its place: the item must be where it
+  // was a frame before.
+  std::optional<Rect> before;
+  long before_frame = -1;
+  auto settled = [&](const Rect& r) {
+    const long frame = report().value("frame", 0L);
+    if (before && frame > before_frame && before->x == r.x && before->y == r.y && before->w == r.w && before->h == r.h)
+      return true;
+    if (frame != before_frame) before = r, before_frame = frame;
+    return false;
+  };
   wait_for(
       [&](const json&) {
         // Drawn but scrolled out of its panel, or half out: the wheel over the panel brings it
@@ -228,8 +240,12 @@ Rect App::item(std::string_view label, std::string_view win, double seconds) {
         for (const json& w : windows) {
           if (w.value("name", std::string()) != parent) continue;
           const Rect pr = rect_of(w);
-          const bool whole = (ir.y >= pr.y - 1 && ir.y + ir.h <= pr.y + pr.h + 1) || ir.h > pr.h;
-          if (whole && (found = find(label, win))) return true;
+          // Whole: inside the panel give or take its padding (a selectable row spans it), or
+          // as far in as the wheel brings it.
+          constexpr float kPad = 8;
+          const bool whole = (ir.y >= pr.y - kPad && ir.y + ir.h <= pr.y + pr.h + kPad) || ir.h > pr.h || ir.y == last_y;
+          last_y = ir.y;
+          if (whole && (found = find(label, win))) return settled(*found);
           if (scrolls >= 60) return false;
           move_to(pr.centre());
           xdo(std::string("click ") + (ir.y > pr.y + pr.h / 2 ? "5" : "4"));
@@ -237,7 +253,7 @@ Rect App::item(std::string_view label, std::string_view win, double seconds) {
           wait_frames(2);
           return false;
         }
-        return (found = find(label, win)).has_value();  // its window is not listed (a menu's, a popup's)
+        return (found = find(label, win)) && settled(*found);  // its window is not listed (a menu's, a popup's)
       },
       "the item '" + std::string(label) + "'" + (win.empty() ? "" : " in '" + std::string(win) + "'"), seconds);
   return *found;
