@@ -9,6 +9,7 @@
 #include "app/lesson_browser.hpp"
 
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 
 #include <imgui.h>
@@ -97,7 +98,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
   ImGui::Separator();
 
   ImGui::BeginChild("##lesson_list");
-  if (shown.empty()) ImGui::TextWrapped("No lesson matches \"%s\".", st.filter);
+  if (shown.empty()) text_wrappedf("No lesson matches \"%s\".", st.filter);
   const ImGuiStyle& style = ImGui::GetStyle();
   for (size_t r = 0; r < shown.size(); ++r) {
     const int i = shown[r];
@@ -107,8 +108,8 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
     // A row: the key in a fixed column, the title in bright text, the summary wrapped below it.
     const float key_w = fs * 1.8f;
     const float text_w = ImGui::GetContentRegionAvail().x - key_w - style.ItemSpacing.x;
-    const float title_h = ImGui::CalcTextSize(l.title.c_str(), nullptr, false, text_w).y;
-    const float summary_h = ImGui::CalcTextSize(l.summary.c_str(), nullptr, false, text_w).y;
+    const float title_h = wrapped_text_size(l.title, text_w).y;
+    const float summary_h = wrapped_text_size(l.summary, text_w).y;
     const float row_h = title_h + summary_h + style.ItemSpacing.y;
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const bool is_sel = int(r) == st.selected;
@@ -121,10 +122,8 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
                 key.empty() ? "\u00B7" : key.c_str());
     ImGui::SetCursorScreenPos({top.x + key_w, top.y});
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
-    ImGui::TextUnformatted(l.title.c_str());
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextUnformatted(l.summary.c_str());
-    ImGui::PopStyleColor();
+    text_wrapped(l.title);
+    text_wrapped_disabled(l.summary);
     ImGui::PopTextWrapPos();
     ImGui::SetCursorScreenPos({top.x, top.y + row_h + style.ItemSpacing.y});
     ImGui::Dummy({0, 0});
@@ -170,7 +169,7 @@ void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, c
   const ImGuiStyle& style = ImGui::GetStyle();
   const float width = std::clamp(vp->WorkSize.x * 0.27f, std::min(fs * 22, vp->WorkSize.x), fs * 34);
   const float wrap = width - 2 * style.WindowPadding.x - style.ScrollbarSize;
-  const float body_h = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y + fs * 4.5f;
+  const float body_h = wrapped_text_size(text, wrap).y + fs * 4.5f;
   const ImVec2 size{width, std::min(body_h, vp->WorkSize.y * 0.85f)};
   ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
   ImGui::SetNextWindowPos({vp->WorkPos.x + fs * 0.5f, vp->WorkPos.y + fs * 2}, ImGuiCond_Appearing);
@@ -178,13 +177,11 @@ void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, c
   if (ImGui::Begin(name.c_str(), &st.text_open, ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::PushFont(large_font());
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
-    ImGui::TextWrapped("%s", title.c_str());
+    text_wrapped(title);
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::Separator();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped(text);
     g_report.text_drawn = true;
     g_report.text_title = title;
     g_report.text_width = ImGui::GetWindowWidth();

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -23,12 +24,16 @@ ImVec4 state_colour(vi::EngineState s) {
   return {1, 1, 1, 1};
 }
 
-const char* state_name(vi::EngineState s) {
-  switch (s) {
+std::string state_name(const vi::Snapshot& snap) {
+  switch (snap.state) {
     case vi::EngineState::Playing: return "playing";
     case vi::EngineState::Paused: return "paused";
-    case vi::EngineState::Diverged: return "DIVERGED";
-    case vi::EngineState::Error: return "ERROR";
+    case vi::EngineState::Diverged:
+    case vi::EngineState::Error: {
+      std::string s = trouble_heading(snap);
+      for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+      return s;
+    }
   }
   return "?";
 }
@@ -41,8 +46,13 @@ void separator() {
 
 }  // namespace
 
+std::string trouble_heading(const vi::Snapshot& fit) {
+  if (fit.state == vi::EngineState::Error) return "Error";
+  return fit.failure.target() ? "Target undefined" : "Diverged";
+}
+
 void draw_status_line(const vi::Snapshot& snap) {
-  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state_name(snap.state));
+  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state_name(snap).c_str());
   separator();
   ImGui::Text("step %lld", static_cast<long long>(snap.step));
   separator();
