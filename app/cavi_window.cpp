@@ -14,6 +14,7 @@
 #include "app/style.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/math.hpp"
 
 #include <imgui.h>

@@ -40,6 +40,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -908,6 +909,15 @@ class CommandLine {
       gui->add_flag("--trust", gui_opts.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
       gui->add_option("--cavi", gui_cavi, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
       add_look_flags(gui, gui_opts);
+      gui->add_option("--width", gui_opts.width, "window width in pixels for this session (default: the settings')")
+          ->check(CLI::Range(320, 8192))->each([this](const std::string&) { gui_opts.size_from_flags = true; });
+      gui->add_option("--height", gui_opts.height, "window height in pixels for this session (default: the settings')")
+          ->check(CLI::Range(240, 8192))->each([this](const std::string&) { gui_opts.size_from_flags = true; });
+      gui->add_option("--max-fps", gui_opts.max_fps, "hold the frame rate at or below this (1 … 1000; tests of a slow machine)")
+          ->check(CLI::Range(1.0, 1000.0));
+      gui->add_option("--probe", gui_opts.probe_path,
+                      "write a report of every frame to FILE (JSON: the widgets and their rectangles, the windows, the "
+                      "app's state), for tests that drive the app with real input");
     }
   }
   CommandLine(const CommandLine&) = delete;
@@ -1025,6 +1035,9 @@ class CommandLine {
     GuiOptions defaults;
     if (!lessons().empty()) defaults.preset = lessons().front().name;
     defaults.restore_last_scene = true;  // … unless the settings remember the last session's scene
+    // A test that drives the first launch with real input asks for the report here: this command
+    // has no flags to ask with (app/probe.hpp).
+    if (const char* probe = std::getenv("VILAB_PROBE"); probe && *probe) defaults.probe_path = probe;
     return run_gui(defaults);
   }
 

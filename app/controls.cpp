@@ -17,6 +17,7 @@
 #include "app/status_line.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/family.hpp"
 #include "vi/fit_grid.hpp"
 #include "vi/datasets.hpp"
@@ -740,13 +741,6 @@ ShortcutKeys read_shortcuts() {
   k.steps = pressed(KeyAction::Step) ? 1 : 0;
   k.reset = pressed(KeyAction::Reset);
   return k;
-}
-
-void handle_shortcuts(vi::Engine& engine) {
-  const ShortcutKeys k = read_shortcuts();
-  if (k.toggle_play) engine.toggle_play();
-  if (k.steps > 0) engine.step(k.steps);
-  if (k.reset) engine.reset();
 }
 
 }  // namespace vilab

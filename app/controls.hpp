@@ -79,16 +79,13 @@ std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::ve
 void draw_controls(ControlsState& state, vi::Engine& engine, const vi::Snapshot& snap);
 
 // The run keys pressed this frame: Space (play / pause), Right arrow (one step, repeats), R
-// (reset) — none while a text field has the keyboard or a modifier is held. The single view
-// sends them to its engine, the grid view to every cell.
+// (reset), read from the keymap (app/keymap.hpp). The grid view sends them to every cell; the
+// single view's are read with the app's other keys (app/gui.cpp).
 struct ShortcutKeys {
   bool toggle_play = false;
   int steps = 0;
   bool reset = false;
 };
 ShortcutKeys read_shortcuts();
-
-// read_shortcuts() sent to `engine`.
-void handle_shortcuts(vi::Engine& engine);
 
 }  // namespace vilab

@@ -4,6 +4,7 @@
 #include "app/plot.hpp"
 #include "app/style.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/math.hpp"
 
 #include <imgui.h>

@@ -18,6 +18,7 @@
 #include "app/style.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/drag_q.hpp"
 #include "vi/family.hpp"
 

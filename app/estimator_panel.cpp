@@ -11,6 +11,7 @@
 #include "app/plot.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 

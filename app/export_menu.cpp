@@ -9,6 +9,7 @@
 #include "app/export_csv.hpp"
 #include "app/run_summary.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>

@@ -2,6 +2,7 @@
 #include "app/file_dialog.hpp"
 
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 
@@ -24,7 +25,52 @@ void set_path(FileDialogState& st, const std::string& path) {
   st.path[n] = '\0';
 }
 
+// The folder a path field points into: the field itself when it names a folder, else its parent
+// ("." when it has none).
+std::string folder_of(const std::string& path) {
+  std::error_code ec;
+  if (!path.empty() && fs::is_directory(path, ec)) return path;
+  const fs::path parent = fs::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+// Open's listing under the path field; returns true on a double click (open the file).
+bool draw_listing(FileDialogState& st) {
+  const std::string folder = folder_of(expand_home(st.path));
+  if (folder != st.listed_folder) {
+    st.listed_folder = folder;
+    st.listing = list_files(folder, st.list_extension);
+  }
+  ImGui::TextDisabled("in %s:", folder.c_str());
+  const float fs = ImGui::GetFontSize();
+  bool open = false;
+  ImGui::BeginChild("##listing", {0, fs * 9}, true);
+  if (st.listing.empty()) ImGui::TextDisabled("(no %s files here)", st.list_extension.c_str());
+  for (const std::string& name : st.listing) {
+    const std::string full = (fs::path(folder) / name).string();
+    if (ImGui::Selectable(name.c_str(), full == expand_home(st.path), ImGuiSelectableFlags_AllowDoubleClick)) {
+      set_path(st, full);
+      st.error.clear();
+      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) open = true;
+    }
+  }
+  ImGui::EndChild();
+  return open;
+}
+
 }  // namespace
+
+std::vector<std::string> list_files(const std::string& folder, const std::string& extension) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code ec2;
+    if (it->path().extension() == extension && !fs::is_directory(it->path(), ec2))
+      names.push_back(it->path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 std::string expand_home(const std::string& path) {
   const char* home = std::getenv("HOME");
@@ -61,13 +107,18 @@ void open_file_dialog(FileDialogState& st, const std::string& title, const std::
   st.accepted.clear();
   st.confirm_overwrite = false;
   st.pending_open = true;
+  st.closing = false;
   st.focus_path = true;
+  st.listed_folder.clear();
 }
 
 void file_dialog_error(FileDialogState& st, const std::string& error) {
   st.error = error;
   st.confirm_overwrite = false;
-  st.pending_open = true;
+  // Still open (the accepted path closes it at the next draw): it stays, with the message. The
+  // modal is never closed and reopened around an error: a click in between would be lost.
+  st.closing = false;
+  if (!st.visible) st.pending_open = true;
 }
 
 bool file_dialog_busy(const FileDialogState& st) { return st.pending_open || st.visible; }
@@ -85,6 +136,15 @@ bool file_path_modal(const char* id, FileDialogState& st) {
   if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar))
     return false;
   st.visible = true;
+  // A modal closes from inside its Begin/End (ImGui's CloseCurrentPopup acts on the popup being
+  // drawn): an accepted path closes here, one draw later, unless the caller's write failed.
+  if (st.closing) {
+    st.closing = false;
+    ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    st.visible = false;
+    return false;
+  }
   bool accepted = false;
   ImGui::TextUnformatted(st.title.c_str());
   ImGui::Separator();
@@ -111,7 +171,8 @@ bool file_path_modal(const char* id, FileDialogState& st) {
       ImGui::PopTextWrapPos();
     }
     ImGui::Spacing();
-    const bool go = ImGui::Button(st.action.c_str(), {fs * 7, 0}) || enter;
+    const bool picked = !save && !st.list_extension.empty() && draw_listing(st);
+    const bool go = ImGui::Button(st.action.c_str(), {fs * 7, 0}) || enter || picked;
     tooltip(save ? "Write the file (asks first if it exists)." : "Read the file.");
     ImGui::SameLine();
     const bool cancel = ImGui::Button("Cancel", {fs * 7, 0}) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
@@ -127,7 +188,7 @@ bool file_path_modal(const char* id, FileDialogState& st) {
       } else if (st.error.empty()) {
         st.accepted = p;
         accepted = true;
-        ImGui::CloseCurrentPopup();
+        st.closing = true;
       }
     }
   } else {
@@ -139,7 +200,7 @@ bool file_path_modal(const char* id, FileDialogState& st) {
       st.accepted = expand_home(st.path);
       st.confirm_overwrite = false;
       accepted = true;
-      ImGui::CloseCurrentPopup();
+      st.closing = true;
     }
     tooltip("Overwrite the existing file.");
     ImGui::SameLine();
@@ -150,7 +211,6 @@ bool file_path_modal(const char* id, FileDialogState& st) {
     tooltip("Keep the file and choose another name.");
   }
   ImGui::EndPopup();
-  if (accepted) st.visible = false;
   return accepted;
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/target_formula.hpp"
 
 #include <imgui.h>

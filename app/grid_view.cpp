@@ -14,6 +14,7 @@
 #include "app/plot.hpp"
 #include "app/status_line.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/fit_grid.hpp"
 
 #include <imgui.h>

@@ -6,6 +6,8 @@
 // [SECTION] Layout
 // [SECTION] The grid view and back
 // [SECTION] Lessons
+// [SECTION] Keys
+// [SECTION] The test report
 // [SECTION] run_gui
 #include "app/gui.hpp"
 
@@ -16,15 +18,17 @@
 #include "app/bnn_window.hpp"
 #include "app/estimator_panel.hpp"
 #include "app/export_menu.hpp"
+#include "app/file_dialog.hpp"
 #include "app/fit_spec.hpp"
 #include "app/fullscreen.hpp"
+#include "app/input_queue.hpp"
 #include "app/grid_view.hpp"
 #include "app/lesson_browser.hpp"
 #include "app/lessons.hpp"
 #include "app/keymap.hpp"
 #include "app/metrics_panel.hpp"
 #include "app/model_view.hpp"
-#include "app/scene_dialogs.hpp"
+#include "app/probe.hpp"
 #include "app/scene_file.hpp"
 #include "app/screenshot.hpp"
 #include "app/settings.hpp"
@@ -37,6 +41,7 @@
 #include "app/timeline_bar.hpp"
 #include "app/vae_window.hpp"
 #include "app/view_menu.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/engine.hpp"
 #include "vi/fit_grid.hpp"
 
@@ -47,6 +52,7 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -55,6 +61,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace vilab {
@@ -97,11 +104,12 @@ struct UiState {
   VaeWindowState vae;
   BnnWindowState bnn;
   // Scene files: the one open now (its name and lesson text, kept when saving), where it came
-  // from ("" for a lesson or the flags), the Open / Save modals, paths dropped on the window this
-  // frame, a scene to open before the next frame, and why the last open failed (a banner).
+  // from ("" for a lesson or the flags), the Open / Save dialog (the app's one file dialog), paths
+  // dropped on the window this frame, a scene to open before the next frame, and why the last
+  // open failed (a banner).
   SceneFile scene_file;
   std::string scene_path;
-  SceneDialogs scene_dialogs;
+  FileDialogState scene_dialog;
   std::vector<std::string> dropped;
   std::optional<SceneFile> pending_scene;
   std::string scene_error;
@@ -109,6 +117,7 @@ struct UiState {
   Timeline timeline;      // the recorded snapshots of the run: scrub back, replay (app/timeline.hpp)
   ExportState exports;    // the Export menu's dialog and pending PNG (app/export_menu.hpp)
   bool grid_mode = false;  // the grid view fills the window instead of the single view
+  bool quit = false;       // File → Quit or its key: close the window at the end of the frame
   float content_scale = 1;  // the monitor's content scale at start
   ViewState view;           // the look, fullscreen and F1 the user asks for (View menu, keys)
   Look applied;             // the look the fonts and theme were built for
@@ -227,7 +236,10 @@ void open_scene_file(UiState& ui, vi::Engine& engine, const SceneFile& f) {
   engine.set_speed(ui.controls.max_speed ? 0.0 : ui.controls.speed);
   if (!f.panels.grid.empty()) enter_grid(ui, engine, f.panels.grid);
   else ui.grid_mode = false;
+  // The scene's [run] always applies: a lesson that says play = false opens paused, even over a
+  // fit that was playing.
   if (f.play && !ui.grid_mode) engine.play();
+  else engine.pause();
 }
 
 // The session as a scene file (File → Save scene…): what the controls show (the fits as last
@@ -277,7 +289,6 @@ bool request_open_path(UiState& ui, const std::string& path) {
     record_scene(ui.settings, path);
     return true;
   } catch (const SceneFileError& e) {
-    ui.scene_dialogs.error = e.what();
     ui.scene_error = e.what();
     return false;
   }
@@ -292,10 +303,30 @@ void save_to_path(UiState& ui, const vi::Snapshot& snap, const std::string& path
   record_scene(ui.settings, path);
 }
 
-// The File menu's entries and their keys (Ctrl+O, Ctrl+S).
+// File → Open scene… (Ctrl+O): the path of the scene open now, and the .toml files of its folder.
+void open_scene_dialog(UiState& ui) {
+  open_file_dialog(ui.scene_dialog, "Open a scene file (.toml): a lesson or a saved session", ui.scene_path,
+                   "Its fits start afresh, its windows open and its lesson text shows. If the file has an error, the "
+                   "message names the line and the field, and the current scene stays.",
+                   FileDialogMode::Open, "Open");
+  ui.scene_dialog.list_extension = ".toml";
+}
+
+// File → Save scene… (Ctrl+S): the open scene's path, or a name made of the fit.
+void save_scene_dialog(UiState& ui) {
+  const std::string path = !ui.scene_path.empty() ? ui.scene_path
+                           : (ui.scene_file.name.empty() ? ui.controls.last_sent.target + "-" + ui.controls.last_sent.family
+                                                         : ui.scene_file.name) + ".toml";
+  open_file_dialog(ui.scene_dialog, "Save the current fits, view, windows and lesson text as a scene file", path,
+                   "It replays bit for bit: the same seed gives the same fit. The format is in scenes/README.md.",
+                   FileDialogMode::Save, "Save");
+  ui.scene_dialog.list_extension.clear();
+}
+
+// The File menu's entries and their keys (Ctrl+O, Ctrl+S, Ctrl+Q).
 void draw_file_menu(UiState& ui) {
   if (!ImGui::BeginMenu("File")) return;
-  if (ImGui::MenuItem("Open scene\u2026", "Ctrl+O")) ui.scene_dialogs.want_open = true;
+  if (ImGui::MenuItem("Open scene\u2026", binding(KeyAction::OpenScene).keys)) open_scene_dialog(ui);
   tooltip("Open a scene file (.toml): a lesson or a saved session, with its fits, view, windows and text. "
           "You can also drop a scene file on the window.");
   if (ImGui::BeginMenu("Recent scenes", !ui.settings.recent_scenes.empty())) {
@@ -315,43 +346,31 @@ void draw_file_menu(UiState& ui) {
     ImGui::EndMenu();
   }
   tooltip("The scene files and lessons opened last (kept between sessions in the settings file).");
-  if (ImGui::MenuItem("Save scene\u2026", "Ctrl+S")) ui.scene_dialogs.want_save = true;
+  if (ImGui::MenuItem("Save scene\u2026", binding(KeyAction::SaveScene).keys)) save_scene_dialog(ui);
   tooltip("Save the current fits, speed, view, open windows and lesson text as a scene file. Opened again, it "
           "replays bit for bit: the same seed gives the same fit.");
+  ImGui::Separator();
+  if (ImGui::MenuItem("Quit", binding(KeyAction::Quit).keys)) ui.quit = true;
+  tooltip("Close vilab. The window's size and place, the look and the last scene are remembered for next time.");
   ImGui::EndMenu();
 }
 
-void handle_file_keys(UiState& ui) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (!io.KeyCtrl || io.WantTextInput) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_O, false)) ui.scene_dialogs.want_open = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) ui.scene_dialogs.want_save = true;
-}
-
-// Prefills the path field when a modal opens: the open scene's path, or a name made of the fit.
-void prefill_dialog_path(UiState& ui) {
-  SceneDialogs& d = ui.scene_dialogs;
-  if (!d.want_open && !d.want_save) return;
-  if (!ui.scene_path.empty()) set_dialog_path(d, ui.scene_path);
-  else if (d.want_save) set_dialog_path(d, (ui.scene_file.name.empty() ? ui.controls.last_sent.target + "-" + ui.controls.last_sent.family
-                                                                        : ui.scene_file.name) + ".toml");
-  else set_dialog_path(d, "");
-  d.error.clear();
-}
-
-// The modals, and what they ask for.
-void draw_scene_dialogs_and_act(UiState& ui, const vi::Snapshot& snap) {
-  prefill_dialog_path(ui);
-  const SceneDialogRequest req = draw_scene_dialogs(ui.scene_dialogs);
-  if (req.kind == SceneDialogRequest::Kind::Open) {
-    if (request_open_path(ui, req.path)) close_scene_dialog(ui.scene_dialogs);
-  } else if (req.kind == SceneDialogRequest::Kind::Save) {
-    try {
-      save_to_path(ui, snap, req.path);
-      close_scene_dialog(ui.scene_dialogs);
-    } catch (const SceneFileError& e) {
-      ui.scene_dialogs.error = e.what();
+// The modals, and what they ask for: an Open that fails to read, or a Save that fails to write,
+// reopens the dialog with the message and the path, and the scene the app had stays.
+void draw_scene_dialog_and_act(UiState& ui, const vi::Snapshot& snap) {
+  FileDialogState& d = ui.scene_dialog;
+  if (!file_path_modal("##scene_file", d)) return;
+  if (d.mode == FileDialogMode::Open) {
+    if (!request_open_path(ui, d.accepted)) {
+      file_dialog_error(d, ui.scene_error);
+      ui.scene_error.clear();  // said in the dialog, not in a banner too
     }
+    return;
+  }
+  try {
+    save_to_path(ui, snap, d.accepted);
+  } catch (const SceneFileError& e) {
+    file_dialog_error(d, e.what());
   }
 }
 
@@ -566,14 +585,79 @@ void draw_grid_frame(UiState& ui, vi::Engine& engine, bool shot) {
 
 // The lesson browser, keys 1–9 and the lesson text window; a lesson picked opens before the next
 // frame through the same path as any scene file (open_scene_file).
-void draw_lessons_and_act(UiState& ui, bool shot) {
-  if (ui.controls.open_lessons) toggle_lesson_browser(ui.lesson_browser), ui.controls.open_lessons = false;
-  const SceneFile* picked = draw_lesson_browser(ui.lesson_browser, lessons());
-  if (!picked && !shot) picked = read_lesson_keys(lessons());
-  if (!picked) return;
-  ui.pending_scene = *picked;
+void open_lesson(UiState& ui, const SceneFile& lesson) {
+  ui.pending_scene = lesson;
   ui.scene_path.clear();  // a lesson is not a file on disk: Save asks for a path
-  record_scene(ui.settings, std::string(kLessonPrefix) + picked->name);
+  record_scene(ui.settings, std::string(kLessonPrefix) + lesson.name);
+}
+
+void draw_lessons_and_act(UiState& ui) {
+  if (ui.controls.open_lessons) toggle_lesson_browser(ui.lesson_browser), ui.controls.open_lessons = false;
+  if (const SceneFile* picked = draw_lesson_browser(ui.lesson_browser, lessons())) open_lesson(ui, *picked);
+}
+
+// [SECTION] Keys
+
+// Every key of the app, in one place and from the one keymap (app/keymap.hpp), read once a frame
+// before the windows draw. pressed() holds them back while a menu, popup or modal is open, and
+// letters and digits while a text field has the keyboard; a dialog's own keys (Esc, Enter, the
+// lesson browser's arrows) are the dialog's.
+void handle_keys(UiState& ui, vi::Engine& engine) {
+  handle_view_keys(ui.view);
+  if (pressed(KeyAction::OpenScene)) open_scene_dialog(ui);
+  if (pressed(KeyAction::SaveScene)) save_scene_dialog(ui);
+  if (pressed(KeyAction::Quit)) ui.quit = true;
+  if (const int k = lesson_key_pressed(); k > 0 && k <= int(lessons().size())) open_lesson(ui, lessons()[size_t(k - 1)]);
+  if (ui.grid_mode) return;  // the grid view reads Space and → for its own cells (app/grid_view.cpp)
+  // While the timeline is scrubbed back, → moves through the recording instead of stepping.
+  const bool right_used = handle_timeline_keys(ui.timeline);
+  if (pressed(KeyAction::PlayPause)) engine.toggle_play();
+  if (!right_used && pressed(KeyAction::Step)) engine.step(1);
+  if (pressed(KeyAction::Reset)) engine.reset();
+  if (pressed(KeyAction::StepThrough)) ui.controls.show_step_through = !ui.controls.show_step_through;
+}
+
+// [SECTION] The test report
+
+// What a test that drives the app with real input reads back (app/probe.hpp): the engine, the
+// scene, the dialogs and windows, the look. Only when --probe asked for it.
+void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
+  probe_state("engine", vi::to_string(snap.state));
+  probe_state("step", snap.step);
+  probe_state("message", snap.message);
+  probe_state("target", ui.controls.last_sent.target);
+  probe_state("family", ui.controls.last_sent.family);
+  probe_state("compare", ui.controls.compare.size());
+  probe_state("scene", ui.scene_file.name);
+  probe_state("scene_title", ui.scene_file.title);
+  probe_state("scene_path", ui.scene_path);
+  probe_state("scene_error", ui.scene_error);
+  probe_state("dialog", file_dialog_busy(ui.scene_dialog) ? ui.scene_dialog.title : std::string());
+  probe_state("dialog_error", ui.scene_dialog.error);
+  probe_state("grid", ui.grid_mode);
+  probe_state("lesson_browser", ui.lesson_browser.open);
+  probe_state("lesson_filter", std::string(ui.lesson_browser.filter));
+  probe_state("lesson_text", ui.lesson_browser.text_open);
+  probe_state("keymap", ui.view.show_keymap);
+  probe_state("presentation", ui.view.look.presentation);
+  probe_state("high_contrast", ui.view.look.high_contrast);
+  probe_state("fullscreen", ui.view.fullscreen);
+  probe_state("timeline_live", ui.timeline.live());
+  probe_state("timeline_step", ui.timeline.live() ? snap.step : ui.timeline.scrub_step());
+  probe_state("timeline_frames", ui.timeline.size());
+  probe_state("input_backlog", input_queue_backlog());
+  const ControlsState& c = ui.controls;
+  probe_state("windows", {{"gradvar", c.show_gradvar},
+                          {"step_through", c.show_step_through},
+                          {"landscape", c.show_landscape},
+                          {"normal_gamma", c.show_normal_gamma},
+                          {"gmm", c.show_gmm},
+                          {"vae", c.show_vae},
+                          {"bnn", c.show_bnn}});
+  probe_state("step_reveal", ui.step_through.reveal_target);
+  probe_state("scrub_layer", ui.density.scrubber ? ui.density.scrub_k : -1);
+  const PixelRect d = last_panel_rect("density");
+  probe_state("density_rect", {{"x", d.x0}, {"y", d.y0}, {"w", d.width()}, {"h", d.height()}});
 }
 
 // [SECTION] run_gui
@@ -662,8 +746,9 @@ int run_gui(const GuiOptions& options) {
   glfwSetErrorCallback(glfw_error);
   GlfwSession session;
 
-  const int window_w = use_settings ? settings.window_width : options.width;
-  const int window_h = use_settings ? settings.window_height : options.height;
+  const bool size_from_settings = use_settings && !options.size_from_flags;
+  const int window_w = size_from_settings ? settings.window_width : options.width;
+  const int window_h = size_from_settings ? settings.window_height : options.height;
 
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -707,6 +792,8 @@ int run_gui(const GuiOptions& options) {
     std::fprintf(stderr, "vilab: cannot initialize Dear ImGui's GLFW/OpenGL3 backends\n");
     return 1;
   }
+  if (!shot) install_input_queue(window);  // after the backend: it replaces the backend's input callbacks
+  probe_open(options.probe_path);
 
   show_scene_file(ui, start);
   ui.lesson_browser.open = ui.lesson_browser.focus_filter = options.lessons;
@@ -756,7 +843,12 @@ int run_gui(const GuiOptions& options) {
 
   int frames = 0;
   int result = 0;
+  using Clock = std::chrono::steady_clock;
+  const Clock::duration min_frame = options.max_fps > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                                              std::chrono::duration<double>(1.0 / options.max_fps))
+                                                        : Clock::duration::zero();
   while (!glfwWindowShouldClose(window)) {
+    const Clock::time_point frame_start = Clock::now();
     glfwPollEvents();
     if (!shot && glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
       glfwWaitEventsTimeout(0.1);  // no vsync to pace us while minimized
@@ -777,12 +869,13 @@ int run_gui(const GuiOptions& options) {
     export_before_frame(ui.exports);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    if (!shot) feed_input_queue();
     ImGui::NewFrame();
+    probe_begin_frame();
 
     const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
     ui.timeline.record(snap);  // a new run clears the recording (and goes live)
-    if (!shot) handle_view_keys(ui.view);
-    if (!shot) handle_file_keys(ui);
+    if (!shot) handle_keys(ui, *engine);
     if (ImGui::BeginMainMenuBar()) {
       draw_file_menu(ui);
       draw_lessons_menu(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
@@ -792,30 +885,20 @@ int run_gui(const GuiOptions& options) {
     if (ui.grid_mode) {
       draw_grid_frame(ui, *engine, shot);
     } else {
-      if (!shot) {
-        // While the timeline is scrubbed, → moves through the recording instead of stepping.
-        if (!handle_timeline_keys(ui.timeline)) {
-          handle_shortcuts(*engine);
-        } else {
-          const ShortcutKeys k = read_shortcuts();
-          if (k.toggle_play) engine->toggle_play();
-          if (k.reset) engine->reset();
-        }
-        if (pressed(KeyAction::StepThrough)) ui.controls.show_step_through = !ui.controls.show_step_through;
-      }
       draw_frame(ui, *engine, *snap, *ui.timeline.shown(snap));
       if (!ui.controls.open_grid.empty()) {
         enter_grid(ui, *engine, ui.controls.open_grid);
         ui.controls.open_grid.clear();
       }
     }
-    draw_lessons_and_act(ui, shot);
-    draw_scene_dialogs_and_act(ui, *snap);
+    draw_lessons_and_act(ui);
+    draw_scene_dialog_and_act(ui, *snap);
     draw_scene_error_banner(ui);
     draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
     report_scene_file(ui);
 
     draw_keymap_window(&ui.view.show_keymap);
+    if (probe_enabled()) probe_app_state(ui, *snap);
 
     ImGui::Render();
     int fw = 0, fh = 0;
@@ -843,7 +926,14 @@ int run_gui(const GuiOptions& options) {
       }
       break;
     }
+    if (probe_enabled()) {
+      int wx = 0, wy = 0;
+      glfwGetWindowPos(window, &wx, &wy);
+      probe_end_frame(wx, wy, fw, fh, ImGui::GetIO().Framerate);
+    }
     glfwSwapBuffers(window);
+    if (ui.quit) glfwSetWindowShouldClose(window, GLFW_TRUE);
+    if (min_frame > Clock::duration::zero()) std::this_thread::sleep_until(frame_start + min_frame);
   }
 
   if (use_settings) {

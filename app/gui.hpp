@@ -92,6 +92,13 @@ struct GuiOptions {
   bool use_settings = true;
   // Open the scene the settings recorded last (`vilab` with no arguments), when it still opens.
   bool restore_last_scene = false;
+  // The interactive app opens at the settings' window size unless the command line gave one.
+  bool size_from_flags = false;
+  // Hold the frame rate at or below this (0 = as vsync allows): a slow machine, for tests.
+  double max_fps = 0;
+  // Write a report of every frame here (app/probe.hpp), for tests that drive the app with real
+  // input. Empty = none.
+  std::string probe_path;
 };
 
 // The scene file the app showed in its last frame, for tests: the fit the controls last sent,

@@ -14,6 +14,10 @@ enum class KeyAction {
   PlayPause,
   Step,
   Reset,
+  // Timeline (the recorded snapshots under the density view)
+  TimelineBack,
+  TimelineStart,
+  TimelineLive,
   // View
   ZoomIn,
   ZoomOut,
@@ -36,6 +40,7 @@ enum class KeyAction {
   // Files
   OpenScene,
   SaveScene,
+  Quit,
 };
 
 struct KeyBinding {
@@ -44,7 +49,7 @@ struct KeyBinding {
   int alt_key;         // a second key that does the same (the keypad's), or −1
   bool ctrl;           // with Ctrl held (and without it otherwise)
   bool repeat;         // holding the key repeats the action (stepping)
-  const char* group;   // "Run", "View", "Windows", "Lessons", "Files": the F1 window's sections
+  const char* group;   // "Run", "Timeline", "View", "Windows", "Lessons", "Files": the F1 window's sections
   const char* keys;    // as the F1 window shows it, e.g. "Ctrl + O"
   const char* what;    // what it does, in words a student understands
 };
@@ -56,9 +61,14 @@ std::span<const KeyBinding> keymap();
 const KeyBinding& binding(KeyAction action);
 
 // Whether `action`'s key went down this frame (or repeats, for a repeating key), with exactly the
-// modifiers the table asks for. Letters, digits, Space and arrows do nothing while a text field
-// has the keyboard; function keys always work.
+// Ctrl the table asks for (Shift is free: the timeline's keys take it as "ten at a time").
+// The keys are the app's, not a dialog's: no key acts while a popup, menu or modal is open (it
+// would act behind it), and letters, digits, Space and arrows do nothing while a text field has
+// the keyboard; function keys do.
 bool pressed(KeyAction action);
+
+// Whether the app's keys are held back this frame (a popup, menu or modal is open).
+bool keys_held_back();
 
 // 1 … 9 when the key of lesson k went down this frame, else 0.
 int lesson_key_pressed();

@@ -4,13 +4,15 @@
 // Index
 // [SECTION] Filtering
 // [SECTION] The browser
-// [SECTION] Keys and menu
+// [SECTION] The Lessons menu
 // [SECTION] The lesson text window
 #include "app/lesson_browser.hpp"
 
+#include "app/probe.hpp"
 #include "app/style.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 
@@ -114,6 +116,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const bool is_sel = int(r) == st.selected;
     if (ImGui::Selectable("##row", is_sel, ImGuiSelectableFlags_None, {0, row_h})) picked = &l;
+    probe_item("lesson:" + l.name);  // every row is "##row": a test finds it by the lesson's name
     if (ImGui::IsItemHovered()) st.selected = int(r);
     if (is_sel && moved) ImGui::SetScrollHereY();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -135,15 +138,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
   return picked;
 }
 
-// [SECTION] Keys and menu
-
-const SceneFile* read_lesson_keys(const std::vector<SceneFile>& all) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeyShift || io.KeySuper) return nullptr;
-  for (int k = 0; k < 9 && k < int(all.size()); ++k)
-    if (ImGui::IsKeyPressed(GLFW_KEY_1 + k, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_1 + k, false)) return &all[size_t(k)];
-  return nullptr;
-}
+// [SECTION] The Lessons menu
 
 void draw_lessons_menu(LessonBrowserState& st, const std::string& title, const std::string& text) {
   if (!ImGui::BeginMenu("Lessons")) return;

@@ -47,11 +47,6 @@ void toggle_lesson_browser(LessonBrowserState& state);
 // Enter on the highlighted row), or null. Picking closes the browser.
 const SceneFile* draw_lesson_browser(LessonBrowserState& state, const std::vector<SceneFile>& all);
 
-// Keys 1–9 (the number row and the keypad): the lesson of the key pressed this frame, or null.
-// Not while a text field has the keyboard, nor with Ctrl, Alt, Shift or Super held (Ctrl+0 is the
-// text size).
-const SceneFile* read_lesson_keys(const std::vector<SceneFile>& all);
-
 // The "Lessons" menu of the main menu bar: the browser, and the lesson text window when the open
 // scene has text (`title`, `text`: the open scene's).
 void draw_lessons_menu(LessonBrowserState& state, const std::string& title, const std::string& text);

@@ -9,6 +9,7 @@
 #include "app/plot.hpp"
 #include "app/tooltip.hpp"
 #include "app/trust_panel.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 

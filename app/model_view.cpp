@@ -12,6 +12,7 @@
 #include "app/style.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/LU>

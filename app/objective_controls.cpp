@@ -7,6 +7,7 @@
 #include "app/objective_controls.hpp"
 
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/objective_spec.hpp"
 
 #include <imgui.h>

@@ -6,6 +6,7 @@
 #include "app/style.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 

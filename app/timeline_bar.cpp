@@ -1,7 +1,9 @@
 // app/timeline_bar.cpp — see timeline_bar.hpp.
 #include "app/timeline_bar.hpp"
 
+#include "app/keymap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 
@@ -152,17 +154,17 @@ void draw_timeline_bar(Timeline& tl, const vi::Snapshot& live) {
 }
 
 bool handle_timeline_keys(Timeline& tl) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return false;
-  const int n = io.KeyShift ? 10 : 1;
+  // The keys are the keymap's (app/keymap.hpp); → is Step's, and scrubs forward only while the
+  // recording is scrubbed back (live, it steps the fit).
+  const int n = ImGui::GetIO().KeyShift ? 10 : 1;
   bool used_right = false;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow), true)) tl.scrub_by(-n);
-  if (!tl.live() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true)) {
+  if (pressed(KeyAction::TimelineBack)) tl.scrub_by(-n);
+  if (!tl.live() && pressed(KeyAction::Step)) {
     tl.scrub_by(n);
     used_right = true;
   }
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) tl.scrub_by(-int(tl.size()));
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) tl.go_live();
+  if (pressed(KeyAction::TimelineStart)) tl.scrub_by(-int(tl.size()));
+  if (pressed(KeyAction::TimelineLive)) tl.go_live();
   return used_right;
 }
 

@@ -16,6 +16,7 @@
 #include "app/tooltip.hpp"
 #include "app/trained_models.hpp"
 #include "app/vae_cli.hpp"
+#include "app/widget_probe.hpp"
 #include "vi/models.hpp"
 
 #include <imgui.h>

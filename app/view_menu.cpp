@@ -3,6 +3,7 @@
 
 #include "app/keymap.hpp"
 #include "app/tooltip.hpp"
+#include "app/widget_probe.hpp"
 
 #include <imgui.h>
 
