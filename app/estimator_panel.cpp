@@ -9,6 +9,7 @@
 
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 #include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
@@ -261,6 +262,10 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
   g_report.measured_step = valid ? shown->step : -1;
   g_report.fit_id = fit.fit_id;
   g_report.fit_step = fit.step;
+  probe_state("gradvar.fit", {{"fit_id", fit.fit_id}, {"step", fit.step}});
+  probe_state("gradvar.measured_for", valid ? nlohmann::json{{"fit_id", shown->fit_id}, {"step", shown->step}}
+                                            : nlohmann::json());
+  probe_state("gradvar.busy", st.probe.busy());
   std::string status;
   if (st.probe.busy()) status = "measuring at step " + std::to_string(st.probe.running_step()) + "\u2026";
   else if (!shown) status = "press Measure";

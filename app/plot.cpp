@@ -8,6 +8,7 @@
 // [SECTION] Colours
 #include "app/plot.hpp"
 
+#include "app/probe.hpp"
 #include "app/style.hpp"
 
 #include <algorithm>
@@ -403,6 +404,12 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   } else {
     double xstep = 1;
     for (double x : nice_ticks(x_lo, x_hi, max_xt, &xstep)) xt.push_back({x, format_tick(x, xstep)});
+  }
+  if (probe_enabled()) {  // the tick labels of every plot, for a test that reads them
+    nlohmann::json ys = nlohmann::json::array(), xs = nlohmann::json::array();
+    for (const Tick& t : yt) ys.push_back(t.label);
+    for (const Tick& t : xt) xs.push_back(t.label);
+    probe_state(std::string("plot:") + id, {{"title", cfg.title}, {"y_ticks", ys}, {"x_ticks", xs}});
   }
   for (const Tick& t : xt) {
     const float X = sx(t.pos);

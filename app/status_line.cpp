@@ -3,6 +3,7 @@
 
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 
 #include <imgui.h>
 
@@ -52,7 +53,11 @@ std::string trouble_heading(const vi::Snapshot& fit) {
 }
 
 void draw_status_line(const vi::Snapshot& snap) {
-  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state_name(snap).c_str());
+  const std::string state = state_name(snap);
+  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state.c_str());
+  probe_state("status", state);
+  probe_state("fit_id", snap.fit_id);
+  probe_state("failure_target", snap.failure.target());
   separator();
   ImGui::Text("step %lld", static_cast<long long>(snap.step));
   separator();

@@ -288,6 +288,22 @@ void Run::fail_estimate(const Problem& problem, double value) {
     if (prev_phi_valid_ && step_ > 0) {
       phi_ = prev_phi_;
       --step_;
+      // q may have been growing for a while: when even that φ's ELBO (on the fixed metric
+      // draws) is not finite, go back to the newest recorded φ whose ELBO is.
+      const auto elbo_finite = [this] { return std::isfinite(metrics(false, false).elbo); };
+      if (!elbo_finite()) {
+        const Vec last = phi_;
+        const int64_t last_step = step_;
+        bool found = false;
+        for (long i = long(param_history_.size()) - 1; i >= 0 && !found; --i) {
+          if (param_history_.step(size_t(i)) >= last_step) continue;
+          const std::span<const double> v = param_history_.phi(size_t(i));
+          phi_ = Eigen::Map<const Vec>(v.data(), Eigen::Index(v.size()));
+          step_ = param_history_.step(size_t(i));
+          found = family_->valid(phi_) && elbo_finite();
+        }
+        if (!found) phi_ = last, step_ = last_step;
+      }
       history_.truncate_after(step_);
       param_history_.truncate_after(step_);
       std::erase_if(diag_history_, [this](const DiagnosticPoint& p) { return p.step > step_; });

@@ -107,7 +107,8 @@ class Run {
   // which quantity failed at which step and why (failure()); further steps do nothing until reset
   // or set_params. The φ it keeps has finite numbers: when the estimate at φ is not finite because
   // the step before blew φ up (a q of infinite scale is still finite φ), the run goes back to
-  // the φ before that step (steps() goes back by one, the history with it); when the target is
+  // the φ before that step (steps() goes back by one, the history with it; when even that φ's ELBO
+  // is not finite, to the newest recorded φ whose ELBO is); when the target is
   // undefined where q puts mass, φ is fine and stays.
   void step();
   void step(int64_t n) {
