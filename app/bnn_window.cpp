@@ -15,6 +15,7 @@
 #include "app/plot.hpp"
 #include "app/probe.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/models.hpp"
@@ -346,7 +347,7 @@ void draw_settings(BnnWindowState& st, const vi::LiveTrainer<vi::BnnTrainer>::Fr
   tooltip("Adam's step size, for the VI fit and the MAP fit alike.");
 
   section("Data");
-  ImGui::TextDisabled("left click: add a point   right click: remove the nearest");
+  text_wrapped_disabled("left click: add a point   right click: remove the nearest");
   clamped_slider("N##bnn_n", &st.data.n, 2, 400, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("Points drawn by Regenerate, half in x \u2208 [\u22124, \u22121.5], half in [1.5, 4]: a gap of width 3 around 0.");
   slider_double("noise##bnn_noise", &st.data.noise, 0.0, 1.0, "%.2f", false);

@@ -13,6 +13,7 @@
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/math.hpp"
@@ -225,7 +226,7 @@ bool draw_settings(GmmWindowState& st) {
   bool changed = false;
   ImGui::PushItemWidth(fs * 8);
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("\u03BC\u2096 ~ N(0, \u03C3\u00B2I), c\u1D62 ~ Cat(1/K), x\u1D62 ~ N(\u03BC_c\u1D62, I)");
+  text_wrapped_disabled("\u03BC\u2096 ~ N(0, \u03C3\u00B2I), c\u1D62 ~ Cat(1/K), x\u1D62 ~ N(\u03BC_c\u1D62, I)");
   changed |= clamped_slider("K##gmm_k", &s.K, 1, kMaxK, "%d");
   tooltip("The number of components, both in the data and in the model.");
   changed |= ImGui::SliderScalar("\u03C3##gmm_sigma", ImGuiDataType_Double, &s.sigma, &kSigmaMin, &kSigmaMax, "%.2f");
@@ -318,7 +319,7 @@ void draw_gmm_window(GmmWindowState& st, bool* open) {
   else draw_data_1d(st, dl, a0, a1);
   g_report.data_plot = to_px(a0, a1);
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled(st.data.x.rows() == 2
+  text_wrapped_disabled(st.data.x.rows() == 2
                           ? "point colour: its \u03C6\u1D62 mixing the component colours   \u25CF E_q[\u03BC\u2096] with a \u00B12 s\u2096 circle   "
                             "dashed: \u00B12 of the unit-variance component   \u00D7 true means"
                           : "point colour: its \u03C6\u1D62 mixing the component colours   band: E_q[\u03BC\u2096] \u00B1 2 s\u2096   "

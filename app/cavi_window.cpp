@@ -14,6 +14,7 @@
 #include "app/plane_axes.hpp"
 #include "app/plot.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/math.hpp"
@@ -253,10 +254,10 @@ void draw_numbers(const NormalGammaWindowState& st) {
   ImGui::Text("ELBO %s   log p(x) %s", f(elbo).c_str(), f(e.log_evidence).c_str());
   ImGui::Text("KL(q\u2016p) = log p(x) \u2212 ELBO = %s", f(e.log_evidence - elbo).c_str());
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("From this start CAVI converges in %d sweeps (q(\u03BC) then q(\u03C4); relative change < 1e\u221210). "
-                      "At the fixed point E_q[\u03C4] equals the exact posterior mean and q's sd of \u03BC is too small: "
-                      "mean-field drops the posterior's \u03BC\u2013\u03C4 dependence.",
-                      st.sweeps_to_converge);
+  text_wrapped_disabled("From this start CAVI converges in " + std::to_string(st.sweeps_to_converge) +
+                        " sweeps (q(\u03BC) then q(\u03C4); relative change < 1e\u221210). "
+                        "At the fixed point E_q[\u03C4] equals the exact posterior mean and q's sd of \u03BC is too small: "
+                        "mean-field drops the posterior's \u03BC\u2013\u03C4 dependence.");
   ImGui::PopTextWrapPos();
 }
 
@@ -266,7 +267,7 @@ bool draw_settings(NormalGammaWindowState& st) {
   bool changed = false;
   ImGui::PushItemWidth(fs * 8);
   ImGui::PushTextWrapPos(0);
-  ImGui::TextDisabled("data x\u2099 ~ N(\u03BC, 1/\u03C4)");
+  text_wrapped_disabled("data x\u2099 ~ N(\u03BC, 1/\u03C4)");
   changed |= clamped_slider("N##ng_n", &st.n, 2, 500, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("The number of data points. More data: a sharper posterior, and q's too-small sd of \u03BC matters less.");
   changed |= ImGui::SliderScalar("true \u03BC##ng_mu", ImGuiDataType_Double, &st.mu_true, &kMuMin, &kMuMax, "%.2f");
@@ -282,7 +283,7 @@ bool draw_settings(NormalGammaWindowState& st) {
   }
   tooltip("Draw a new data set (the next seed) from N(true \u03BC, 1/true \u03C4).");
   ImGui::Spacing();
-  ImGui::TextDisabled("prior \u03BC|\u03C4 ~ N(\u03BC\u2080, (\u03BB\u2080\u03C4)\u207B\u00B9), \u03C4 ~ Gam(a\u2080, b\u2080)");
+  text_wrapped_disabled("prior \u03BC|\u03C4 ~ N(\u03BC\u2080, (\u03BB\u2080\u03C4)\u207B\u00B9), \u03C4 ~ Gam(a\u2080, b\u2080)");
   changed |= ImGui::SliderScalar("\u03BC\u2080##ng_mu0", ImGuiDataType_Double, &st.prior.mu0, &kMuMin, &kMuMax, "%.2f");
   tooltip("The prior's guess for \u03BC before seeing data.");
   changed |= ImGui::SliderScalar("\u03BB\u2080##ng_l0", ImGuiDataType_Double, &st.prior.lambda0, &kPosMin, &kPosMax, "%.3g",
@@ -295,7 +296,7 @@ bool draw_settings(NormalGammaWindowState& st) {
                                  ImGuiSliderFlags_Logarithmic);
   tooltip("The Gamma prior's rate: the prior mean of \u03C4 is a\u2080/b\u2080, so a larger b\u2080 expects noisier data.");
   ImGui::Spacing();
-  ImGui::TextDisabled("q starts (in posterior sds)");
+  text_wrapped_disabled("q starts (in posterior sds)");
   changed |= ImGui::SliderScalar("\u0394\u03BC##ng_dmu", ImGuiDataType_Double, &st.start_dmu, &kStartMin, &kStartMax, "%.1f");
   tooltip("Where q starts: E_q[\u03BC] this many exact posterior sds from the exact mean of \u03BC.");
   changed |= ImGui::SliderScalar("\u0394\u03C4##ng_dtau", ImGuiDataType_Double, &st.start_dtau, &kStartMin, &kStartMax, "%.1f");

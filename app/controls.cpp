@@ -16,6 +16,8 @@
 #include "app/models_menu.hpp"
 #include "app/formula_box.hpp"
 #include "app/plot.hpp"
+#include "app/status_line.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/family.hpp"
@@ -58,9 +60,7 @@ constexpr double kTolMin = 1e-5, kTolMax = 0.5;      // the convergence rule's t
 constexpr int kDim = 2;                             // the app's targets are 2D (lowrank r ≤ D)
 
 void wrapped_dim(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text.c_str());
-  ImGui::PopStyleColor();
+  text_wrapped_disabled(text);
 }
 
 void section(const char* title) {
@@ -210,7 +210,7 @@ void draw_target(vi::Scene& sc, const vi::Snapshot& snap, FormulaBoxState& formu
   if (summary && !summary->empty()) wrapped_dim(*summary);
   if (snap.target && !snap.target->note.empty() && snap.scene.target == sc.target) {
     ImGui::PushStyleColor(ImGuiCol_Text, kNote);
-    ImGui::TextWrapped("Note: %s", snap.target->note.c_str());
+    text_wrapped("Note: " + snap.target->note);
     ImGui::PopStyleColor();
   }
   if (!summary) return;
@@ -329,7 +329,7 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   draw_objective_widgets(sc, st.families, options);
   if (!st.objective_note.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kNote);
-    ImGui::TextWrapped("%s", st.objective_note.c_str());
+    text_wrapped(st.objective_note);
     ImGui::PopStyleColor();
   }
   clamped_slider("samples S##samples", &sc.samples, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
@@ -609,7 +609,7 @@ void draw_compare(ControlsState& st, const vi::Snapshot& snap) {
       st.compare_notes[i].clear();
     if (!st.compare_notes[i].empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, kNote);
-      ImGui::TextWrapped("%s", st.compare_notes[i].c_str());
+      text_wrapped(st.compare_notes[i]);
       ImGui::PopStyleColor();
     }
     ImGui::Unindent(indent);
@@ -678,12 +678,11 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
   if (snap.state == vi::EngineState::Diverged || snap.state == vi::EngineState::Error) {
     const bool err = snap.state == vi::EngineState::Error;
     ImGui::PushStyleColor(ImGuiCol_Text, err ? kRed : kOrange);
-    ImGui::TextWrapped("%s: %s", err ? "Error" : "Diverged",
-                       snap.message.empty() ? "(no message)" : snap.message.c_str());
+    text_wrapped(trouble_heading(snap) + ": " + (snap.message.empty() ? "(no message)" : snap.message));
     ImGui::PopStyleColor();
     ImGui::Separator();
   } else if (snap.state == vi::EngineState::Paused && !snap.message.empty()) {
-    ImGui::TextWrapped("%s", snap.message.c_str());  // e.g. an auto-stop's verdict
+    text_wrapped(snap.message);  // e.g. an auto-stop's verdict
     ImGui::Separator();
   }
 

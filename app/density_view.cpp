@@ -15,7 +15,9 @@
 #include "app/colormap.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/status_line.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/drag_q.hpp"
@@ -252,11 +254,12 @@ void draw_samples(ImDrawList* dl, const Frame& f, const vi::Mat& z, float px, Im
 void frame_message(ImDrawList* dl, const Frame& f, ImU32 color, const std::string& text) {
   const float fs = ImGui::GetFontSize();
   const float wrap = std::max(f.a1.x - f.a0.x - fs * 1.6f, fs * 4);
-  const ImVec2 sz = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+  const std::string lines = wrap_words(text, wrap);
+  const ImVec2 sz = ImGui::CalcTextSize(lines.c_str());
   const ImVec2 p{f.a0.x + fs * 0.8f, f.a0.y + fs * 0.8f};
   dl->AddRectFilled({p.x - fs * 0.4f, p.y - fs * 0.3f}, {p.x + sz.x + fs * 0.4f, p.y + sz.y + fs * 0.3f},
                     IM_COL32(0, 0, 0, 215), 4.0f);
-  dl->AddText(ImGui::GetFont(), fs, p, color, text.c_str(), nullptr, wrap);
+  dl->AddText(ImGui::GetFont(), fs, p, color, lines.c_str());
 }
 
 // The legend under the frame: entries flow left to right, wrapping into rows.
@@ -753,7 +756,7 @@ FitFrame draw_fit_view(DensityPanel& panel, const DensityLayers& st, const vi::T
     dl->AddText({(f.a0.x + f.a1.x - sz.x) * 0.5f, (f.a0.y + f.a1.y - sz.y) * 0.5f}, text_col, msg);
   }
   if (fit.state == vi::EngineState::Diverged)
-    frame_message(dl, f, kDivergedText, "Diverged: " + (fit.message.empty() ? std::string("(no message)") : fit.message));
+    frame_message(dl, f, kDivergedText, trouble_heading(fit) + ": " + (fit.message.empty() ? std::string("(no message)") : fit.message));
   dl->PopClipRect();
   dl->AddRect(f.a0, f.a1, high_contrast() ? IM_COL32_WHITE : kFrameBorder, 0, 0, high_contrast() ? 2.0f : 1.0f);
 

@@ -11,6 +11,8 @@
 #include "app/clamped_slider.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 
@@ -64,6 +66,7 @@ void start_measuring(EstimatorPanelState& st, const vi::Snapshot& fit) {
   r.target = fit.target ? fit.target->data : nullptr;
   r.phi = fit.phi;
   r.step = fit.step;
+  r.fit_id = fit.fit_id;
   r.options.samples = kSamples;
   r.options.replicates = st.replicates;
   st.probe.start(std::move(r));
@@ -208,8 +211,10 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
   const vi::Snapshot& fit = chosen_fit(snap, st.fit);
   const vi::Scene key = gradvar_key(fit.scene);
 
-  // A job for a fit that has changed since is of no use: drop it.
-  if (st.probe.busy() && !(gradvar_key(st.probe.running_scene()) == key)) st.probe.cancel();
+  // A job for a fit that has changed since, or is gone (a reset, a lesson, a new scene), is of
+  // no use: drop it.
+  if (st.probe.busy() && (!(gradvar_key(st.probe.running_scene()) == key) || st.probe.running_fit_id() != fit.fit_id))
+    st.probe.cancel();
 
   // Which fit (when several run side by side), Measure, auto, R.
   if (!snap.comparison.empty()) {
@@ -240,19 +245,31 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
           "shrinks like 1/\u221AR; the cost grows like R.");
 
   const auto& latest = st.probe.latest();
-  const bool current = latest && gradvar_key(latest->scene) == key && latest->options.replicates == st.replicates;
+  // The fit the last measurement was made on is gone (reset, a lesson, a new scene): its numbers
+  // describe nothing on screen. Measure the fit shown instead, as opening the window does.
+  const bool gone = latest && latest->fit_id != fit.fit_id;
+  const bool current = latest && !gone && gradvar_key(latest->scene) == key && latest->options.replicates == st.replicates;
   const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - st.last_start).count();
   const bool moved = !latest || latest->step != fit.step;
-  if (measure || (opening && !current) ||
+  if (measure || (opening && !current) || (gone && !st.probe.busy()) ||
       (st.auto_refresh && !st.probe.busy() && (moved || !current) && since >= EstimatorPanelState::kAutoSeconds))
     start_measuring(st, fit);
 
-  // What is shown and how fresh it is.
+  // What is shown and how fresh it is: only a measurement of this fit.
   const auto& shown = st.probe.latest();
-  const bool valid = shown && gradvar_key(shown->scene) == key && shown->error.empty();
+  const bool valid = shown && shown->fit_id == fit.fit_id && gradvar_key(shown->scene) == key && shown->error.empty();
+  g_report.measured_fit_id = valid ? shown->fit_id : 0;
+  g_report.measured_step = valid ? shown->step : -1;
+  g_report.fit_id = fit.fit_id;
+  g_report.fit_step = fit.step;
+  probe_state("gradvar.fit", {{"fit_id", fit.fit_id}, {"step", fit.step}});
+  probe_state("gradvar.measured_for", valid ? nlohmann::json{{"fit_id", shown->fit_id}, {"step", shown->step}}
+                                            : nlohmann::json());
+  probe_state("gradvar.busy", st.probe.busy());
   std::string status;
   if (st.probe.busy()) status = "measuring at step " + std::to_string(st.probe.running_step()) + "\u2026";
   else if (!shown) status = "press Measure";
+  else if (shown->fit_id != fit.fit_id) status = "the fit measured is gone (reset, or a new scene): press Measure";
   else if (!shown->error.empty() && shown->error != "cancelled") status = "failed: " + shown->error;
   else if (!valid) status = "the fit has changed since the last measurement: press Measure";
   if (valid) {
@@ -261,7 +278,7 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
               plot::format_value(shown->seconds, 2) + " s";
     if (shown->step != fit.step) status += " (the fit is at step " + std::to_string(fit.step) + " now)";
   }
-  ImGui::TextDisabled("%s", status.c_str());
+  text_wrapped_disabled(status);
 
   if (valid) {
     const vi::GradVarTable& t = shown->table;
@@ -269,21 +286,17 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
     const float reading_h = fs * 4.5f;
     draw_plot(t, std::max(fs * 10, ImGui::GetContentRegionAvail().y - table_h - reading_h));
     draw_table(t);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(t.reading.c_str());
+    text_wrapped(t.reading);
     const std::string missing = unavailable(t);
-    if (!missing.empty()) ImGui::TextDisabled("%s", missing.c_str());
-    ImGui::PopTextWrapPos();
+    if (!missing.empty()) text_wrapped_disabled(missing);
     g_report.reading = t.reading;
     g_report.drawn = true;
   } else {
     g_report.lines.clear();
     g_report.colours.clear();
     g_report.reading.clear();
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("tr Cov[\u011D] = E\u2016\u011D \u2212 E\u011D\u2016\u00B2: the total variance of one gradient estimate. "
-                        "Lower is better: the optimizer then follows the gradient more closely at the same cost.");
-    ImGui::PopTextWrapPos();
+    text_wrapped_disabled("tr Cov[\u011D] = E\u2016\u011D \u2212 E\u011D\u2016\u00B2: the total variance of one gradient estimate. "
+                          "Lower is better: the optimizer then follows the gradient more closely at the same cost.");
   }
   ImGui::End();
 }

@@ -7,7 +7,9 @@
 // replicates — off the UI thread (GradVarProbe), and plots tr Cov of one gradient estimate against
 // S on log–log axes (one line per estimator, ± its standard error) with app/plot, under a table
 // of the numbers and the engine's reading of them. It reads the snapshot's scene and φ and never
-// writes engine state; a result whose fit has since changed is dropped, not shown.
+// writes engine state; a result whose fit has since changed is dropped, not shown, and when the
+// fit it measured is gone (a reset, a lesson, a new scene: a new Snapshot::fit_id) the window
+// measures the new fit.
 #pragma once
 
 #include "app/density_view.hpp"
@@ -15,6 +17,7 @@
 #include "vi/snapshot.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,11 @@ struct EstimatorPanelReport {
   std::vector<std::string> lines;  // the estimators plotted, in order
   std::vector<unsigned int> colours;  // their colours (ImU32)
   std::string reading;
+  // Which fit the numbers shown belong to (0 and −1 when none are shown), and the fit on screen.
+  uint64_t measured_fit_id = 0;
+  int64_t measured_step = -1;
+  uint64_t fit_id = 0;
+  int64_t fit_step = 0;
 };
 EstimatorPanelReport last_estimator_panel();
 

@@ -5,6 +5,7 @@
 // [SECTION] The box
 #include "app/formula_box.hpp"
 
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 #include "vi/target_formula.hpp"
@@ -81,7 +82,7 @@ void draw_error(const std::string& message) {
     start = nl + 1;
   }
   ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-  ImGui::TextWrapped("%s", lines[0].c_str());
+  text_wrapped(lines[0]);
   const bool has_caret = lines.size() == 3 && lines[1].rfind("  ", 0) == 0 && !lines[2].empty() && lines[2].back() == '^';
   if (has_caret) {
     std::string line = lines[1].substr(2);
@@ -112,7 +113,7 @@ void draw_error(const std::string& message) {
                                         ImVec2(origin.x + x + w, origin.y + ImGui::GetFontSize() + 1),
                                         ImGui::GetColorU32(kRed), 2.0f);
   } else {
-    for (size_t i = 1; i < lines.size(); ++i) ImGui::TextWrapped("%s", lines[i].c_str());
+    for (size_t i = 1; i < lines.size(); ++i) text_wrapped(lines[i]);
   }
   ImGui::PopStyleColor();
 }

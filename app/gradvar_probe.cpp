@@ -12,6 +12,7 @@ GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, cons
   GradVarMeasurement m;
   m.scene = request.scene;
   m.step = request.step;
+  m.fit_id = request.fit_id;
   m.options = request.options;
   try {
     if (!request.target) throw std::invalid_argument("gradient variance: the fit has no target data yet");
@@ -78,6 +79,7 @@ void GradVarProbe::start(GradVarRequest request) {
   retire();
   running_scene_ = request.scene;
   running_step_ = request.step;
+  running_fit_id_ = request.fit_id;
   cancel_ = std::make_shared<std::atomic<bool>>(false);
   job_ = std::async(std::launch::async, [r = std::move(request), flag = cancel_] { return measure_gradient_variance(r, flag.get()); });
 }

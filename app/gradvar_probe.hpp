@@ -26,12 +26,14 @@ struct GradVarRequest {
   std::shared_ptr<const vi::TargetData> target;  // its target's data (shared, read-only)
   vi::Vec phi;                                   // the φ to measure at (a copy)
   int64_t step = 0;                              // the fit's step at that φ
+  uint64_t fit_id = 0;                           // the fit's vi::Run::id (Snapshot::fit_id)
   vi::GradVarOptions options;                    // variants (empty = all), S values, R, seed
 };
 
 struct GradVarMeasurement {
-  vi::Scene scene;        // what was measured: the request's scene, step and options
+  vi::Scene scene;        // what was measured: the request's scene, fit, step and options
   int64_t step = 0;
+  uint64_t fit_id = 0;
   vi::GradVarOptions options;
   vi::GradVarTable table;  // as one vi::gradient_variance call over every S would give, with its reading
   double seconds = 0;      // how long it took
@@ -69,6 +71,7 @@ class GradVarProbe {
   // What the running job measures (meaningful while busy()).
   const vi::Scene& running_scene() const { return running_scene_; }
   int64_t running_step() const { return running_step_; }
+  uint64_t running_fit_id() const { return running_fit_id_; }
 
  private:
   void retire();  // moves the running job to retiring_, cancelled
@@ -77,6 +80,7 @@ class GradVarProbe {
   std::shared_ptr<std::atomic<bool>> cancel_;
   vi::Scene running_scene_;
   int64_t running_step_ = 0;
+  uint64_t running_fit_id_ = 0;
   std::vector<std::future<GradVarMeasurement>> retiring_;  // cancelled jobs finishing their S
   std::shared_ptr<const GradVarMeasurement> latest_;
 };

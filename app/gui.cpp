@@ -38,6 +38,7 @@
 #include "app/status_line.hpp"
 #include "app/step_through_window.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/timeline.hpp"
 #include "app/timeline_bar.hpp"
@@ -387,7 +388,7 @@ void draw_scene_error_banner(UiState& ui) {
   ImGui::Begin("Could not open the scene", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse |
                                                         ImGuiWindowFlags_NoSavedSettings);
   ImGui::PushTextWrapPos(vp->WorkSize.x * 0.75f);
-  ImGui::TextColored({1.0f, 0.55f, 0.5f, 1.0f}, "%s", ui.scene_error.c_str());
+  text_wrapped_colored({1.0f, 0.55f, 0.5f, 1.0f}, ui.scene_error);
   ImGui::PopTextWrapPos();
   ImGui::TextDisabled("The scene you had is still open.");
   if (ImGui::Button("OK")) ui.scene_error.clear();

@@ -10,6 +10,7 @@
 
 #include "app/probe.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 
@@ -99,7 +100,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
   ImGui::Separator();
 
   ImGui::BeginChild("##lesson_list");
-  if (shown.empty()) ImGui::TextWrapped("No lesson matches \"%s\".", st.filter);
+  if (shown.empty()) text_wrappedf("No lesson matches \"%s\".", st.filter);
   const ImGuiStyle& style = ImGui::GetStyle();
   for (size_t r = 0; r < shown.size(); ++r) {
     const int i = shown[r];
@@ -109,8 +110,8 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
     // A row: the key in a fixed column, the title in bright text, the summary wrapped below it.
     const float key_w = fs * 1.8f;
     const float text_w = ImGui::GetContentRegionAvail().x - key_w - style.ItemSpacing.x;
-    const float title_h = ImGui::CalcTextSize(l.title.c_str(), nullptr, false, text_w).y;
-    const float summary_h = ImGui::CalcTextSize(l.summary.c_str(), nullptr, false, text_w).y;
+    const float title_h = wrapped_text_size(l.title, text_w).y;
+    const float summary_h = wrapped_text_size(l.summary, text_w).y;
     const float row_h = title_h + summary_h + style.ItemSpacing.y;
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const bool is_sel = int(r) == st.selected;
@@ -124,10 +125,8 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
                 key.empty() ? "\u00B7" : key.c_str());
     ImGui::SetCursorScreenPos({top.x + key_w, top.y});
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
-    ImGui::TextUnformatted(l.title.c_str());
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextUnformatted(l.summary.c_str());
-    ImGui::PopStyleColor();
+    text_wrapped(l.title);
+    text_wrapped_disabled(l.summary);
     ImGui::PopTextWrapPos();
     ImGui::SetCursorScreenPos({top.x, top.y + row_h + style.ItemSpacing.y});
     ImGui::Dummy({0, 0});
@@ -177,7 +176,7 @@ ImFont* title_font(float pane_w) { return pane_w >= ImGui::GetFontSize() * 24 ? 
 
 float title_height(const std::string& title, float pane_w) {
   ImGui::PushFont(title_font(pane_w));
-  const float h = ImGui::CalcTextSize(title.c_str(), nullptr, false, title_wrap(pane_w)).y;
+  const float h = wrapped_text_size(title, title_wrap(pane_w)).y;
   ImGui::PopFont();
   return std::max(h, ImGui::GetFrameHeight());
 }
@@ -191,7 +190,7 @@ float lesson_pane_height(const LessonBrowserState& st, const std::string& title,
   const float title_h = title_height(title, width);
   if (st.text_collapsed) return title_h + chrome;
   const float wrap = std::max(width - 2 * style.WindowPadding.x - style.ScrollbarSize, 1.0f);
-  return chrome + title_h + style.ItemSpacing.y * 3 + ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y;
+  return chrome + title_h + style.ItemSpacing.y * 3 + wrapped_text_size(text, wrap).y;
 }
 
 void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, const std::string& text, const Rect& where) {
@@ -210,15 +209,13 @@ void draw_lesson_text_window(LessonBrowserState& st, const std::string& title, c
     ImGui::PushFont(title_font(where.w));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + title_wrap(where.w));
-    ImGui::TextUnformatted(title.c_str());
+    text_wrapped(title);
     ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
     ImGui::PopFont();
     if (!st.text_collapsed) {
       ImGui::Separator();
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextUnformatted(text.c_str());
-      ImGui::PopTextWrapPos();
+      text_wrapped(text);
     }
     g_report.text_drawn = true;
     g_report.text_title = title;

@@ -7,6 +7,7 @@
 #include "app/comparison_table.hpp"
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 #include "app/tooltip.hpp"
 #include "app/trust_panel.hpp"
 #include "app/widget_probe.hpp"
@@ -115,6 +116,10 @@ void numbers_table(const vi::Snapshot& snap) {
   row("corr ρ", corr(q.cov), corr(p.cov),
       "The correlation Σ\u2081\u2082 / (σ\u2081σ\u2082). A mean-field q has ρ = 0 whatever p's is.");
   ImGui::EndTable();
+  // q's column as shown, for a test that checks a kept φ's numbers.
+  probe_state("numbers", {{"step", snap.step}, {"elbo", fmt(m.elbo)}, {"kl_q_p", pm(m.kl_q_p, m.kl_q_p_error)},
+                          {"mean1", entry(q.mean, 0)}, {"mean2", entry(q.mean, 1)}, {"var11", entry(q.cov, 0, 0)},
+                          {"var22", entry(q.cov, 1, 1)}, {"cov12", entry(q.cov, 0, 1)}});
 }
 
 // Puts the next item on the same line when `width` fits, else on a new one.

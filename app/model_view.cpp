@@ -10,6 +10,7 @@
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 
@@ -149,7 +150,7 @@ void draw_summary(const std::vector<const vi::Snapshot*>& fits, const vi::Target
     const double log_det = 2 * vi::Mat(llt.matrixL()).diagonal().array().log().sum();
     const double kl_mf = 0.5 * (L.diagonal().array().log().sum() - log_det);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("mean-field optimum: var_i = 1/\u039B_ii, KL = \u00BD(\u03A3 ln \u039B_ii \u2212 ln|\u039B|) = %.4f; "
+    text_wrappedf("mean-field optimum: var_i = 1/\u039B_ii, KL = \u00BD(\u03A3 ln \u039B_ii \u2212 ln|\u039B|) = %.4f; "
                        "full-rank optimum: q = p, KL = 0",
                        kl_mf);
     ImGui::PopStyleColor();
@@ -166,7 +167,7 @@ void draw_minibatch_noise(ModelViewState& st, const vi::Snapshot& snap) {
   if (n <= 0) return;
   if (sc.batch <= 0 || sc.batch >= n) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("Minibatch SVI: turn on minibatches under Optimizer to see the gradient noise they add.");
+    text_wrappedf("Minibatch SVI: turn on minibatches under Optimizer to see the gradient noise they add.");
     ImGui::PopStyleColor();
     return;
   }
@@ -176,7 +177,7 @@ void draw_minibatch_noise(ModelViewState& st, const vi::Snapshot& snap) {
   // The first minibatch fit seen is measured at once (and so is every shot); then on request.
   const bool first = !busy && !st.batched.latest();
   if ((ImGui::Button(busy ? "measuring\u2026##noise" : "Measure gradient noise##noise") || first) && !busy) {
-    GradVarRequest r{sc, snap.target->data, snap.phi, snap.step, {}};
+    GradVarRequest r{sc, snap.target->data, snap.phi, snap.step, snap.fit_id, {}};
     r.options.variants = {"reparam"};
     r.options.samples = {sc.samples};
     r.options.replicates = 200;
@@ -198,7 +199,7 @@ void draw_minibatch_noise(ModelViewState& st, const vi::Snapshot& snap) {
     const double full = a->table.cells[0].trace_cov, batched = b->table.cells[0].trace_cov;
     g_report.noise_full = full;
     g_report.noise_batched = batched;
-    ImGui::TextWrapped("tr Cov \u2207: all %d points %s, |B| = %d %s  (\u00D7%.1f) at step %lld", n,
+    text_wrappedf("tr Cov \u2207: all %d points %s, |B| = %d %s  (\u00D7%.1f) at step %lld", n,
                 plot::format_value(full, 3).c_str(), b->scene.batch, plot::format_value(batched, 3).c_str(),
                 full > 0 ? batched / full : 0.0, (long long)b->step);
   } else {
@@ -232,7 +233,7 @@ void draw_model_view(ModelViewState& st, const vi::Snapshot& snap) {
   ImGui::PopFont();
   if (!snap.target->note.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", snap.target->note.c_str());
+    text_wrapped(snap.target->note);
     ImGui::PopStyleColor();
   }
   // The legend.

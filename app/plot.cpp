@@ -8,11 +8,13 @@
 // [SECTION] Colours
 #include "app/plot.hpp"
 
+#include "app/probe.hpp"
 #include "app/style.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 namespace vilab::plot {
@@ -42,6 +44,25 @@ std::string decade_label(int k) {
   const std::string digits = std::to_string(std::abs(k));
   for (char d : digits) s += kSup[d - '0'];
   return s;
+}
+
+// "−1.5e−7", "2e33": `significant` digits (trailing zeros dropped), a true minus, no '+' and no
+// leading zeros in the exponent.
+std::string scientific(double v, int significant) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*e", std::max(0, significant - 1), v);
+  std::string s = buf;
+  const size_t e = s.find('e');
+  std::string mant = s.substr(0, e), ex = s.substr(e + 1);
+  if (mant.find('.') != std::string::npos) {
+    while (mant.back() == '0') mant.pop_back();
+    if (mant.back() == '.') mant.pop_back();
+  }
+  const bool neg = !ex.empty() && ex[0] == '-';
+  if (!ex.empty() && (ex[0] == '-' || ex[0] == '+')) ex.erase(0, 1);
+  while (ex.size() > 1 && ex[0] == '0') ex.erase(0, 1);
+  if (ex == "0") return with_true_minus(mant.c_str());
+  return with_true_minus((mant + "e" + (neg ? "-" : "") + ex).c_str());
 }
 
 }  // namespace
@@ -77,21 +98,28 @@ std::vector<double> nice_ticks(double lo, double hi, int max_ticks, double* step
 }
 
 std::string format_tick(double v, double step) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "\u221E" : "\u2212\u221E";
+  step = std::abs(step);
+  if (!(step > 0) || !std::isfinite(step)) step = std::max(std::abs(v), 1e-300);
   char buf[64];
   const double av = std::abs(v);
-  if (av < std::abs(step) * 1e-6) {
+  // Decimals a fixed label needs so that ticks `step` apart differ (step 0.25 → 2).
+  auto decimals = [](double s) { return std::max(0, int(std::ceil(-std::log10(s) - 1e-9))); };
+  if (av < step * 1e-6) {
     std::snprintf(buf, sizeof buf, "0");
   } else if (av >= 1e6 && av < 1e9 && step >= 1e5) {
-    const int dec = std::max(0, int(std::ceil(-std::log10(step / 1e6) - 1e-9)));
-    std::snprintf(buf, sizeof buf, "%.*fM", dec, v / 1e6);
-  } else if (av >= 1e4 && step >= 1e3) {
-    const int dec = std::max(0, int(std::ceil(-std::log10(step / 1e3) - 1e-9)));
-    std::snprintf(buf, sizeof buf, "%.*fk", dec, v / 1e3);
-  } else if (step < 1e-4 || av >= 1e7) {
-    std::snprintf(buf, sizeof buf, "%.3g", v);
+    std::snprintf(buf, sizeof buf, "%.*fM", decimals(step / 1e6), v / 1e6);  // ≤ 6 characters: "−999.9M"
+  } else if (av >= 1e4 && av < 1e6 && step >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%.*fk", decimals(step / 1e3), v / 1e3);  // "−999k"
+  } else if (step >= 1e-4 && av < 1e6 && decimals(step) + int(std::floor(std::log10(std::max(av, 1.0)))) < 9) {
+    std::snprintf(buf, sizeof buf, "%.*f", decimals(step), v);  // at most 9 digits: "−12345.678"
   } else {
-    const int dec = std::max(0, int(std::ceil(-std::log10(step) - 1e-9)));
-    std::snprintf(buf, sizeof buf, "%.*f", dec, v);
+    // Huge, tiny, or a narrow range far from 0: scientific, with the significant digits the step
+    // needs (at most 4, so a label never grows past "−1.234e−123").
+    const int exponent = int(std::floor(std::log10(av)));
+    const int sig = std::clamp(exponent - int(std::floor(std::log10(step))) + 1, 1, 4);
+    return scientific(v, sig);
   }
   return with_true_minus(buf);
 }
@@ -101,6 +129,7 @@ std::string format_value(double v, int significant) {
   if (std::isinf(v)) return v > 0 ? "\u221E" : "\u2212\u221E";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*g", significant, v);
+  if (std::strchr(buf, 'e')) return scientific(v, significant);  // "−5e33", not "-5e+33"
   return with_true_minus(buf);
 }
 
@@ -159,6 +188,9 @@ ImU32 frame_bg() { return high_contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(14
 ImU32 frame_border() { return high_contrast() ? IM_COL32(230, 230, 230, 255) : IM_COL32(110, 115, 130, 255); }
 ImU32 grid_major() { return high_contrast() ? IM_COL32(255, 255, 255, 70) : IM_COL32(255, 255, 255, 30); }
 ImU32 grid_minor() { return high_contrast() ? IM_COL32(255, 255, 255, 30) : IM_COL32(255, 255, 255, 12); }
+
+// The largest |value| a linear axis spans (twice it, plus padding, is still a finite double).
+constexpr double kMaxAxisValue = 1e300;
 
 // One axis, x or y: linear, or log10 (then positions are in decades).
 struct Axis {
@@ -290,6 +322,10 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   for (const RefLine& r : refs)
     if (ax.valid(r.y)) y_lo = std::min(y_lo, ax.t(r.y)), y_hi = std::max(y_hi, ax.t(r.y));
   if (!std::isfinite(y_lo)) y_lo = ax.log ? -3 : 0, y_hi = ax.log ? 0 : 1;
+  // A blown-up fit's values can reach ±1e308, where the span and its padding overflow to ∞: bound
+  // the range so that the ticks and the mapping to pixels stay finite.
+  y_lo = std::clamp(y_lo, -kMaxAxisValue, kMaxAxisValue);
+  y_hi = std::clamp(y_hi, -kMaxAxisValue, kMaxAxisValue);
   if (y_hi - y_lo < 1e-12 * std::max(1.0, std::abs(y_hi))) {
     const double d = ax.log ? 0.5 : std::max(1e-3, 0.05 * std::abs(y_hi));
     y_lo -= d, y_hi += d;
@@ -368,6 +404,12 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   } else {
     double xstep = 1;
     for (double x : nice_ticks(x_lo, x_hi, max_xt, &xstep)) xt.push_back({x, format_tick(x, xstep)});
+  }
+  if (probe_enabled()) {  // the tick labels of every plot, for a test that reads them
+    nlohmann::json ys = nlohmann::json::array(), xs = nlohmann::json::array();
+    for (const Tick& t : yt) ys.push_back(t.label);
+    for (const Tick& t : xt) xs.push_back(t.label);
+    probe_state(std::string("plot:") + id, {{"title", cfg.title}, {"y_ticks", ys}, {"x_ticks", xs}});
   }
   for (const Tick& t : xt) {
     const float X = sx(t.pos);

@@ -24,10 +24,12 @@ namespace vilab::plot {
 std::vector<double> nice_ticks(double lo, double hi, int max_ticks, double* step = nullptr);
 
 // A tick label with as many decimals as the spacing `step` needs, a true minus sign (U+2212),
-// and k/M suffixes for large round numbers (12000 → "12k").
+// and k/M suffixes for large round numbers (12000 → "12k"); beyond those, scientific notation
+// ("−5e33", "1.25e−7"). Whatever v and step, at most kMaxTickChars characters (code points).
 std::string format_tick(double v, double step);
+inline constexpr int kMaxTickChars = 11;
 
-// A value for a readout: `significant` digits, true minus sign.
+// A value for a readout: `significant` digits, true minus sign, "1.5e36" rather than "1.5e+36".
 std::string format_value(double v, int significant = 4);
 
 // [SECTION] Line plots

@@ -3,9 +3,11 @@
 
 #include "app/fit_spec.hpp"
 #include "app/plot.hpp"
+#include "app/probe.hpp"
 
 #include <imgui.h>
 
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -23,12 +25,16 @@ ImVec4 state_colour(vi::EngineState s) {
   return {1, 1, 1, 1};
 }
 
-const char* state_name(vi::EngineState s) {
-  switch (s) {
+std::string state_name(const vi::Snapshot& snap) {
+  switch (snap.state) {
     case vi::EngineState::Playing: return "playing";
     case vi::EngineState::Paused: return "paused";
-    case vi::EngineState::Diverged: return "DIVERGED";
-    case vi::EngineState::Error: return "ERROR";
+    case vi::EngineState::Diverged:
+    case vi::EngineState::Error: {
+      std::string s = trouble_heading(snap);
+      for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+      return s;
+    }
   }
   return "?";
 }
@@ -41,8 +47,17 @@ void separator() {
 
 }  // namespace
 
+std::string trouble_heading(const vi::Snapshot& fit) {
+  if (fit.state == vi::EngineState::Error) return "Error";
+  return fit.failure.target() ? "Target undefined" : "Diverged";
+}
+
 void draw_status_line(const vi::Snapshot& snap) {
-  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state_name(snap.state));
+  const std::string state = state_name(snap);
+  ImGui::TextColored(state_colour(snap.state), "\u25CF %s", state.c_str());
+  probe_state("status", state);
+  probe_state("fit_id", snap.fit_id);
+  probe_state("failure_target", snap.failure.target());
   separator();
   ImGui::Text("step %lld", static_cast<long long>(snap.step));
   separator();

@@ -6,6 +6,7 @@
 #include "app/plot.hpp"
 #include "app/probe.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/widget_probe.hpp"
 
@@ -335,7 +336,7 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
   }
   const bool paused = snap.state == vi::EngineState::Paused;
   if (!paused) {
-    ImGui::TextWrapped("Pause the fit (Space) to look inside its next step. While it plays, the steps go by too fast to follow.");
+    text_wrapped("Pause the fit (Space) to look inside its next step. While it plays, the steps go by too fast to follow.");
     st.replica.reset();
     ImGui::End();
     return;
@@ -359,18 +360,18 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
     st.same_phi.reset();
   }
   if (!current || !st.replica) {
-    if (st.replica && !st.replica->error.empty()) ImGui::TextWrapped("Cannot step through this fit: %s", st.replica->error.c_str());
+    if (st.replica && !st.replica->error.empty()) text_wrapped("Cannot step through this fit: " + st.replica->error);
     else ImGui::TextDisabled("preparing\xE2\x80\xA6 (replaying the fit to step %lld on a copy)", static_cast<long long>(snap.step));
     ImGui::End();
     return;
   }
   if (!st.replica->error.empty() || !st.replica->st) {
-    ImGui::TextWrapped("Cannot step through this fit: %s", st.replica->error.c_str());
+    text_wrapped("Cannot step through this fit: " + st.replica->error);
     ImGui::End();
     return;
   }
   if (st.replica->run->params() != snap.phi) {
-    ImGui::TextWrapped("q was dragged: the replay cannot reproduce this fit's state. Step it once to continue.");
+    text_wrapped("q was dragged: the replay cannot reproduce this fit's state. Step it once to continue.");
     ImGui::End();
     return;
   }
@@ -561,7 +562,7 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
   }
   const LandscapeResult& r = *st.result;
   if (!r.error.empty()) {
-    ImGui::TextWrapped("%s", r.error.c_str());
+    text_wrapped(r.error);
     ImGui::End();
     return;
   }

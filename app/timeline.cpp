@@ -14,6 +14,8 @@ std::shared_ptr<const vi::Snapshot> timeline_frame(const vi::Snapshot& s) {
   f->scene = s.scene;
   f->state = s.state;
   f->message = s.message;
+  f->failure = s.failure;
+  f->fit_id = s.fit_id;
   f->step = s.step;
   f->steps_per_s = s.steps_per_s;
   f->speed_limit = s.speed_limit;
@@ -68,12 +70,17 @@ bool Timeline::record(const std::shared_ptr<const vi::Snapshot>& snap) {
   bool cleared = false;
   if (!frames_.empty()) {
     const vi::Snapshot& last = *frames_.back();
-    const bool new_run = snap->step < last.step ||
+    // The same fit may go back a step: a diverged fit keeps the φ before the step that blew it up
+    // (vi::Run::step). Otherwise a step going back means a new fit (also told by its id).
+    const bool same_fit_back = snap->step < last.step && snap->fit_id != 0 && snap->fit_id == last.fit_id;
+    const bool new_run = snap->fit_id != last.fit_id || (snap->step < last.step && !same_fit_back) ||
                          (!(snap->scene == last.scene) && !last.scene.can_continue_into(snap->scene)) ||
                          snap->comparison.size() != last.comparison.size();
     if (new_run) {
       clear();
       cleared = true;
+    } else if (same_fit_back) {
+      while (!frames_.empty() && frames_.back()->step > snap->step) frames_.pop_back();
     }
   }
   if (!frames_.empty() && snap->step == frames_.back()->step) {

@@ -1,6 +1,8 @@
 // app/tooltip.cpp — see tooltip.hpp.
 #include "app/tooltip.hpp"
 
+#include "app/text_wrap.hpp"
+
 #include <imgui.h>
 
 namespace vilab {
@@ -10,7 +12,7 @@ void tooltip(const char* text) {
   if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-  ImGui::TextUnformatted(text);
+  text_wrapped(text);
   ImGui::PopTextWrapPos();
   ImGui::EndTooltip();
 }

@@ -15,6 +15,7 @@
 #include "app/plot.hpp"
 #include "app/probe.hpp"
 #include "app/style.hpp"
+#include "app/text_wrap.hpp"
 #include "app/tooltip.hpp"
 #include "app/trained_models.hpp"
 #include "app/vae_cli.hpp"
@@ -115,13 +116,15 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
   ImGui::SameLine();
   if (ImGui::Button("Reset##vae_reset")) st.live->reset();
   tooltip("New initial weights from the seed; the history starts again.");
-  ImGui::Text("epoch %d", s.epoch);
+  text_wrapped("epoch " + std::to_string(s.epoch));
   if (s.epochs_per_s > 0) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(%.1f epochs/s)", s.epochs_per_s);
+    char speed[48];
+    std::snprintf(speed, sizeof speed, "(%.1f epochs/s)", s.epochs_per_s);
+    text_wrapped_disabled(speed);
   }
-  if (f.diverged) ImGui::TextColored({1, 0.4f, 0.3f, 1}, "diverged: a step gave a non-finite value (lower lr)");
-  if (!f.error.empty()) ImGui::TextColored({1, 0.4f, 0.3f, 1}, "%s", f.error.c_str());
+  if (f.diverged) text_wrapped_colored({1, 0.4f, 0.3f, 1}, "diverged: a step gave a non-finite value (lower lr)");
+  if (!f.error.empty()) text_wrapped_colored({1, 0.4f, 0.3f, 1}, f.error);
 
   section("objective");
   if (ImGui::SliderScalar("\u03B2##vae_beta", ImGuiDataType_Double, &c.beta, &kBetaMin, &kBetaMax, "%.2f")) {
@@ -233,19 +236,25 @@ void draw_latent(VaeWindowState& st, const vi::VaeSnapshot& s, ImVec2 a0, ImVec2
     else dl->AddCircleFilled(p, 2.6f * line_px(), col, 10);
     ++g_report.latent_points;
   }
-  if (s.gap && s.gap->image == st.edited.selected_image) {
-    const vi::VaeGap& g = *s.gap;
-    // All three at the contours holding 50 % and 90 % of their mass, so the curves compare like
-    // with like (a 2D Gaussian's k-σ ellipse holds 1 − e^{−k²/2}: k = √(−2 log(1 − mass))).
-    for (const auto& c : g.posterior)
+  // All three at the contours holding 50 % and 90 % of their mass, so the curves compare like
+  // with like (a 2D Gaussian's k-σ ellipse holds 1 − e^{−k²/2}: k = √(−2 log(1 − mass))).
+  // The encoder's q(z|x) comes with every snapshot and follows training; q* and p(z|x) are the
+  // gap's, computed when training pauses: drawn only while they belong to this step, never an
+  // earlier epoch's beside the current means.
+  const bool gap_current = s.gap && s.gap->image == st.edited.selected_image && s.gap->step == s.step;
+  if (gap_current)
+    for (const auto& c : s.gap->posterior)
       if (c.mass < 0.95) g_report.posterior_lines += draw_contour_lines(dl, m, c.lines, kPosteriorColour, 1.8f);
-    for (double mass : {0.5, 0.9}) {
-      const double k = std::sqrt(-2 * std::log(1 - mass));
-      ellipse(dl, m, g.encoder, k, kEncoderColour, 2.0f, false);
-      ellipse(dl, m, g.optimal, k, kOptimalColour, 2.0f, true);
-    }
-    g_report.gap_drawn = true;
+  for (double mass : {0.5, 0.9}) {
+    const double k = std::sqrt(-2 * std::log(1 - mass));
+    if (s.selected_q) ellipse(dl, m, *s.selected_q, k, kEncoderColour, 2.0f, false);
+    if (gap_current) ellipse(dl, m, s.gap->optimal, k, kOptimalColour, 2.0f, true);
   }
+  if (s.selected_q) {
+    g_report.encoder_step = s.step;
+    g_report.encoder_mean = {s.selected_q->mean[0], s.selected_q->mean[1]};
+  }
+  g_report.gap_drawn = gap_current;
   // The selected image's encoded mean, ringed (also when its gap is not computed yet).
   const int sel = st.edited.selected_image;
   if (sel >= 0 && sel < s.means.cols()) {

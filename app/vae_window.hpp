@@ -14,6 +14,7 @@
 #include "vi/live_trainer.hpp"
 #include "vi/vae_trainer.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,7 +53,9 @@ struct VaeWindowReport {
   int recon_pairs = 0;        // original + reconstruction pairs drawn
   int elbo_points = 0;        // epochs in the ELBO curves (history entries)
   int posterior_lines = 0;    // polylines of p(z|x)'s contours drawn
-  bool gap_drawn = false;     // the encoder's q and q* of the selected image were drawn
+  bool gap_drawn = false;     // q* and p(z|x) of the selected image were drawn (the gap is of this step)
+  int64_t encoder_step = -1;  // the step of the encoder whose q(z|x) ellipse was drawn (−1: none)
+  std::array<double, 2> encoder_mean{};  // that ellipse's centre
   double amortization_gap = 0, approximation_gap = 0;
   int epoch = 0;
   std::string error;

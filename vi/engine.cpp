@@ -109,6 +109,8 @@ void Engine::worker(std::stop_token stop) {
       std::shared_ptr<Snapshot> x =
           prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view, full, light ? kLightQGrid : kQContourGrid);
       x->scene = r.scene();
+      x->fit_id = r.id();
+      x->failure = r.failure();
       x->comparison.clear();
       return x;
     };

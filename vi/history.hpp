@@ -44,6 +44,10 @@ class History {
   }
   const std::vector<HistoryPoint>& points() const { return points_; }
   int64_t stride() const { return stride_; }
+  // Keeps the points up to and including `step` (a run that went back to an earlier φ).
+  void truncate_after(int64_t step) {
+    std::erase_if(points_, [step](const HistoryPoint& p) { return p.step > step; });
+  }
 
  private:
   void thin() {

@@ -7,7 +7,8 @@ namespace vi {
 
 std::vector<std::string> Problem::coordinate_names() const {
   std::vector<std::string> names;
-  for (int i = 0; i < dim(); ++i) names.push_back("z" + std::to_string(i + 1));
+  // Appended, not "z" + to_string(…): GCC 12 warns (-Wrestrict) on that operator+ falsely.
+  for (int i = 0; i < dim(); ++i) names.push_back(std::string("z").append(std::to_string(i + 1)));
   return names;
 }
 

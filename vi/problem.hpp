@@ -46,6 +46,15 @@ class Problem {
   // U2–U4 proper). Shown in the app and by `vilab list`.
   virtual std::string note() const { return {}; }
 
+  // What a non-finite log p~ at z means in this target's own terms, for the message of a run that
+  // stops on it: the value as the target's definition gives it (a formula's "NaN", which eval
+  // reads as −∞) and why ("outside the formula's support (log of a negative number?)"). Empty
+  // strings: nothing to add. Called once, when a run fails; may be slow.
+  struct NonFinite {
+    std::string value, why;
+  };
+  virtual NonFinite explain_non_finite(std::span<const double> /*z*/) const { return {}; }
+
   // [SECTION] Small Bayesian models (vi/models.hpp)
   // True when exact_moments() and exact_log_z() describe the normalized posterior exactly and it
   // is Gaussian (conjugate models): KL(q‖p) and KL(p‖q) of a Gaussian q are then closed forms.

@@ -11,7 +11,10 @@
 #include "vi/minibatch.hpp"
 #include "vi/models.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -81,6 +84,8 @@ Run::Run(const Scene& scene, std::shared_ptr<const TargetData> target, bool reco
     : scene_(scene), target_(std::move(target)), history_(4096, scene.metrics_every > 0 ? scene.metrics_every : 1),
       rule_(convergence_options(scene)), record_(record) {
   scene_.validate();
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
   if (!target_) target_ = make_target_data(scene_);
   const int d = target_->problem->dim();
   family_ = make_family(scene_.family, d, scene_.family_options);
@@ -171,14 +176,143 @@ void Run::set_params(const Vec& phi) {
   stop_pending_ = false;
   status_ = RunStatus::Ok;
   message_.clear();
+  failure_ = {};
+  prev_phi_valid_ = false;  // the φ before the drag is not this fit's previous step
 }
 
 // [SECTION] Stepping and divergence
 
 void Run::fail(const std::string& what) {
   status_ = RunStatus::Diverged;
-  message_ = what + " at step " + std::to_string(step_ + 1) + "; kept the last finite φ (step " +
+  if (failure_.cause == FailureCause::None) failure_.cause = FailureCause::Parameters;
+  if (failure_.step == 0) failure_.step = step_ + 1;
+  failure_.kept_step = step_;
+  message_ = what + " at step " + std::to_string(failure_.step) + "; kept the last finite φ (step " +
              std::to_string(step_) + "). Lower the learning rate and resume, or reset.";
+}
+
+namespace {
+
+// "(−0.31, 0.52)": a point for a message, the first few coordinates of a long one.
+std::string point_text(const Vec& z) {
+  std::string s = "(";
+  const Eigen::Index n = std::min<Eigen::Index>(z.size(), 4);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", z(i));
+    std::string t = buf;
+    if (t[0] == '-') t = "\u2212" + t.substr(1);
+    s += (i ? ", " : "") + t;
+  }
+  if (z.size() > n) s += ", \u2026";
+  return s + ")";
+}
+
+std::string value_text(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+\u221E" : "\u2212\u221E";
+  return to_text(v);
+}
+
+// Within reach of the target: inside its box widened tenfold about the centre (2D), or within
+// ±1e6 (models). A blown-up q's draws lie far beyond, where any density overflows (the funnel's
+// e^{−z₁} at z₁ = −800): that is the step's fault, not the target's.
+bool within_reach(const Problem& problem, const Eigen::Ref<const Vec>& z) {
+  if (!z.allFinite()) return false;
+  const Box b = problem.reference_box();
+  if (z.size() == 2 && b.width() > 0 && b.height() > 0) {
+    const double cx = 0.5 * (b.x0 + b.x1), cy = 0.5 * (b.y0 + b.y1);
+    return std::abs(z(0) - cx) <= 5 * b.width() && std::abs(z(1) - cy) <= 5 * b.height();
+  }
+  return z.cwiseAbs().maxCoeff() <= 1e6;
+}
+
+}  // namespace
+
+bool Run::find_target_fault(const Problem& problem, RunFailure& f) const {
+  const Mat& z = ws_.z;
+  if (z.cols() == 0 || z.rows() != problem.dim()) return false;
+  Vec lp(z.cols());
+  Mat g(z.rows(), z.cols());
+  problem.eval(z, lp, &g);
+  for (Eigen::Index s = 0; s < z.cols(); ++s)
+    if (!std::isfinite(lp(s)) && within_reach(*target_->problem, z.col(s))) {
+      f.cause = FailureCause::TargetValue;
+      f.z = z.col(s);
+      f.log_p = lp(s);
+      return true;
+    }
+  for (Eigen::Index s = 0; s < z.cols(); ++s)
+    if (!g.col(s).allFinite() && within_reach(*target_->problem, z.col(s))) {
+      f.cause = FailureCause::TargetGradient;
+      f.z = z.col(s);
+      f.log_p = lp(s);
+      return true;
+    }
+  return false;
+}
+
+void Run::fail_estimate(const Problem& problem, double value) {
+  const char* what = spec_.kind == ObjectiveKind::ReverseKL   ? "ELBO"
+                     : spec_.kind == ObjectiveKind::ForwardKL ? "forward-KL"
+                                                              : "Rényi bound";
+  failure_ = {};
+  failure_.step = step_ + 1;
+  if (find_target_fault(problem, failure_)) {
+    // φ is not to blame: keep it, and say where the target is undefined.
+    const bool from_q = !(spec_.kind == ObjectiveKind::ForwardKL && spec_.sampling == PSampling::Exact);
+    const std::string where = "at z = " + point_text(failure_.z) + (from_q ? ", where q puts mass" : ", a draw of p");
+    status_ = RunStatus::Diverged;
+    failure_.kept_step = step_;
+    if (failure_.cause == FailureCause::TargetValue) {
+      const Problem::NonFinite x = target_->problem->explain_non_finite(
+          std::span<const double>(failure_.z.data(), size_t(failure_.z.size())));
+      message_ = "log p\u0303(z) is " + (x.value.empty() ? value_text(failure_.log_p) : x.value) + " " + where + ": " +
+                 (x.why.empty() ? "the target has no density there" : x.why) +
+                 ". The " + what + " is undefined while q reaches there, whatever the learning rate. q has mass "
+                 "everywhere: make log p\u0303 finite everywhere (e.g. a steep but finite wall outside the "
+                 "support), or move q inside and use a family that stays there.";
+    } else {
+      message_ = "the gradient of log p\u0303 is not finite " + where + " (log p\u0303 = " +
+                 value_text(failure_.log_p) + "): the target is not differentiable there, whatever the learning rate.";
+    }
+    message_ += " Stopped at step " + std::to_string(failure_.step) + "; q is as it was (step " +
+                std::to_string(step_) + ").";
+    return;
+  }
+  if (!std::isfinite(value)) {
+    failure_.cause = FailureCause::Objective;
+    // The estimate at φ is not finite although the target is fine where it should be: the last
+    // update blew φ up (q of infinite scale, or draws beyond any density's range). Keep the φ
+    // before it, whose estimate was finite, and forget what was recorded at the broken φ.
+    if (prev_phi_valid_ && step_ > 0) {
+      phi_ = prev_phi_;
+      --step_;
+      // q may have been growing for a while: when even that φ's ELBO (on the fixed metric
+      // draws) is not finite, go back to the newest recorded φ whose ELBO is.
+      const auto elbo_finite = [this] { return std::isfinite(metrics(false, false).elbo); };
+      if (!elbo_finite()) {
+        const Vec last = phi_;
+        const int64_t last_step = step_;
+        bool found = false;
+        for (long i = long(param_history_.size()) - 1; i >= 0 && !found; --i) {
+          if (param_history_.step(size_t(i)) >= last_step) continue;
+          const std::span<const double> v = param_history_.phi(size_t(i));
+          phi_ = Eigen::Map<const Vec>(v.data(), Eigen::Index(v.size()));
+          step_ = param_history_.step(size_t(i));
+          found = family_->valid(phi_) && elbo_finite();
+        }
+        if (!found) phi_ = last, step_ = last_step;
+      }
+      history_.truncate_after(step_);
+      param_history_.truncate_after(step_);
+      std::erase_if(diag_history_, [this](const DiagnosticPoint& p) { return p.step > step_; });
+      prev_phi_valid_ = false;
+    }
+    return fail(std::string("non-finite ") + what + " estimate (" + value_text(value) + ")");
+  }
+  failure_.cause = FailureCause::Gradient;
+  fail(std::string("non-finite ") + what + " gradient");
 }
 
 void Run::step() {
@@ -189,13 +323,7 @@ void Run::step() {
   const Problem& problem = minibatch_ ? static_cast<const Problem&>(*minibatch_) : *target_->problem;
   const ObjectiveContext ctx{problem, *family_, &target_->p_sampler, target_->log_z};
   const double value = objective_value_and_grad(ctx, spec_, phi_, draws_, ws_, grad_);
-  if (!std::isfinite(value) || !grad_.allFinite()) {
-    const char* what = spec_.kind == ObjectiveKind::ReverseKL   ? "ELBO"
-                       : spec_.kind == ObjectiveKind::ForwardKL ? "forward-KL"
-                                                                : "Rényi bound";
-    if (!std::isfinite(value)) return fail(std::string("non-finite ") + what + " estimate (" + to_text(value) + ")");
-    return fail(std::string("non-finite ") + what + " gradient");
-  }
+  if (!std::isfinite(value) || !grad_.allFinite()) return fail_estimate(problem, value);
   if (scene_.grad_clip > 0) {
     // Clip the norm, not each coordinate: the direction of ascent is kept, only its length is
     // bounded (Pascanu, Mikolov & Bengio 2013). Adam is nearly scale-free per coordinate, so
@@ -211,8 +339,11 @@ void Run::step() {
   family_->project(phi_);
   if (!family_->valid(phi_)) {
     phi_ = prev_phi_;
+    failure_ = {};
+    failure_.cause = FailureCause::Parameters;
     return fail("non-finite variational parameters after the update");
   }
+  prev_phi_valid_ = true;
   ++step_;
   last_value_ = value;
   if (record_ || watch_convergence_) watch();

@@ -36,6 +36,22 @@ DisplayDraws display_draws(const Scene& scene, int base_rows);
 
 enum class RunStatus { Ok, Diverged };
 
+// Why a run turned Diverged. Either the target: log p~ (TargetValue) or its gradient
+// (TargetGradient) is not finite at a draw of the step within reach of the target's box — q puts
+// mass where the target is undefined (a formula's log of a negative number), which no step size
+// cures. Or the optimization: the objective's estimate (Objective) or its gradient (Gradient) is
+// not finite at φ, or the update made φ invalid (Parameters) — the step blew up (the learning rate).
+enum class FailureCause { None, TargetValue, TargetGradient, Objective, Gradient, Parameters };
+
+struct RunFailure {
+  FailureCause cause = FailureCause::None;
+  int64_t step = 0;       // the step that failed (counting from 1)
+  int64_t kept_step = 0;  // the step whose φ the run kept (Run::steps() after the failure)
+  Vec z;                  // TargetValue, TargetGradient: the draw where it happened
+  double log_p = 0;       // log p~ there as the target computes it (NaN, ±∞; finite for TargetGradient)
+  bool target() const { return cause == FailureCause::TargetValue || cause == FailureCause::TargetGradient; }
+};
+
 // Quantities that describe how good q is right now.
 struct Metrics {
   int64_t step = 0;
@@ -87,9 +103,13 @@ class Run {
   explicit Run(const Scene& scene, std::shared_ptr<const TargetData> target = nullptr,
                bool record_history = true);
 
-  // One optimizer step. On non-finite ELBO, gradient or parameters the run turns Diverged,
-  // keeps the last finite φ and says which quantity failed at which step; further steps do
-  // nothing until reset.
+  // One optimizer step. On non-finite ELBO, gradient or parameters the run turns Diverged and says
+  // which quantity failed at which step and why (failure()); further steps do nothing until reset
+  // or set_params. The φ it keeps has finite numbers: when the estimate at φ is not finite because
+  // the step before blew φ up (a q of infinite scale is still finite φ), the run goes back to
+  // the φ before that step (steps() goes back by one, the history with it; when even that φ's ELBO
+  // is not finite, to the newest recorded φ whose ELBO is); when the target is
+  // undefined where q puts mass, φ is fine and stays.
   void step();
   void step(int64_t n) {
     for (int64_t i = 0; i < n && status_ == RunStatus::Ok; ++i) step();
@@ -118,6 +138,11 @@ class Run {
   const Vec& params() const { return phi_; }
   RunStatus status() const { return status_; }
   const std::string& message() const { return message_; }
+  const RunFailure& failure() const { return failure_; }  // cause None while Ok
+  // Unique to this Run object in the process: a new fit (reset, a new scene) has a new id, while a
+  // fit that steps, is dragged or takes a live change keeps its own. Views that hold results of a
+  // fit (the gradient-variance window) compare it to know whether that fit is still the one shown.
+  uint64_t id() const { return id_; }
   const Scene& scene() const { return scene_; }
   const Problem& problem() const { return *target_->problem; }
   const Family& family() const { return *family_; }
@@ -171,6 +196,9 @@ class Run {
   void watch();  // history, convergence rule and k̂ at their cadences
   void diagnose(double kl_q_p);
   void fail(const std::string& what);
+  // The step's estimate or gradient is not finite: finds out why (failure_), and the φ to keep.
+  void fail_estimate(const Problem& problem, double value);
+  bool find_target_fault(const Problem& problem, RunFailure& f) const;
 
   Scene scene_;
   std::shared_ptr<const TargetData> target_;
@@ -183,6 +211,8 @@ class Run {
   ObjectiveSpec spec_;
   RunStatus status_ = RunStatus::Ok;
   std::string message_;
+  RunFailure failure_;
+  uint64_t id_ = 0;
   History history_;
   ParamTrace param_history_;
   ConvergenceRule rule_;
@@ -207,6 +237,7 @@ class Run {
   Draws draws_;
   ObjectiveWorkspace ws_;
   Vec prev_phi_;  // φ before the step: restored when the step produces non-finite parameters
+  bool prev_phi_valid_ = false;  // prev_phi_ is φ of step step_ − 1 (not after set_params)
   // Fixed draws for metrics and display; their own random streams. The metric draws come in
   // antithetic pairs (ε, −ε), which cancels the odd part of the Monte Carlo error.
   Mat metric_eps_, display_eps_;

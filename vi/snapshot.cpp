@@ -37,6 +37,8 @@ std::shared_ptr<Snapshot> make_snapshot(const Run& run, std::shared_ptr<const Ta
   auto s = std::make_shared<Snapshot>();
   s->scene = run.scene();
   s->step = run.steps();
+  s->fit_id = run.id();
+  s->failure = run.failure();
   s->phi = run.params();
   s->param_names = run.family().param_names();
   s->q = run.family().moments(run.params());

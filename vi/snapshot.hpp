@@ -34,6 +34,8 @@ struct Snapshot {
   Scene scene;          // the scene this fit runs (as the engine accepted it)
   EngineState state = EngineState::Paused;
   std::string message;  // why the engine is Diverged or in Error; empty otherwise
+  RunFailure failure;   // why this fit is Diverged (Run::failure): the target's fault or the step's
+  uint64_t fit_id = 0;  // Run::id of the fit: a reset or a new scene gives a new one
   int64_t step = 0;
   double steps_per_s = 0;   // measured over the last second
   double speed_limit = 0;   // requested steps/s (0 = as fast as possible)

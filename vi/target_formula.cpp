@@ -285,11 +285,12 @@ struct FormulaTarget::Impl {
   double z1 = 0, z2 = 0;  // the variables the byte code reads (z1 and x, z2 and y)
   std::mutex mutex;
 
-  double at(double a, double b) {
+  double at(double a, double b) { return read_nan(raw(a, b)); }
+  static double read_nan(double v) { return std::isnan(v) ? -kInf : v; }
+  double raw(double a, double b) {  // the formula's own value: NaN stays NaN
     z1 = a;
     z2 = b;
-    const double v = parser.Eval();
-    return std::isnan(v) ? -kInf : v;
+    return parser.Eval();
   }
 };
 
@@ -386,6 +387,19 @@ FormulaTarget::~FormulaTarget() = default;
 double FormulaTarget::value(double z1, double z2) const {
   std::lock_guard lock(impl_->mutex);
   return impl_->at(z1, z2);
+}
+
+Problem::NonFinite FormulaTarget::explain_non_finite(std::span<const double> z) const {
+  if (z.size() != 2) return {};
+  double v = 0;
+  {
+    std::lock_guard lock(impl_->mutex);
+    v = impl_->raw(z[0], z[1]);
+  }
+  if (std::isnan(v)) return {"NaN", "outside the formula's support (log or sqrt of a negative number, or 0/0?)"};
+  if (v == -kInf) return {"\u2212\u221E", "the formula's density is 0 there (log 0?)"};
+  if (v == kInf) return {"+\u221E", "the formula is infinite there (a division by 0?)"};
+  return {};
 }
 
 void FormulaTarget::eval(const Mat& z, Vec& logp, Mat* grad) const {

@@ -89,6 +89,7 @@ class FormulaTarget final : public Problem {
   Box view_box() const override { return box_; }
   Box reference_box() const override { return box_; }
   std::string note() const override { return note_; }
+  NonFinite explain_non_finite(std::span<const double> z) const override;
 
   const std::string& formula() const { return formula_; }
   // log p~ at one point, NaN read as −∞ (no gradient; tests and the check use it).

@@ -212,6 +212,14 @@ std::shared_ptr<const VaeSnapshot> VaeTrainer::snapshot() {
 
   Mat logvar;
   model_.encode(params_, data_.x, s->means, logvar, eval_ws_);
+  if (const int sel = config_.selected_image; sel >= 0 && sel < s->means.cols()) {
+    LatentGaussian q;
+    for (int k = 0; k < kVaeLatent; ++k) {
+      q.mean[size_t(k)] = s->means(k, sel);
+      q.sd[size_t(k)] = std::exp(0.5 * logvar(k, sel));
+    }
+    s->selected_q = q;
+  }
   s->labels = data_.label;
   s->is_heldout = data_.is_heldout;
 

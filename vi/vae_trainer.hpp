@@ -70,6 +70,9 @@ struct VaeSnapshot {
   std::vector<int> recon_images;
   Mat recon_original, recon_decoded;
   std::vector<VaeEpochStats> history;   // one per epoch, history[0] before training
+  // The selected image's q(z|x) from the encoder at this step (every snapshot: the latent plot's
+  // ellipse follows training, while `gap` is computed only on request).
+  std::optional<LatentGaussian> selected_q;
   std::optional<VaeGap> gap;            // the selected image's (may be from an earlier step)
   std::optional<VaeGapSummary> heldout_gap;
 };

@@ -236,3 +236,22 @@ TEST_CASE("vae: the live trainer trains it and serves a gap request", "[vae]") {
   live.sync();
   CHECK_THAT(live.frame()->error, Catch::Contains("hidden width is -3"));
 }
+
+TEST_CASE("vae: every snapshot has the selected image's q(z|x) at the current weights", "[vae]") {
+  // The latent plot's ellipse: it must follow training, not stay at the gap's (older) step.
+  VaeConfig c;
+  c.hidden = 16;
+  c.selected_image = 7;
+  VaeTrainer t(c);
+  const auto s0 = t.snapshot();
+  REQUIRE(s0->selected_q.has_value());
+  CHECK(s0->selected_q->mean[0] == s0->means(0, 7));
+  CHECK(s0->selected_q->mean[1] == s0->means(1, 7));
+  t.train_epochs(1);
+  const auto s1 = t.snapshot();
+  REQUIRE(s1->selected_q.has_value());
+  CHECK(s1->selected_q->mean[0] == s1->means(0, 7));
+  CHECK(s1->selected_q->mean[0] != s0->selected_q->mean[0]);  // moved with the weights
+  CHECK(s1->selected_q->sd[0] > 0);
+  CHECK(s1->step > s0->step);
+}
