@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,7 @@ namespace {
 
 struct ProbedItem {
   std::string label, window, parent;  // the root window's name, the (child) window it is drawn in
-  ImRect rect;
+  ImRect rect, frame;  // the item; the part a click acts on (the rect less a label beside it)
   bool visible = false;
 };
 
@@ -65,7 +66,7 @@ void probe_state(std::string_view key, nlohmann::json value) {
   p.state[std::string(key)] = std::move(value);
 }
 
-void probe_item(std::string_view label) {
+void probe_item(std::string_view label, bool label_beside) {
   Probe& p = probe();
   if (!p.on) return;
   const ImGuiContext& g = *GImGui;
@@ -74,7 +75,12 @@ void probe_item(std::string_view label) {
   it.label = std::string(label);
   it.window = root_name(w);
   it.parent = w ? w->Name : "";
-  it.rect = g.LastItemData.Rect;
+  it.rect = it.frame = g.LastItemData.Rect;
+  if (label_beside) {
+    const std::string text(label);
+    const float label_w = ::ImGui::CalcTextSize(text.c_str(), nullptr, true).x;
+    if (label_w > 0) it.frame.Max.x = std::max(it.frame.Min.x + 1, it.frame.Max.x - label_w - g.Style.ItemInnerSpacing.x);
+  }
   it.visible = ::ImGui::IsItemVisible();
   p.items.push_back(std::move(it));
 }
@@ -94,6 +100,7 @@ void probe_end_frame(int window_x, int window_y, int window_w, int window_h, flo
     j["window"] = it.window;
     j["parent"] = it.parent;
     j["visible"] = it.visible;
+    if (it.frame.Max.x != it.rect.Max.x) j["frame"] = rect_json(it.frame);
     items.push_back(std::move(j));
   }
   r["items"] = std::move(items);

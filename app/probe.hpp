@@ -39,6 +39,8 @@ void probe_state(std::string_view key, nlohmann::json value);
 
 // Records the last item drawn under `label` (the widget wrappers call it; so can custom widgets
 // drawn with the draw list, after an ImGui::InvisibleButton or ImGui::Dummy of their area).
-void probe_item(std::string_view label);
+// `label_beside`: the widget draws its label to the right of a frame (sliders, fields, combos):
+// the report gives the frame as "frame" too, the part a click acts on.
+void probe_item(std::string_view label, bool label_beside = false);
 
 }  // namespace vilab

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <GLFW/glfw3.h>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -180,7 +182,20 @@ TEST_CASE("every key in the keymap is unique and every action has one row", "[ke
     CHECK(std::string(b.what).size() > 5);
     CHECK(&vilab::binding(b.action) == &b);
   }
-  CHECK(actions.size() == size_t(int(vilab::KeyAction::SaveScene) + 1));
+  CHECK(actions.size() == size_t(int(vilab::KeyAction::Quit) + 1));  // Quit: the last action
+}
+
+TEST_CASE("the F1 list names every key the app reads, the timeline's ← Home End among them", "[keymap]") {
+  // Every key handler reads the table (pressed(KeyAction)): a key missing here cannot act, and
+  // one listed here is pressed by tests/input/test_keys.cpp.
+  std::set<int> listed;
+  for (const vilab::KeyBinding& b : vilab::keymap()) listed.insert(b.key);
+  for (int key : {GLFW_KEY_LEFT, GLFW_KEY_RIGHT, GLFW_KEY_HOME, GLFW_KEY_END, GLFW_KEY_SPACE, GLFW_KEY_R, GLFW_KEY_T,
+                  GLFW_KEY_O, GLFW_KEY_S, GLFW_KEY_Q, GLFW_KEY_1, GLFW_KEY_9, GLFW_KEY_F1, GLFW_KEY_F5, GLFW_KEY_F11}) {
+    INFO("GLFW key " << key);
+    CHECK(listed.count(key) == 1);
+  }
+  CHECK(std::string(vilab::binding(vilab::KeyAction::TimelineBack).group) == "Timeline");
 }
 
 TEST_CASE("presentation mode at 2x: 36-px text and lines 3x as thick as at 1x (headless ImGui frame)", "[present]") {

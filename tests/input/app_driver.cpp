@@ -78,6 +78,8 @@ double slow_factor() {
 
 Rect rect_of(const json& j) { return {j.value("x", 0.0f), j.value("y", 0.0f), j.value("w", 0.0f), j.value("h", 0.0f)}; }
 
+Rect frame_of(const json& j) { return j.contains("frame") ? rect_of(j["frame"]) : rect_of(j); }
+
 std::string describe(const json& r) {
   std::ostringstream o;
   o << "frame " << r.value("frame", 0L) << ", popup '" << r.value("popup", std::string()) << "', state "
@@ -259,6 +261,13 @@ Rect App::item(std::string_view label, std::string_view win, double seconds) {
   return *found;
 }
 
+std::vector<Rect> App::all_items(std::string_view label) {
+  std::vector<Rect> out;
+  for (const json& it : report().value("items", json::array()))
+    if (label_matches(it.value("label", std::string()), label)) out.push_back(rect_of(it));
+  return out;
+}
+
 std::optional<Rect> App::window(std::string_view name) {
   for (const json& w : report().value("windows", json::array()))
     if (w.value("name", std::string()).find(name) != std::string::npos) return rect_of(w);
@@ -308,10 +317,22 @@ void App::click_at(Point p, int button) {
   sleep_s(0.05);
 }
 
-void App::click(std::string_view label, std::string_view win, int button) { click_at(item(label, win).centre(), button); }
+void App::click_with(const std::string& modifier, std::string_view label, std::string_view win) {
+  move_to(target(label, win).centre());
+  xdo("sleep 0.05 keydown " + modifier + " sleep 0.08 mousedown 1 sleep 0.08 mouseup 1 sleep 0.08 keyup " + modifier);
+  sleep_s(0.05);
+}
+
+Rect App::target(std::string_view label, std::string_view win) {
+  const Rect r = item(label, win);
+  const json* it = entry(label, win);
+  return it ? frame_of(*it) : r;
+}
+
+void App::click(std::string_view label, std::string_view win, int button) { click_at(target(label, win).centre(), button); }
 
 void App::double_click(std::string_view label, std::string_view win) {
-  move_to(item(label, win).centre());
+  move_to(target(label, win).centre());
   xdo("sleep 0.05 mousedown 1 sleep 0.05 mouseup 1 sleep 0.06 mousedown 1 sleep 0.05 mouseup 1");
   sleep_s(0.05);
 }

@@ -44,7 +44,8 @@ struct Rect {
   bool intersects(const Rect& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
   float area() const { return w * h; }
 };
-Rect rect_of(const json& j);  // {x, y, w, h}
+Rect rect_of(const json& j);   // {x, y, w, h}
+Rect frame_of(const json& j);  // an item's "frame" (a slider's or field's box, less its label), else its rect
 
 // An RGB picture of the app window.
 struct Image {
@@ -84,6 +85,12 @@ class App {
   // saw otherwise.
   Rect item(std::string_view label, std::string_view window = {}, double seconds = 20);
   std::optional<Rect> find(std::string_view label, std::string_view window = {});
+  // Where a click on the item acts: a slider's, field's or combo's frame, without the label
+  // beside it; else the item (waits for it as item() does).
+  Rect target(std::string_view label, std::string_view window = {});
+  // Every item labelled `label` drawn in the newest report, in drawing order (e.g. the grid's
+  // cells, all "##density_frame").
+  std::vector<Rect> all_items(std::string_view label);
   // The ImGui window whose name contains `name`, if it is drawn.
   std::optional<Rect> window(std::string_view name);
   bool has_window(std::string_view name) { return window(name).has_value(); }
@@ -93,6 +100,9 @@ class App {
   void move_to(Point p);  // window pixels
   void click(std::string_view label, std::string_view window = {}, int button = 1);
   void click_at(Point p, int button = 1);
+  // A click with a key held (xdotool names: "ctrl", "shift"), e.g. Ctrl+click, ImGui's way into a
+  // slider's text field.
+  void click_with(const std::string& modifier, std::string_view label, std::string_view window = {});
   void double_click(std::string_view label, std::string_view window = {});
   void drag(Point from, Point to, int steps = 12);
   // A key as a person presses it: down, held ~70 ms, up. xdotool key names: "space", "Right",

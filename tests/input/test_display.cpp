@@ -22,18 +22,6 @@ int chars(const std::string& s) {
   return n;
 }
 
-// A click with Ctrl held, as a person Ctrl+clicks a slider to type its value (ImGui 1.86 turns a
-// slider into a text field only so). The driver has no modifier click: xdotool directly.
-void ctrl_click(App& app, const std::string& label) {
-  // The control may lie below the controls panel's fold: scroll it into view with the wheel.
-  for (int i = 0; i < 30 && !app.find(label); ++i) {
-    app.click_at(app.item("family##family").centre(), 5);
-    app.wait_frames(1);
-  }
-  app.move_to(app.item(label).centre());
-  REQUIRE(std::system("xdotool keydown ctrl click 1 keyup ctrl") == 0);
-}
-
 bool diverged(const json& r) { return r["state"]["engine"] == "diverged"; }
 
 }  // namespace
@@ -46,7 +34,7 @@ TEST_CASE("A learning rate that blows up: the axes stay readable and the table s
                "the fit");
   if (app.state()["engine"] == "playing") app.click("\u275A\u275A Pause");
   // Type a huge rate into the learning-rate slider; the control clamps it to its largest value.
-  ctrl_click(app, "learning rate \u03B7##lr");
+  app.click_with("ctrl", "learning rate \u03B7##lr");  // Ctrl+click: the slider's text field
   app.wait_for([](const json& r) { return r["text_input"] == true; }, "the slider's text field");
   app.key("ctrl+a");
   app.type("1e6");

@@ -26,15 +26,8 @@ void export_item(App& app, const char* item, const fs::path& path) {
 // The last cell of the grid (bottom right: clear of the lesson text window on the left), once
 // every cell has started.
 Rect last_cell(App& app) {
-  app.wait_for([](const json& r) {
-    int n = 0;
-    for (const json& it : r["items"]) n += it["label"] == "##density_frame";
-    return n >= 8;
-  }, "the grid's cells have started", 90);
-  Rect last;
-  for (const json& it : app.report()["items"])
-    if (it["label"] == "##density_frame") last = rect_of(it);
-  return last;
+  app.wait_for([&](const json&) { return app.all_items("##density_frame").size() >= 8; }, "the grid's cells have started", 90);
+  return app.all_items("##density_frame").back();
 }
 
 bool wait_file(App& app, const fs::path& p) {

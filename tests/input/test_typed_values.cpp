@@ -13,22 +13,8 @@ namespace {
 
 using namespace vilab::input_test;
 
-// Ctrl+click: ImGui's way into a slider's text field. The driver clicks without modifiers, so
-// this one gesture is sent here, as one xdotool command (the app queues every transition).
-void ctrl_click(App& app, const Rect& r) {
-  const json w = app.report()["window"];
-  const Point c = r.centre();
-  const std::string at = std::to_string(int(std::lround(c.x + w.value("x", 0.0f)))) + " " +
-                         std::to_string(int(std::lround(c.y + w.value("y", 0.0f))));
-  const std::string cmd = "xdotool mousemove --sync " + at +
-                          " sleep 0.05 keydown ctrl sleep 0.08 mousedown 1 sleep 0.08 mouseup 1 sleep 0.08 keyup ctrl"
-                          " >/dev/null 2>&1";
-  INFO(cmd);
-  REQUIRE(std::system(cmd.c_str()) == 0);
-}
-
 void type_into_slider(App& app, const char* label, const std::string& text) {
-  ctrl_click(app, app.item(label));
+  app.click_with("ctrl", label);  // Ctrl+click: ImGui's way into a slider's text field
   app.wait_for([](const json& r) { return r["text_input"].get<bool>(); }, std::string(label) + ": its text field has the keyboard");
   app.key("ctrl+a");
   app.type(text);
