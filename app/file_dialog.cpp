@@ -175,7 +175,8 @@ bool file_path_modal(const char* id, FileDialogState& st) {
     const bool go = ImGui::Button(st.action.c_str(), {fs * 7, 0}) || enter || picked;
     tooltip(save ? "Write the file (asks first if it exists)." : "Read the file.");
     ImGui::SameLine();
-    const bool cancel = ImGui::Button("Cancel", {fs * 7, 0}) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+    // Esc without repeat: an Esc still held when the next dialog opens must not close that one too.
+    const bool cancel = ImGui::Button("Cancel", {fs * 7, 0}) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
     tooltip("Close without writing anything.");
     if (cancel) {
       ImGui::CloseCurrentPopup();
@@ -204,7 +205,7 @@ bool file_path_modal(const char* id, FileDialogState& st) {
     }
     tooltip("Overwrite the existing file.");
     ImGui::SameLine();
-    if (ImGui::Button("Back", {fs * 7, 0}) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+    if (ImGui::Button("Back", {fs * 7, 0}) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
       st.confirm_overwrite = false;
       st.focus_path = true;
     }

@@ -24,14 +24,17 @@ TEST_CASE("At 5 fps: quick key taps each count", "[input][slow]") {
   std::string taps;
   for (int i = 0; i < 7; ++i) taps += " keydown Right sleep 0.03 keyup Right sleep 0.07";
   REQUIRE(std::system(("xdotool" + taps).c_str()) == 0);
-  app.wait_for([](const json& r) { return step_of(r) == 7 && r["state"]["input_backlog"] == 0; }, "seven steps");
+  // None lost: at least seven steps (→ repeats while held, and a loaded X server may deliver a
+  // release late, so more is possible; fewer is a lost tap).
+  app.wait_for([](const json& r) { return step_of(r) >= 7 && r["state"]["input_backlog"] == 0; }, "seven steps");
   app.wait_frames(3);
-  CHECK(step_of(app.report()) == 7);
+  const long stepped = step_of(app.report());
+  CHECK(stepped >= 7);
   // Space twice within one frame: play, then pause.
   REQUIRE(std::system("xdotool keydown space sleep 0.02 keyup space sleep 0.04 keydown space sleep 0.02 keyup space") == 0);
   // Both count: it played for the frames between them, then paused (one lost press would leave
   // it playing, or never start it).
-  const json r = app.wait_for([](const json& j) { return j["state"]["engine"] == "paused" && step_of(j) > 7; },
+  const json r = app.wait_for([&](const json& j) { return j["state"]["engine"] == "paused" && step_of(j) > stepped; },
                               "played, then paused by the second tap");
   app.wait_frames(3);
   CHECK(step_of(app.report()) == step_of(r));

@@ -35,9 +35,10 @@ TEST_CASE("The View and Lessons menus' items", "[input][windows]") {
   const float h0 = app.item(reset).h;
   menu(app, "View", "Larger text");
   app.wait_for([&](const json&) { return app.item(reset).h > h0 * 1.05f; }, "View → Larger text");
+  app.wait_frames(3);
+  const float h1 = app.item(reset).h;
   menu(app, "View", "Smaller text");
-  menu(app, "View", "Smaller text");
-  app.wait_for([&](const json&) { return app.item(reset).h < h0 * 0.97f; }, "View → Smaller text");
+  app.wait_for([&](const json&) { return app.item(reset).h < h1 * 0.97f; }, "View → Smaller text");
   menu(app, "View", "Text size 1\u00D7");
   app.wait_for([&](const json&) { return std::abs(app.item(reset).h - h0) < 0.5f; }, "View → Text size 1x");
   menu(app, "View", "Keyboard shortcuts");
