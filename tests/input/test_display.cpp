@@ -36,6 +36,7 @@ TEST_CASE("A learning rate that blows up: the axes stay readable and the table s
   // Type a huge rate into the learning-rate slider; the control clamps it to its largest value.
   app.click_with("ctrl", "learning rate \u03B7##lr");  // Ctrl+click: the slider's text field
   app.wait_for([](const json& r) { return r["text_input"] == true; }, "the slider's text field");
+  app.wait_frames(2);  // ImGui reads no keys in a field's first active frame
   app.key("ctrl+a");
   app.type("1e6");
   app.key("Return");

@@ -16,6 +16,7 @@ using namespace vilab::input_test;
 void type_into_slider(App& app, const char* label, const std::string& text) {
   app.click_with("ctrl", label);  // Ctrl+click: ImGui's way into a slider's text field
   app.wait_for([](const json& r) { return r["text_input"].get<bool>(); }, std::string(label) + ": its text field has the keyboard");
+  app.wait_frames(2);  // ImGui reads no keys in a field's first active frame
   app.key("ctrl+a");
   app.type(text);
   app.key("Return");
