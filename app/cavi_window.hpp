@@ -1,4 +1,4 @@
-// app/cavi_window.hpp — the two CAVI windows of issue 6 ("small Bayesian models with exact
+// app/cavi_window.hpp — the two CAVI windows ("small Bayesian models with exact
 // answers"): the Normal-Gamma model of PRML §10.1.3 and the Gaussian mixture of Blei et al. 2017.
 //
 // Two windows rather than one with two tabs: each model has its own button and its own flag,

@@ -454,7 +454,7 @@ void draw_minibatch(vi::Scene& sc, const vi::Snapshot& snap) {
   }
 }
 
-// Trust (issue 9): auto-stop on Stan's convergence rule, gradient clipping, the rule's and k̂'s
+// Trust: auto-stop on Stan's convergence rule, gradient clipping, the rule's and k̂'s
 // settings. All live: changing them keeps the fit.
 void draw_trust(vi::Scene& sc) {
   section("Trust");

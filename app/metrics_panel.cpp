@@ -329,7 +329,7 @@ void draw_metrics_panel(MetricsPanelState& st, const vi::Snapshot& snap) {
     plot::line_plot("##kl_plot", cfg, series, refs, xrefs);
   }
 
-  // Trust: k̂, ESS and the convergence rule for every fit (issue 9).
+  // Trust: k̂, ESS and the convergence rule for every fit.
   clear_khat_plot_report();
   if (comparing) {
     for (size_t i = 0; i < fits.size(); ++i) {

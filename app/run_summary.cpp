@@ -136,7 +136,7 @@ json run_summary_json(const RunSummaryInput& in, vi::FitDiagnostics* diag_out) {
                                {"kl_p_q", vi::kl_p_q_on_grid(ref, lq)}};
   }
   add_model_json(j, run, q, pm);
-  // Can the fit be trusted? PSIS k̂ and the importance-sampling ESS at the final q (issue 9).
+  // Can the fit be trusted? PSIS k̂ and the importance-sampling ESS at the final q.
   const vi::FitDiagnostics diag = vi::diagnose_fit(run);
   j["khat"] = std::isfinite(diag.psis.khat) ? json(diag.psis.khat) : json(nullptr);
   j["khat_class"] = vi::to_string(diag.verdict.cls);

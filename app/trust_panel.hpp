@@ -1,5 +1,5 @@
 // app/trust_panel.hpp — can this fit be trusted? PSIS k̂ and ESS, the convergence rule's verdict
-// and gradient clipping, as a line of numbers per fit and a k̂ plot with its thresholds (issue 9).
+// and gradient clipping, as a line of numbers per fit and a k̂ plot with its thresholds.
 //
 // The numbers come from the Run's watchers (vi/run.hpp: Scene::khat_every, converge_*,
 // grad_clip) through the snapshot; this file only draws them. Part of the metrics panel.

@@ -1,4 +1,4 @@
-// app/vae_window.hpp — the VAE window (issue 7): a variational autoencoder on the 8×8 digits
+// app/vae_window.hpp — the VAE window: a variational autoencoder on the 8×8 digits
 // training live, its 2D latent space, the decoded manifold, reconstructions, the ELBO split into
 // reconstruction and KL per epoch, and the amortization gap of a selected image.
 //

@@ -48,7 +48,7 @@ struct Scene {
   int metrics_every = 10;          // a KL point is recorded every this many steps (≥ 1)
   int metric_samples = 4096;       // fixed draws for KL(q‖p) and the smooth ELBO (≥ 16)
   int grid = 256;                  // cells per axis of the quadrature grid (16 … 2048)
-  // Trust (issue 9). Live fields: changing them keeps φ (can_continue_into).
+  // Trust. Live fields: changing them keeps φ (can_continue_into).
   double grad_clip = 0;            // clip the gradient's Euclidean norm to this before each update (0 = off)
   int converge_every = 100;        // Stan ADVI's rule (vi/convergence_rule.hpp): the smooth ELBO every
                                    // this many steps (0 = off)

@@ -354,6 +354,13 @@ void App::key(const std::string& keys) {
   sleep_s(0.03);
 }
 
+void App::replace_text(std::string_view label, const std::string& text) {
+  click(label);
+  wait_frames(2);
+  key("ctrl+a");
+  type(text);
+}
+
 void App::type(const std::string& text) { xdo("type --delay 40 -- " + shell_quote(text)); }
 
 // [SECTION] Pixels

@@ -109,6 +109,9 @@ class App {
   // "ctrl+o", "Escape", "Return", "F1", "1", "shift+Left".
   void key(const std::string& keys);
   void type(const std::string& text);  // characters with ~40 ms between them
+  // Replaces the text of the field labelled `label` as a person does: click into it, select all
+  // (after the field's first active frame, in which ImGui reads no keys), type.
+  void replace_text(std::string_view label, const std::string& text);
   void hover_window();  // puts the pointer over the window (no WM: the keyboard follows it)
 
   // [SECTION] The window

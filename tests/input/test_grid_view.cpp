@@ -17,10 +17,7 @@ void export_item(App& app, const char* item, const fs::path& path) {
   app.click("Export", "MainMenuBar");
   app.click(item, "Menu");
   app.wait_for([](const json& r) { return !r["popup"].get<std::string>().empty(); }, std::string(item) + ": the Save-as dialog");
-  app.click("##path");
-  app.wait_frames(2);  // ImGui reads no keys in a field's first active frame
-  app.key("ctrl+a");
-  app.type(path.string());
+  app.replace_text("##path", path.string());
   app.key("Return");
 }
 

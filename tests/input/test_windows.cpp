@@ -87,10 +87,7 @@ TEST_CASE("Every Export item writes its file through the dialog", "[input][windo
     const fs::path out = app.dir() / e.file;
     menu(app, "Export", e.item);
     app.wait_for([](const json& r) { return !r["popup"].get<std::string>().empty(); }, "the export dialog");
-    app.click("##path");
-    app.wait_frames(2);
-    app.key("ctrl+a");
-    app.type(out.string());
+    app.replace_text("##path", out.string());
     app.key("Return");
     app.wait_for(no_popup, "the dialog closed after saving");
     app.wait_for([&](const json&) { return fs::exists(out) && fs::file_size(out) > 100; }, std::string("the file ") + e.file);

@@ -1,4 +1,4 @@
-// Trustworthy runs (issue 9) inside a Run and the Engine: gradient clipping, the convergence rule
+// Trustworthy runs inside a Run and the Engine: gradient clipping, the convergence rule
 // with auto-stop, PSIS k̂ at a cadence with the exact KL beside it, PSIS-resampled draws, and
 // extreme inputs handled or refused with a message.
 #include "vi/engine.hpp"
