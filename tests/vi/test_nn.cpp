@@ -212,7 +212,9 @@ TEST_CASE("LiveTrainer: steps, applies, refuses bad configs and pauses on diverg
 
   live.apply({3.0, 2.0});  // diverges: paused, the last finite x kept
   live.play();
-  for (int i = 0; i < 200 && !live.frame()->diverged; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);  // only a hang reaches it
+  while (!live.frame()->diverged && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   live.sync();
   f = live.frame();
   CHECK(f->diverged);

@@ -126,8 +126,11 @@ TEST_CASE("Engine: auto-stop pauses a playing fit with the rule's verdict, and s
   s.khat_every = 0;
   Engine engine(s);
   engine.play();
+  // The rule first stops at step ≥ 1100: a second here, far longer under TSan on a loaded machine,
+  // so the wait is bounded by a deadline that only a hang reaches.
   std::shared_ptr<const Snapshot> snap;
-  for (int i = 0; i < 400; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     snap = engine.snapshot();
     if (snap->state == EngineState::Paused && snap->step > 0) break;
