@@ -1,6 +1,6 @@
 # vilab_embed_files(OUT file HEADER h NAMESPACE ns FUNCTION fn FILES f…)
 # Writes a C++ source that defines `const std::vector<vi::detail::EmbeddedFile>& ns::fn()` (the
-# struct is in vi/datasets.hpp) holding each file's name and text, so the binary finds its
+# struct is in vi/models/datasets.hpp) holding each file's name and text, so the binary finds its
 # datasets and lessons without a path at run time. Runs at configure time and again when a file
 # changes (CMAKE_CONFIGURE_DEPENDS); the source is rewritten only when its text changes.
 function(vilab_embed_files)

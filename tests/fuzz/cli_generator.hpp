@@ -9,8 +9,8 @@
 // flag, swaps, truncates or duplicates tokens. Deterministic for a seed.
 #pragma once
 
-#include "app/cli.hpp"
-#include "vi/rng.hpp"
+#include "app/cli/cli.hpp"
+#include "vi/core/rng.hpp"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // tests/fuzz/formula_generator.cpp — see formula_generator.hpp.
 #include "tests/fuzz/formula_generator.hpp"
 
-#include "vi/target_formula.hpp"
+#include "vi/targets/formula.hpp"
 
 #include <algorithm>
 #include <cstdio>

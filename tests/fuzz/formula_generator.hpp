@@ -1,4 +1,4 @@
-// tests/fuzz/formula_generator.hpp — formulas for fuzzing the formula parser (vi/target_formula.hpp).
+// tests/fuzz/formula_generator.hpp — formulas for fuzzing the formula parser (vi/targets/formula.hpp).
 //
 // Builds random expressions from the formula grammar (numbers at the edges, z1 z2 x y, unknown
 // names, every function with the right and the wrong number of arguments, operators, ?:, nested
@@ -8,7 +8,7 @@
 // the formula on the box [-4, 4]².
 #pragma once
 
-#include "vi/rng.hpp"
+#include "vi/core/rng.hpp"
 
 #include <string>
 #include <vector>

@@ -1,9 +1,9 @@
 // tests/fuzz/fuzz_subjects.cpp — the table of fuzz subjects (see fuzz_subjects.hpp).
 #include "tests/fuzz/fuzz_subjects.hpp"
 
-#include "app/cli.hpp"
-#include "app/scene_file.hpp"
-#include "vi/target_formula.hpp"
+#include "app/cli/cli.hpp"
+#include "app/io/scene_file.hpp"
+#include "vi/targets/formula.hpp"
 
 #include <cmath>
 #include <memory>
@@ -32,7 +32,7 @@ void fuzz_cli(std::string_view bytes) {
     throw std::logic_error("check_cli stopped with exit 0 but printed neither help nor version");
 }
 
-// A scene file's text: read and checked (app/scene_file.hpp). A rejection must be a SceneFileError
+// A scene file's text: read and checked (app/io/scene_file.hpp). A rejection must be a SceneFileError
 // that names the file and says what is wrong; any other exception is a finding.
 void fuzz_scene(std::string_view bytes) {
   try {
@@ -43,7 +43,7 @@ void fuzz_scene(std::string_view bytes) {
   }
 }
 
-// A formula (vi/target_formula.hpp) on the box [-4, 4]²: built, and when accepted evaluated with
+// A formula (vi/targets/formula.hpp) on the box [-4, 4]²: built, and when accepted evaluated with
 // its gradient at a few points. A rejection must be std::invalid_argument saying "formula…"; an
 // accepted formula must never give NaN (it is read as −∞).
 void fuzz_formula(std::string_view bytes) {

@@ -2,7 +2,7 @@
 //
 // A subject takes raw bytes and must return normally, whatever the bytes: accepting them or
 // rejecting them with a message is fine; a crash, a hang, a sanitizer report or an exception
-// escaping it is a finding. Both the bounded-time Catch test (tests/app/test_cli_fuzz.cpp) and the
+// escaping it is a finding. Both the bounded-time Catch test (tests/app/cli/test_cli_fuzz.cpp) and the
 // libFuzzer target (tests/fuzz/fuzz_cli.cpp) run the subjects of this table, so a new parser (the
 // scene files, the formulas) is one more entry here and is fuzzed by both.
 #pragma once
@@ -22,7 +22,7 @@ struct Subject {
 };
 
 // "cli": the bytes are an argv (arguments separated by '\0', "vilab" prepended), parsed and checked
-// by vilab::check_cli, which runs nothing. "formula": the bytes are a formula (vi/target_formula.hpp)
+// by vilab::check_cli, which runs nothing. "formula": the bytes are a formula (vi/targets/formula.hpp)
 // on the box [-4, 4]², built and, when accepted, evaluated with its gradient.
 const std::vector<Subject>& subjects();
 const Subject& subject(std::string_view name);

@@ -1,8 +1,8 @@
 // tests/fuzz/scene_generator.cpp — see scene_generator.hpp.
 #include "tests/fuzz/scene_generator.hpp"
 
-#include "app/lessons.hpp"
-#include "app/scene_file.hpp"
+#include "app/io/lessons.hpp"
+#include "app/io/scene_file.hpp"
 
 #include <algorithm>
 #include <iterator>

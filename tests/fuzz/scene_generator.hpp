@@ -9,7 +9,7 @@
 // seed.
 #pragma once
 
-#include "vi/rng.hpp"
+#include "vi/core/rng.hpp"
 
 #include <string>
 #include <vector>

@@ -4,7 +4,7 @@
 // tests under xvfb-run), with its own settings folder. The test moves the pointer, clicks, drags
 // and types through xdotool (real XTest events: the app cannot tell them from a person's), drops
 // files with the XDND protocol and closes the window with WM_DELETE_WINDOW, as a window manager
-// would. It finds controls by label in the app's report (app/probe.hpp), never by a hard-coded
+// would. It finds controls by label in the app's report (app/ui/shell/probe.hpp), never by a hard-coded
 // pixel position, and checks the result in the report's state and in the screen's pixels.
 //
 //   App app({.args = {"--lesson", "funnel"}});

@@ -4,7 +4,7 @@
 // outside its support says where log p̃ is undefined instead of blaming the learning rate.
 #include "tests/input/app_driver.hpp"
 
-#include "app/lessons.hpp"
+#include "app/io/lessons.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // the map says; and no key acts while a menu, a modal or a text field has the keyboard.
 #include "tests/input/app_driver.hpp"
 
-#include "app/keymap.hpp"
+#include "app/ui/shell/keymap.hpp"
 
 #include <catch2/catch.hpp>
 

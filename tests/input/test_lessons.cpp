@@ -3,7 +3,7 @@
 // over a fit that was playing).
 #include "tests/input/app_driver.hpp"
 
-#include "app/lessons.hpp"
+#include "app/io/lessons.hpp"
 
 #include <catch2/catch.hpp>
 

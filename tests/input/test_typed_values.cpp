@@ -1,6 +1,6 @@
 // tests/input/test_typed_values.cpp — a value typed into a slider (Ctrl+click, type, Enter) that
 // lies outside its range is set to the nearest end, and an orange note under the slider says so
-// (app/clamped_slider.hpp); the next edit in range takes the note away.
+// (app/ui/widgets/clamped_slider.hpp); the next edit in range takes the note away.
 #include "tests/input/app_driver.hpp"
 
 #include <catch2/catch.hpp>

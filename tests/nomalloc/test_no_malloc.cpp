@@ -1,9 +1,9 @@
 // A step allocates nothing after warm-up: vi/ is compiled here with EIGEN_RUNTIME_NO_MALLOC, so
 // any Eigen heap allocation while allocation is forbidden aborts with an assertion.
-#include "vi/run.hpp"
-#include "vi/targets.hpp"
-#include "vi/family.hpp"
-#include "vi/models.hpp"
+#include "vi/engine/run.hpp"
+#include "vi/targets/targets.hpp"
+#include "vi/families/family.hpp"
+#include "vi/models/models.hpp"
 
 #include <catch2/catch.hpp>
 

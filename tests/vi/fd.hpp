@@ -3,8 +3,8 @@
 // tolerances).
 #pragma once
 
-#include "vi/family.hpp"
-#include "vi/types.hpp"
+#include "vi/families/family.hpp"
+#include "vi/core/types.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,103 @@
+// app/ui/windows/gradvar_probe.cpp — see gradvar_probe.hpp.
+#include "app/ui/windows/gradvar_probe.hpp"
+
+#include <chrono>
+#include <exception>
+#include <utility>
+
+namespace vilab {
+
+GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  GradVarMeasurement m;
+  m.scene = request.scene;
+  m.step = request.step;
+  m.fit_id = request.fit_id;
+  m.options = request.options;
+  try {
+    if (!request.target) throw std::invalid_argument("gradient variance: the fit has no target data yet");
+    // One S at a time (the cancel flag is polled in between). gradient_variance seeds the draws of
+    // each S afresh, so the cells are those of a single call over every S.
+    vi::GradVarTable& t = m.table;
+    t.samples = request.options.samples;
+    std::vector<vi::GradVarTable> per_s;
+    for (int S : request.options.samples) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) {
+        m.error = "cancelled";
+        return m;
+      }
+      vi::GradVarOptions one = request.options;
+      one.samples = {S};
+      per_s.push_back(vi::gradient_variance(request.scene, *request.target, request.phi, one));
+    }
+    if (!per_s.empty()) {
+      t.variants = per_s.front().variants;
+      t.exact_gradient = per_s.front().exact_gradient;
+    }
+    for (size_t v = 0; v < t.variants.size(); ++v)  // variant-major, as GradVarTable::at reads them
+      for (const vi::GradVarTable& one : per_s) t.cells.push_back(one.cells[v]);
+    t.reading = vi::describe_gradient_variance(t);
+  } catch (const std::exception& e) {
+    m.error = e.what();
+  }
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return m;
+}
+
+vi::Scene gradvar_key(const vi::Scene& scene) {
+  const vi::Scene defaults;
+  vi::Scene k = scene;
+  k.estimator = defaults.estimator;
+  k.baseline = defaults.baseline;
+  k.sampling = defaults.sampling;
+  k.optimizer = defaults.optimizer;
+  k.lr = defaults.lr;
+  k.samples = defaults.samples;
+  k.seed = defaults.seed;
+  k.anneal = defaults.anneal;  // measured at β = 1
+  k.init_mean_x = defaults.init_mean_x;
+  k.init_mean_y = defaults.init_mean_y;
+  k.init_log_sd = defaults.init_log_sd;
+  k.metrics_every = defaults.metrics_every;
+  k.metric_samples = defaults.metric_samples;
+  return k;
+}
+
+GradVarProbe::~GradVarProbe() {
+  retire();
+  retiring_.clear();  // each future's destructor waits for its job (within one S)
+}
+
+void GradVarProbe::retire() {
+  if (!job_.valid()) return;
+  cancel_->store(true, std::memory_order_relaxed);
+  retiring_.push_back(std::move(job_));
+  job_ = {};
+}
+
+void GradVarProbe::start(GradVarRequest request) {
+  retire();
+  running_scene_ = request.scene;
+  running_step_ = request.step;
+  running_fit_id_ = request.fit_id;
+  cancel_ = std::make_shared<std::atomic<bool>>(false);
+  job_ = std::async(std::launch::async, [r = std::move(request), flag = cancel_] { return measure_gradient_variance(r, flag.get()); });
+}
+
+void GradVarProbe::cancel() { retire(); }
+
+bool GradVarProbe::poll() {
+  std::erase_if(retiring_, [](std::future<GradVarMeasurement>& f) {
+    return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  });
+  if (!job_.valid() || job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  latest_ = std::make_shared<const GradVarMeasurement>(job_.get());
+  return true;
+}
+
+void GradVarProbe::wait() {
+  if (job_.valid()) job_.wait();
+  poll();
+}
+
+}  // namespace vilab
