@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 

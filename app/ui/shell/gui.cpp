@@ -68,6 +68,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 

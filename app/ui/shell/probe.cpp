@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 
@@ -60,10 +61,10 @@ void probe_begin_frame() {
   p.state = nlohmann::json::object();
 }
 
-void probe_state(std::string_view key, nlohmann::json value) {
+void probe_state(std::string_view key, const nlohmann::json& value) {
   Probe& p = probe();
   if (!p.on) return;
-  p.state[std::string(key)] = std::move(value);
+  p.state[std::string(key)] = value;
 }
 
 void probe_item(std::string_view label, bool label_beside) {

@@ -19,7 +19,9 @@
 // Widgets are recorded by app/ui/shell/widget_probe.hpp, which every file that draws widgets includes.
 #pragma once
 
-#include <nlohmann/json.hpp>
+// The JSON type's declaration only: ~30 files draw widgets through widget_probe.hpp, and only the
+// few that note state need the whole library (they include <nlohmann/json.hpp> themselves).
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 #include <string_view>
@@ -35,7 +37,7 @@ void probe_begin_frame();
 void probe_end_frame(int window_x, int window_y, int window_w, int window_h, float fps);
 
 // Notes a value of the app's state for this frame's report: "state": {key: value}.
-void probe_state(std::string_view key, nlohmann::json value);
+void probe_state(std::string_view key, const nlohmann::json& value);
 
 // Records the last item drawn under `label` (the widget wrappers call it; so can custom widgets
 // drawn with the draw list, after an ImGui::InvisibleButton or ImGui::Dummy of their area).

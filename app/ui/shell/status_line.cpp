@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdio>
 #include <string>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 

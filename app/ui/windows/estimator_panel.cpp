@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 

@@ -20,6 +20,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 

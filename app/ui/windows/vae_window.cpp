@@ -29,6 +29,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 namespace vilab {
 
