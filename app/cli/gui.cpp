@@ -4,6 +4,7 @@
 
 #include "app/cli/gui_flags.hpp"
 #include "app/cli/scene_flags.hpp"
+#include "app/io/cavi_run.hpp"
 #include "app/io/gui_options.hpp"
 #include "app/io/lessons.hpp"
 #include "vi/core/check.hpp"
@@ -29,7 +30,8 @@ class GuiCommand final : public Subcommand {
                         ->check(CLI::Range(0, 65536));
     app.add_flag("--landscape", gui_.landscape, "open the ELBO landscape window");
     app.add_flag("--trust", gui_.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
-    app.add_option("--cavi", cavi_, "open a CAVI window (repeatable): normal-gamma, gmm")->check(CLI::IsMember({"normal-gamma", "gmm"}));
+    app.add_option("--cavi", cavi_, "open a CAVI window (repeatable): " + vi::join(cavi_model_names(), ", "))
+        ->check(CLI::IsMember(cavi_model_names()));
     add_look_flags(&app, gui_);
     app.add_option("--width", gui_.width, "window width in pixels for this session (default: the settings')")
         ->check(CLI::Range(320, 8192))->each([this](const std::string&) { gui_.size_from_flags = true; });

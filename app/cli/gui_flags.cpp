@@ -3,7 +3,6 @@
 
 #include "app/io/fit_spec.hpp"
 #include "app/io/lessons.hpp"
-#include "app/io/trained_models.hpp"
 #include "vi/core/check.hpp"
 #include "vi/engine/fit_grid.hpp"
 
@@ -21,10 +20,11 @@ void fill_gui_scene(SceneFlags& flags, GuiOptions& g, std::vector<std::string>& 
   g.scene = finish_scene(flags);
   g.scene_file = flags.file;
   g.scene_file_path = flags.scene_path;
-  if (is_cavi_model(flags.model)) cavi.push_back(flags.model);
-  if (find_trained_model(flags.model)) {
+  const vi::ModelInfo* m = own_fit_model(flags.model);
+  if (m && m->kind == vi::ModelKind::Cavi) cavi.push_back(flags.model);
+  if (m && m->kind == vi::ModelKind::Trainer) {
     g.model_windows.push_back(flags.model);
-    g.model_settings = flags.cavi_settings;
+    g.model_settings = flags.model_settings;
   }
 }
 

@@ -2,7 +2,6 @@
 // and grid preset, as text or (--json) JSON.
 #include "app/cli/subcommand.hpp"
 
-#include "app/io/trained_models.hpp"
 #include "vi/engine/fit_grid.hpp"
 #include "vi/families/family.hpp"
 #include "vi/models/models.hpp"
@@ -23,6 +22,36 @@ namespace {
 
 using nlohmann::json;
 
+// A model's entry in `vilab list --json`: its settings, and how it is fitted when the engine's
+// families do not fit it.
+json model_json(const vi::ModelInfo& m) {
+  json params = json::array();
+  for (const auto& p : m.params)
+    params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help},
+                      {"integer", p.integer}});
+  json j{{"name", m.name}, {"summary", m.summary}, {"params", params}, {"takes_data", m.takes_data}};
+  if (m.kind == vi::ModelKind::Trainer) j["trainer"] = true;
+  if (m.kind == vi::ModelKind::Cavi) j["cavi"] = true;
+  if (m.kind != vi::ModelKind::Fitted) j["step_unit"] = m.step_unit;
+  return j;
+}
+
+// A model's lines in `vilab list`.
+void print_model(const vi::ModelInfo& m) {
+  switch (m.kind) {
+    case vi::ModelKind::Fitted: std::printf("  %-11s %s\n", m.name.c_str(), m.summary.c_str()); break;
+    case vi::ModelKind::Trainer:
+      std::printf("  %-11s %s (own trainer; --steps counts %s)\n", m.name.c_str(), m.summary.c_str(), m.step_unit.c_str());
+      break;
+    case vi::ModelKind::Cavi:
+      std::printf("  %-11s %s (CAVI; --steps caps the %s)\n", m.name.c_str(), m.summary.c_str(), m.step_unit.c_str());
+      break;
+  }
+  for (const auto& p : m.params)
+    std::printf("  %-11s   --set %s=%g  (%g … %g%s) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi,
+                p.integer ? ", whole" : "", p.help.c_str());
+}
+
 int cmd_list(bool as_json) {
   json j;
   for (const auto& t : vi::target_registry()) {
@@ -33,21 +62,7 @@ int cmd_list(bool as_json) {
   }
   j["targets"].push_back({{"name", vi::kFormulaTarget}, {"summary", vi::formula_summary()}, {"params", json::array()},
                           {"note", vi::formula_syntax_help()}});
-  for (const auto& m : vi::model_registry()) {
-    json params = json::array();
-    for (const auto& p : m.params)
-      params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help},
-                        {"integer", p.integer}});
-    j["models"].push_back({{"name", m.name}, {"summary", m.summary}, {"params", params}, {"takes_data", m.takes_data}});
-  }
-  for (const auto& m : trained_models()) {
-    json params = json::array();
-    for (const auto& p : m.settings)
-      params.push_back({{"name", p.name}, {"default", p.default_value}, {"min", p.lo}, {"max", p.hi}, {"help", p.help},
-                        {"integer", p.integer}});
-    j["models"].push_back({{"name", m.name}, {"summary", m.summary}, {"params", params}, {"takes_data", true},
-                           {"trainer", true}, {"step_unit", m.step_unit}});
-  }
+  for (const auto& m : vi::model_registry()) j["models"].push_back(model_json(m));
   for (const auto& f : vi::family_registry()) j["families"].push_back({{"name", f.name}, {"summary", f.summary}});
   for (const auto& o : vi::optimizer_registry()) j["optimizers"].push_back({{"name", o.name}, {"summary", o.summary}});
   const std::pair<const char*, const std::vector<vi::NamedChoice>*> choices[] = {
@@ -71,18 +86,7 @@ int cmd_list(bool as_json) {
   std::printf("  %-11s %s\n", vi::kFormulaTarget, vi::formula_summary().c_str());
   std::printf("  %-11s   --formula \"EXPR\" --formula-box x0,x1,y0,y1. %s\n", "", vi::formula_syntax_help().c_str());
   std::cout << "models (vilab run --model NAME):\n";
-  for (const auto& m : vi::model_registry()) {
-    std::printf("  %-11s %s\n", m.name.c_str(), m.summary.c_str());
-    for (const auto& p : m.params)
-      std::printf("  %-11s   --set %s=%g  (%g … %g%s) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi,
-                  p.integer ? ", whole" : "", p.help.c_str());
-  }
-  for (const auto& m : trained_models()) {
-    std::printf("  %-11s %s (own trainer; --steps counts %s)\n", m.name.c_str(), m.summary.c_str(), m.step_unit.c_str());
-    for (const auto& p : m.settings)
-      std::printf("  %-11s   --set %s=%g  (%g … %g%s) %s\n", "", p.name.c_str(), p.default_value, p.lo, p.hi,
-                  p.integer ? ", whole" : "", p.help.c_str());
-  }
+  for (const auto& m : vi::model_registry()) print_model(m);
   std::cout << "families:\n";
   for (const auto& f : vi::family_registry()) std::printf("  %-11s %s\n", f.name.c_str(), f.summary.c_str());
   std::cout << "optimizers:\n";

@@ -1,17 +1,16 @@
 // app/cli/run.cpp — `vilab run`: one fit headless (a 2D target or a model fitted by the engine's
 // families), or a CAVI model, or a model with its own trainer; its result as text or JSON.
 //
-// [SECTION] CAVI and trained models
+// [SECTION] Models with their own fitting
 // [SECTION] A fit of the engine
 // [SECTION] The subcommand
 #include "app/cli/subcommand.hpp"
 
 #include "app/cli/scene_flags.hpp"
-#include "app/io/cavi_settings.hpp"
 #include "app/io/export_csv.hpp"
 #include "app/io/run_summary.hpp"
 #include "app/io/scene_file.hpp"
-#include "app/io/trained_models.hpp"
+#include "app/io/model_runs.hpp"
 #include "vi/analysis/fit_diagnostics.hpp"
 #include "vi/core/check.hpp"
 #include "vi/engine/run.hpp"
@@ -37,68 +36,20 @@ namespace {
 
 using nlohmann::json;
 
-// [SECTION] CAVI and trained models
+// [SECTION] Models with their own fitting
 
-// `vilab run --model normal-gamma|gmm`: CAVI to convergence (at most --steps sweeps), its settings
-// from --set (names as in CaviCliOptions), with the exact references where they exist.
-// The options of `vilab run --model normal-gamma|gmm` from its flags: --set names and values checked
-// here, before anything runs (throws std::invalid_argument).
-CaviCliOptions cavi_options(const SceneFlags& f, int64_t steps) {
-  CaviCliOptions o;
-  o.seed = f.scene.seed;
-  o.max_iterations = int(std::clamp<int64_t>(steps, 1, 1000000));
-  if (f.model == "gmm") o.n = 200;
-  struct Setting {
-    const char* name;
-    double* d;
-    int* i;
-  };
-  const Setting settings[] = {{"n", nullptr, &o.n},          {"mu_true", &o.mu_true, nullptr}, {"tau_true", &o.tau_true, nullptr},
-                              {"mu0", &o.mu0, nullptr},       {"lambda0", &o.lambda0, nullptr}, {"a0", &o.a0, nullptr},
-                              {"b0", &o.b0, nullptr},         {"K", nullptr, &o.K},             {"dim", nullptr, &o.dim},
-                              {"sigma", &o.sigma, nullptr},   {"tol", &o.tol, nullptr}};
-  std::vector<std::string> allowed;
-  for (const auto& st : settings) allowed.push_back(st.name);
-  for (const auto& [name, v] : f.cavi_settings) {  // parsed by finish_scene
-    vi::check_member("--set", "setting of " + f.model, name, allowed);
-    for (const auto& st : settings) {
-      if (name != st.name) continue;
-      if (st.d) *st.d = v;
-      else if (v != std::floor(v)) throw std::invalid_argument("--set: " + name + " must be a whole number, got " + vi::to_text(v));
-      else if (std::abs(v) > 1e9) throw std::invalid_argument("--set: " + name + " = " + vi::to_text(v) + " is out of range");  // int(v) would overflow
-      else *st.i = int(v);
-    }
-  }
-  return o;
-}
-
-int cmd_run_cavi(const std::string& model, CaviCliOptions o, bool as_json) {
-  o.trace = as_json;
-  const json j = cavi_run_json(model, o);
-  if (as_json) {
-    std::cout << j.dump(2) << "\n";
-    return 0;
-  }
-  std::printf("%s by CAVI, seed %llu\n", model.c_str(), (unsigned long long)o.seed);
-  std::printf("  iterations   %d (%s)\n", j.value("iterations", 0), j.value("converged", false) ? "converged" : "not converged");
-  std::printf("  ELBO         %.6f\n", j.value("elbo", 0.0));
-  if (j.contains("log_evidence")) std::printf("  log evidence %.6f\n", j["log_evidence"].get<double>());
-  std::cout << "  (vilab run --model " << model << " --json for every number)\n";
+// `vilab run --model NAME` for a model the engine's families do not fit (its own trainer, or
+// CAVI): its headless run (app/io/model_runs.hpp) from its checked --set values, for --steps of its
+// step unit (its default_steps without --steps).
+int cmd_run_model(const vi::ModelInfo& m, const vi::ParamValues& settings, uint64_t seed, int64_t steps, bool steps_given,
+                  bool as_json) {
+  const ModelRun* run = find_model_run(m.name);
+  if (!run) throw std::invalid_argument("--model: " + m.name + " has no headless run");
+  const json j = run->run_json(settings, seed, steps_given ? steps : m.default_steps);
+  if (as_json || !run->print) std::cout << j.dump(2) << "\n";
+  else run->print(j);
   return 0;
 }
-
-// `vilab run --model NAME` for a model with its own trainer (app/io/trained_models.hpp): its own
-// headless run with its --set values (checked against its settings by vi::resolve_params first).
-int cmd_run_trained(const TrainedModel& m, const vi::ParamValues& settings, uint64_t seed, int64_t steps, bool steps_given,
-                    bool as_json) {
-  const json j = m.run_json(settings, seed, steps_given ? steps : m.default_steps);
-  if (as_json) std::cout << j.dump(2) << "\n";
-  else if (m.print) m.print(j);
-  else std::cout << j.dump(2) << "\n";
-  return 0;
-}
-
-// [SECTION] A fit of the engine
 
 // `vilab run --model` without --json: per coordinate, the exact and fitted means and sds.
 void print_model_table(const vi::Run& run, const vi::Moments& q, const vi::Moments& pm) {
@@ -280,18 +231,16 @@ class RunCommand final : public Subcommand {
 
   void prepare() override {
     scene_ = finish_scene(flags_);
-    if (is_cavi_model(flags_.model)) cavi_ = cavi_options(flags_, steps_);
-    if ((is_cavi_model(flags_.model) || find_trained_model(flags_.model)) && (!out_.csv.empty() || !out_.json_out.empty()))
+    model_ = own_fit_model(flags_.model);
+    if (!model_) return;
+    if (!out_.csv.empty() || !out_.json_out.empty())
       throw std::invalid_argument("--csv and --json-out: not for --model " + flags_.model +
                                   " (it has its own trainer; use --json)");
-    if (const auto* m = find_trained_model(flags_.model))
-      trained_settings_ = vi::resolve_params("--set", m->settings, flags_.cavi_settings);
+    model_settings_ = vi::resolve_model_settings("--set", *model_, flags_.model_settings);
   }
 
   int execute() override {
-    if (is_cavi_model(flags_.model)) return cmd_run_cavi(flags_.model, cavi_, json_);
-    if (const auto* m = find_trained_model(flags_.model))
-      return cmd_run_trained(*m, trained_settings_, scene_.seed, steps_, steps_opt_ && steps_opt_->count() > 0, json_);
+    if (model_) return cmd_run_model(*model_, model_settings_, scene_.seed, steps_, steps_opt_ && steps_opt_->count() > 0, json_);
     if (!save_scene_.empty()) {
       SceneFile f;
       if (flags_.file) f = *flags_.file;
@@ -314,8 +263,8 @@ class RunCommand final : public Subcommand {
   RunOutputs out_;
   // What prepare builds for execute.
   vi::Scene scene_;
-  CaviCliOptions cavi_;
-  vi::ParamValues trained_settings_;
+  const vi::ModelInfo* model_ = nullptr;  // --model's entry when the engine's families do not fit it
+  vi::ParamValues model_settings_;
 };
 
 }  // namespace

@@ -6,9 +6,7 @@
 // [SECTION] From flags to a checked scene
 #include "app/cli/scene_flags.hpp"
 
-#include "app/io/cavi_settings.hpp"
 #include "app/io/lessons.hpp"
-#include "app/io/trained_models.hpp"
 #include "vi/core/check.hpp"
 #include "vi/families/family.hpp"
 #include "vi/objectives/objective_spec.hpp"
@@ -56,9 +54,9 @@ const CLI::Validator kPositive(
 
 }  // namespace
 
-bool is_cavi_model(const std::string& name) {
-  const auto& names = cavi_model_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
+const vi::ModelInfo* own_fit_model(const std::string& name) {
+  const vi::ModelInfo* m = vi::find_model(name);
+  return m && m->kind != vi::ModelKind::Fitted ? m : nullptr;
 }
 
 // [SECTION] The flags
@@ -97,9 +95,7 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
        return true;
      }, "--target formula: the box x0,x1,y0,y1 it is shown and integrated on (default -4,4,-4,4)")
       ->expected(1)->type_name("X0,X1,Y0,Y1");
-  std::vector<std::string> models = vi::model_names();
-  for (const auto& m : cavi_model_names()) models.push_back(m);
-  for (const auto& m : trained_models()) models.push_back(m.name);
+  const std::vector<std::string> models = vi::all_model_names();
   app->add_option("--model", f.model,
                   "a small Bayesian model instead of a target: " + vi::join(models, ", ") +
                       " (normal-gamma and gmm are fitted by CAVI, the others after logreg by their own trainer; "
@@ -287,9 +283,9 @@ vi::Scene finish_scene(SceneFlags& f) {
   if (!f.model.empty()) {
     if (f.target_opt && f.target_opt->count() > 0)
       throw std::invalid_argument("--model: give a target (--target) or a model (--model), not both");
-    if (is_cavi_model(f.model) || find_trained_model(f.model)) {
+    if (own_fit_model(f.model)) {
       // A CAVI or trained model is not a Scene: its --set values are its settings.
-      f.cavi_settings = std::move(f.scene.target_params);
+      f.model_settings = std::move(f.scene.target_params);
       f.scene.target_params.clear();
       f.scene.validate();
       return f.scene;

@@ -6,6 +6,7 @@
 #include "app/io/scene_file.hpp"
 #include "vi/core/types.hpp"
 #include "vi/engine/scene.hpp"
+#include "vi/models/models.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,7 +26,7 @@ struct SceneFlags {
   std::string alpha;      // Rényi α (text: parsed strictly)
   int iw = 0;             // --iw K: the importance samples of the Rényi/IWAE bound (sets S)
   std::string model;      // --model NAME: a model (vi/models/models.hpp) instead of a 2D target
-  vi::ParamValues cavi_settings;  // a CAVI or trained model's --set values (finish_scene moves them here)
+  vi::ParamValues model_settings;  // --set values of a model not fitted by the families (finish_scene moves them here)
   std::string scene_path;         // --scene FILE: the fit (and, for gui/shot, the whole session) from a scene file
   std::string lesson;             // --lesson NAME: the same from a lesson of scenes/
   std::optional<SceneFile> file;  // … as read by finish_scene
@@ -49,7 +50,8 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set = {});
 // std::invalid_argument).
 vi::Scene finish_scene(SceneFlags& f);
 
-// Whether `name` is a model fitted by CAVI (normal-gamma, gmm).
-bool is_cavi_model(const std::string& name);
+// The registry's entry of `name` when it is a model the engine's families do not fit (its own
+// trainer, or CAVI): its --set values are its settings, not a Scene's; nullptr otherwise.
+const vi::ModelInfo* own_fit_model(const std::string& name);
 
 }  // namespace vilab

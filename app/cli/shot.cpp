@@ -4,6 +4,7 @@
 
 #include "app/cli/gui_flags.hpp"
 #include "app/cli/scene_flags.hpp"
+#include "app/io/cavi_run.hpp"
 #include "app/io/gui_options.hpp"
 #include "vi/core/check.hpp"
 #include "vi/engine/fit_grid.hpp"
@@ -36,8 +37,9 @@ class ShotCommand final : public Subcommand {
                         ->check(CLI::Range(0, 65536));
     app.add_flag("--landscape", gui_.landscape, "open the ELBO landscape window (computed before the shot)");
     app.add_flag("--trust", gui_.trust, "open the k\u0302 plot and show the PSIS-resampled draws");
-    app.add_option("--cavi", cavi_, "open a CAVI window (repeatable) and make --steps CAVI updates in it: normal-gamma, gmm")
-        ->check(CLI::IsMember({"normal-gamma", "gmm"}));
+    app.add_option("--cavi", cavi_, "open a CAVI window (repeatable) and make --steps CAVI updates in it: " +
+                                        vi::join(cavi_model_names(), ", "))
+        ->check(CLI::IsMember(cavi_model_names()));
     add_look_flags(&app, gui_);
   }
 
