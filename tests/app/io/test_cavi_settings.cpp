@@ -1,6 +1,7 @@
 // cavi_run_json: the promised keys, the exact references beside the fit, and errors that name
 // what is wrong.
 #include "app/io/cavi_run.hpp"
+#include "tests/app/run_vilab.hpp"
 
 #include "vi/models/cavi_normal_gamma.hpp"
 
@@ -10,7 +11,6 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
 
 TEST_CASE("cavi_run_json for normal-gamma carries the exact references and a converged q", "[cavi]") {
   vi::CaviOptions o;
@@ -64,16 +64,10 @@ TEST_CASE("cavi_run_json names an unknown model and bad settings", "[cavi]") {
 
 TEST_CASE("vilab shot and gui refuse an unknown --cavi model, naming the flag", "[cavi][cli]") {
   for (const char* sub : {"shot --out /tmp/vilab-cavi-never.png", "gui"}) {
-    const std::string cmd = std::string(VILAB_EXE) + " " + sub + " --cavi lda 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[512];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int status = pclose(p);
+    const vilab_test::VilabResult r = vilab_test::run_vilab(std::string(sub) + " --cavi lda");
+    const std::string out = r.out + r.err;
     INFO(sub << ": " << out);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) != 0);
+    CHECK(r.code > 0);  // exited normally, non-zero
     CHECK(out.find("--cavi") != std::string::npos);
     CHECK(out.find("lda") != std::string::npos);
   }
