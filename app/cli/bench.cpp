@@ -47,7 +47,7 @@ struct Workload {
   std::string id, what;
   vi::Scene scene;
   std::string peer_args;  // empty: the peer has no such family
-  // Models with their own trainer (app/io/trained_models.hpp) time themselves: `run(steps)` trains
+  // Models with their own trainer (vi::ModelKind::Trainer, vi/models/models.hpp) time themselves: `run(steps)` trains
   // and returns the rate in `unit` and the quality number named by `quality`. Empty: a Run on
   // `scene`, in steps/s, with KL(q‖p).
   std::function<Result(int steps)> run;

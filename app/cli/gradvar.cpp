@@ -76,57 +76,51 @@ vi::GradVarOptions gradvar_options(const vi::Scene& scene, const GradVarFlags& g
   return opt;
 }
 
-int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g, const vi::GradVarOptions& opt) {
-  // φ: the scene's own fit after --steps steps (0: its initial q).
-  vi::Run run(scene, nullptr, /*record_history=*/false);
-  run.step(g.steps);
-  if (run.status() != vi::RunStatus::Ok) {
-    std::fprintf(stderr, "vilab gradvar: the fit before the measurement diverged: %s\n", run.message().c_str());
-    return 3;
-  }
-  const vi::GradVarTable t = vi::gradient_variance(scene, *run.target_data(), run.params(), opt);
+// `vilab gradvar --json`: the table and where it was measured.
+json gradvar_json(const vi::Scene& scene, const vi::Run& run, const vi::GradVarTable& t, const vi::GradVarOptions& opt) {
   const vi::ObjectiveSpec spec = run.objective();
-  if (g.json) {
-    json rows = json::array();
-    for (size_t v = 0; v < t.variants.size(); ++v) {
-      json cells = json::array();
-      for (size_t s = 0; s < t.samples.size(); ++s) {
-        const vi::GradVarCell& c = t.at(v, s);
-        if (!c.error.empty()) {
-          cells.push_back({{"S", c.samples}, {"error", c.error}});
-          continue;
-        }
-        cells.push_back({{"S", c.samples},
-                         {"trace_cov", c.trace_cov},
-                         {"trace_cov_se", c.trace_cov_se},
-                         {"value_mean", c.value_mean},
-                         {"value_se", c.value_se},
-                         {"mean", vector_json(c.mean)},
-                         {"mean_se", vector_json(c.mean_se)},
-                         {"ess_mean", c.ess_mean},
-                         {"bias_norm", c.bias_norm},
-                         {"noise_norm", c.noise_norm}});
+  json rows = json::array();
+  for (size_t v = 0; v < t.variants.size(); ++v) {
+    json cells = json::array();
+    for (size_t s = 0; s < t.samples.size(); ++s) {
+      const vi::GradVarCell& c = t.at(v, s);
+      if (!c.error.empty()) {
+        cells.push_back({{"S", c.samples}, {"error", c.error}});
+        continue;
       }
-      rows.push_back({{"estimator", t.variants[v]}, {"cells", cells}});
+      cells.push_back({{"S", c.samples},
+                       {"trace_cov", c.trace_cov},
+                       {"trace_cov_se", c.trace_cov_se},
+                       {"value_mean", c.value_mean},
+                       {"value_se", c.value_se},
+                       {"mean", vector_json(c.mean)},
+                       {"mean_se", vector_json(c.mean_se)},
+                       {"ess_mean", c.ess_mean},
+                       {"bias_norm", c.bias_norm},
+                       {"noise_norm", c.noise_norm}});
     }
-    json j{{"target", scene.target},
-           {"target_params", scene.target_params},
-           {"family", scene.family},
-           {"objective", scene.objective},
-           {"objective_label", vi::objective_label(spec, scene.samples)},
-           {"alpha", spec.kind == vi::ObjectiveKind::Renyi ? json(scene.alpha) : json(nullptr)},
-           {"steps", run.steps()},
-           {"seed", scene.seed},
-           {"replicates", opt.replicates},
-           {"samples", t.samples},
-           {"param_names", run.family().param_names()},
-           {"params", vector_json(run.params())},
-           {"exact_gradient", t.exact_gradient.size() ? vector_json(t.exact_gradient) : json(nullptr)},
-           {"rows", rows},
-           {"reading", t.reading}};
-    std::cout << j.dump(2) << "\n";
-    return 0;
+    rows.push_back({{"estimator", t.variants[v]}, {"cells", cells}});
   }
+  return json{{"target", scene.target},
+              {"target_params", scene.target_params},
+              {"family", scene.family},
+              {"objective", scene.objective},
+              {"objective_label", vi::objective_label(spec, scene.samples)},
+              {"alpha", spec.kind == vi::ObjectiveKind::Renyi ? json(scene.alpha) : json(nullptr)},
+              {"steps", run.steps()},
+              {"seed", scene.seed},
+              {"replicates", opt.replicates},
+              {"samples", t.samples},
+              {"param_names", run.family().param_names()},
+              {"params", vector_json(run.params())},
+              {"exact_gradient", t.exact_gradient.size() ? vector_json(t.exact_gradient) : json(nullptr)},
+              {"rows", rows},
+              {"reading", t.reading}};
+}
+
+// `vilab gradvar`: tr Cov per estimator and S, as a table with standard errors.
+void print_gradvar_table(const vi::Scene& scene, const vi::Run& run, const vi::GradVarTable& t, const vi::GradVarOptions& opt) {
+  const vi::ObjectiveSpec spec = run.objective();
   std::printf("%s / %s / %s, φ after %lld steps; R = %d estimates per cell, seed %llu\n", scene.target.c_str(),
               scene.family.c_str(), vi::objective_label(spec, 0).c_str(), (long long)run.steps(), opt.replicates,
               (unsigned long long)scene.seed);
@@ -149,6 +143,19 @@ int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g, const vi::GradVar
   for (const auto& c : t.cells)
     if (!c.error.empty()) std::printf("n/a: %s at S = %d: %s\n", c.variant.c_str(), c.samples, c.error.c_str());
   if (!t.reading.empty()) std::printf("\n%s\n", t.reading.c_str());
+}
+
+int cmd_gradvar(const vi::Scene& scene, const GradVarFlags& g, const vi::GradVarOptions& opt) {
+  // φ: the scene's own fit after --steps steps (0: its initial q).
+  vi::Run run(scene, nullptr, /*record_history=*/false);
+  run.step(g.steps);
+  if (run.status() != vi::RunStatus::Ok) {
+    std::fprintf(stderr, "vilab gradvar: the fit before the measurement diverged: %s\n", run.message().c_str());
+    return 3;
+  }
+  const vi::GradVarTable t = vi::gradient_variance(scene, *run.target_data(), run.params(), opt);
+  if (g.json) std::cout << gradvar_json(scene, run, t, opt).dump(2) << "\n";
+  else print_gradvar_table(scene, run, t, opt);
   return 0;
 }
 

@@ -61,8 +61,35 @@ const vi::ModelInfo* own_fit_model(const std::string& name) {
 
 // [SECTION] The flags
 
-void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
-  const bool for_gradvar = set.for_gradvar, grid_is_quad_grid = set.grid_is_quad_grid;
+namespace {
+
+// --formula-box's value: one "x0,x1,y0,y1" (or four values), the box the formula is shown and
+// integrated on.
+bool set_formula_box(SceneFlags& f, const CLI::results_t& r) {
+  std::vector<std::string> parts;
+  for (const auto& item : r) {
+    size_t start = 0;
+    for (;;) {
+      const size_t comma = item.find(',', start);
+      parts.push_back(item.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (parts.size() != 4) throw std::invalid_argument("--formula-box: expected x0,x1,y0,y1 (four numbers), got " + std::to_string(parts.size()));
+  vi::Box b{parse_number("--formula-box", parts[0]), parse_number("--formula-box", parts[1]),
+            parse_number("--formula-box", parts[2]), parse_number("--formula-box", parts[3])};
+  try {
+    vi::check_formula_box(b);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("--formula-box: ") + e.what());
+  }
+  f.scene.formula_box = b;
+  return true;
+}
+
+// The problem: a target (or a formula) or a model.
+void add_problem_flags(CLI::App* app, SceneFlags& f) {
   const vi::Scene defaults;
   std::vector<std::string> targets = vi::target_names();
   targets.push_back(vi::kFormulaTarget);  // its log p~ from --formula, on --formula-box
@@ -71,29 +98,8 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
                      ->default_str(defaults.target);
   app->add_option("--formula", f.scene.formula,
                   "--target formula: log p~(z1, z2) as a formula, e.g. \"-0.5*(z1^2 + z2^2)\" (vilab list says the syntax)");
-  app->add_option("--formula-box", [&f](const CLI::results_t& r) {
-       // One value "x0,x1,y0,y1" (or four values): the box the formula is shown and integrated on.
-       std::vector<std::string> parts;
-       for (const auto& item : r) {
-         size_t start = 0;
-         for (;;) {
-           const size_t comma = item.find(',', start);
-           parts.push_back(item.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-           if (comma == std::string::npos) break;
-           start = comma + 1;
-         }
-       }
-       if (parts.size() != 4) throw std::invalid_argument("--formula-box: expected x0,x1,y0,y1 (four numbers), got " + std::to_string(parts.size()));
-       vi::Box b{parse_number("--formula-box", parts[0]), parse_number("--formula-box", parts[1]),
-                 parse_number("--formula-box", parts[2]), parse_number("--formula-box", parts[3])};
-       try {
-         vi::check_formula_box(b);
-       } catch (const std::invalid_argument& e) {
-         throw std::invalid_argument(std::string("--formula-box: ") + e.what());
-       }
-       f.scene.formula_box = b;
-       return true;
-     }, "--target formula: the box x0,x1,y0,y1 it is shown and integrated on (default -4,4,-4,4)")
+  app->add_option("--formula-box", [&f](const CLI::results_t& r) { return set_formula_box(f, r); },
+                  "--target formula: the box x0,x1,y0,y1 it is shown and integrated on (default -4,4,-4,4)")
       ->expected(1)->type_name("X0,X1,Y0,Y1");
   const std::vector<std::string> models = vi::all_model_names();
   app->add_option("--model", f.model,
@@ -101,6 +107,11 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
                       " (normal-gamma and gmm are fitted by CAVI, the others after logreg by their own trainer; "
                       "their settings by --set, e.g. --set n=50)")
       ->check(CLI::IsMember(models));
+}
+
+// Minibatches, the learning-rate schedule, the family and the optimizer.
+void add_fit_flags(CLI::App* app, SceneFlags& f) {
+  const vi::Scene defaults;
   app->add_option("--batch", f.scene.batch, "models: minibatch size |B|, the likelihood scaled by N/|B| (0 = all data)")
       ->check(CLI::NonNegativeNumber)->default_str("0");
   app->add_option("--lr-schedule", f.scene.lr_schedule, "constant, or decay: lr·(1 + t/τ)^(−κ)")
@@ -116,6 +127,11 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
   app->add_option("--lr", f.scene.lr, "learning rate (> 0)")
       ->check(kPositive)
       ->default_str(std::to_string(defaults.lr));
+}
+
+// The samples and the objective with its estimator (gradvar takes S and the estimators as lists).
+void add_objective_flags(CLI::App* app, SceneFlags& f, bool for_gradvar) {
+  const vi::Scene defaults;
   if (!for_gradvar) {
     f.samples_opt = app->add_option("--samples,-S", f.scene.samples, "Monte Carlo samples per step (1 … 65536)")
                         ->check(CLI::Range(1, 65536))
@@ -143,6 +159,11 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
                                      "forward-kl: exact (draws of p from the grid) or snis (importance sampling from q)")
                          ->default_str(defaults.sampling);
   }
+}
+
+// The seed, gradient clipping, the convergence rule, k̂ and the target's --set values.
+void add_run_flags(CLI::App* app, SceneFlags& f) {
+  const vi::Scene defaults;
   app->add_option("--seed", f.scene.seed, "random seed")->default_str(std::to_string(defaults.seed));
   app->add_option("--grad-clip", f.scene.grad_clip, "clip the gradient's norm to this before each update (0 = off)")
       ->check(CLI::NonNegativeNumber)->default_str("0");
@@ -158,6 +179,10 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
   app->add_option("--khat-every", f.scene.khat_every, "app: PSIS k̂ and ESS every N steps (0 = off)")
       ->check(CLI::Range(0, 1000000))->default_str(std::to_string(defaults.khat_every));
   app->add_option("--set", f.sets, "target parameter override, e.g. --set rho=0.95 (repeatable)");
+}
+
+// The family's options (flow depth, RealNVP conditioner, rank, mixture components).
+void add_family_option_flags(CLI::App* app, SceneFlags& f) {
   auto& fo = f.scene.family_options;
   app->add_option("--K", fo.K, "flow depth: planar/radial layers, RealNVP coupling layers (1 … 64)")
       ->check(CLI::Range(1, 64))->default_str(std::to_string(fo.K));
@@ -171,6 +196,10 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
       ->check(CLI::Range(1, 16))->default_str(std::to_string(fo.components));
   app->add_option("--component", fo.component, "mixture: the components' family")
       ->check(CLI::IsMember({"fullrank", "meanfield"}))->default_str(fo.component);
+}
+
+// Annealing, the entropy's estimate, q's start and the quadrature grid.
+void add_start_flags(CLI::App* app, SceneFlags& f, bool grid_is_quad_grid) {
   f.anneal_opt = app->add_option("--anneal", f.scene.anneal, "β-annealing over T steps: β_t = min(1, 0.01 + t/T) (0 = off)")
       ->check(CLI::Range(0, 100000000))->default_str("0");
   f.mc_entropy_opt = app->add_flag("--mc-entropy", f.mc_entropy, "estimate the entropy by Monte Carlo instead of in closed form");
@@ -183,6 +212,18 @@ void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
   app->add_option(grid_is_quad_grid ? "--quad-grid,--grid" : "--quad-grid", f.scene.grid,
                   "quadrature grid cells per axis (16 … 2048)")
       ->check(CLI::Range(16, 2048));
+}
+
+}  // namespace
+
+void add_scene_flags(CLI::App* app, SceneFlags& f, SceneFlagSet set) {
+  // In the order `--help` lists them.
+  add_problem_flags(app, f);
+  add_fit_flags(app, f);
+  add_objective_flags(app, f, set.for_gradvar);
+  add_run_flags(app, f);
+  add_family_option_flags(app, f);
+  add_start_flags(app, f, set.grid_is_quad_grid);
   // A scene file sets the whole fit: a flag beside it would silently lose to the file or win over
   // it, so the two are exclusive (edit the file, or drop --scene).
   const std::vector<CLI::Option*> fit_flags = app->get_options([app](const CLI::Option* o) { return o->nonpositional() && o != app->get_help_ptr(); });
