@@ -3,6 +3,15 @@
 
 namespace vilab {
 
+// Each model's run (its own file: app/io/vae_run.cpp, bnn_run.cpp, cavi_run.cpp).
+nlohmann::json vae_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t epochs);
+void print_vae_run(const nlohmann::json& result);
+nlohmann::json bnn_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t steps);
+void print_bnn_run(const nlohmann::json& result);
+nlohmann::json normal_gamma_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t sweeps);
+nlohmann::json gmm_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t sweeps);
+void print_cavi_run(const nlohmann::json& result);
+
 const ModelRun* find_model_run(std::string_view name) {
   // One line per model that the engine's families do not fit.
   static const ModelRun runs[] = {
