@@ -62,7 +62,7 @@ struct GuiOptions {
   bool cavi_normal_gamma = false;
   bool cavi_gmm = false;
   int cavi_steps = 0;
-  // Open the windows of models with their own trainer (app/io/trained_models.hpp: "vae", "bnn"),
+  // Open the windows of models with their own trainer (vi::ModelKind::Trainer in vi/models/models.hpp: "vae", "bnn"),
   // with `model_settings` (--set values, checked by the window against the model's settings).
   // Shot mode trains `shot_steps` of the model's step units (epochs, steps) before the PNG.
   std::vector<std::string> model_windows;

@@ -24,7 +24,7 @@ struct BnnWindowState {
   vi::BnnConfig edited;                 // what the widgets edit (sent when it differs from sent)
   vi::BnnConfig sent;
   vi::BnnDataSettings data;             // the generator behind "Regenerate"
-  std::map<std::string, double> settings;  // --set values (app/io/bnn_settings.hpp), read on first open
+  std::map<std::string, double> settings;  // --set values (vi/models/bnn_settings.hpp), read on first open
   std::string settings_error;           // why the --set values were refused (the defaults are used)
   int64_t pending_steps = 0;            // shot mode: steps trained before the first frame
   bool may_block = false;               // shot mode: wait for those steps (the UI never does otherwise)

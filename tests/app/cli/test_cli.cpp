@@ -1,5 +1,6 @@
 // The command line: bad input exits non-zero with one line naming the flag and what is
 // allowed; good input prints the promised JSON; the CLI's trace equals the engine's.
+#include "tests/app/run_vilab.hpp"
 #include "vi/engine/engine.hpp"
 #include "vi/engine/run.hpp"
 #include "vi/targets/targets.hpp"
@@ -7,45 +8,19 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = vilab_test::VilabResult;
 
 // Runs `vilab ARGS`, capturing stdout and stderr separately.
-Result vilab(const std::string& args) {
-  char err_template[] = "/tmp/vilab-cli-stderr-XXXXXX";
-  const int fd = mkstemp(err_template);
-  REQUIRE(fd >= 0);
-  close(fd);
-  const std::string err_file = err_template;
-  const std::string cmd = std::string(VILAB_EXE) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (FILE* f = std::fopen(err_file.c_str(), "r")) {
-    while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) r.err.append(buf.data(), n);
-    std::fclose(f);
-  }
-  std::remove(err_file.c_str());
-  return r;
-}
+Result vilab(const std::string& args) { return vilab_test::run_vilab(args); }
 
 int lines(const std::string& s) {
   int k = 0;

@@ -1,6 +1,7 @@
 // cavi_run_json: the promised keys, the exact references beside the fit, and errors that name
 // what is wrong.
-#include "app/io/cavi_settings.hpp"
+#include "app/io/cavi_run.hpp"
+#include "tests/app/run_vilab.hpp"
 
 #include "vi/models/cavi_normal_gamma.hpp"
 
@@ -10,10 +11,9 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
 
 TEST_CASE("cavi_run_json for normal-gamma carries the exact references and a converged q", "[cavi]") {
-  vilab::CaviCliOptions o;
+  vi::CaviOptions o;
   o.seed = 3;
   const nlohmann::json j = vilab::cavi_run_json("normal-gamma", o);
   for (const char* key : {"model", "iterations", "converged", "elbo", "elbo_trace", "log_evidence", "exact_mean", "exact_sd",
@@ -35,7 +35,7 @@ TEST_CASE("cavi_run_json for normal-gamma carries the exact references and a con
 }
 
 TEST_CASE("cavi_run_json for gmm gives K component means near the true ones", "[cavi]") {
-  vilab::CaviCliOptions o;
+  vi::CaviOptions o;
   o.seed = 2;  // well-separated means (other seeds can start two components on one cluster: a local optimum)
   o.trace = false;
   const nlohmann::json j = vilab::cavi_run_json("gmm", o);
@@ -50,7 +50,7 @@ TEST_CASE("cavi_run_json for gmm gives K component means near the true ones", "[
 }
 
 TEST_CASE("cavi_run_json names an unknown model and bad settings", "[cavi]") {
-  vilab::CaviCliOptions o;
+  vi::CaviOptions o;
   CHECK_THROWS_WITH(vilab::cavi_run_json("lda", o), Catch::Contains("lda") && Catch::Contains("normal-gamma"));
   o.max_iterations = 0;
   CHECK_THROWS_WITH(vilab::cavi_run_json("gmm", o), Catch::Contains("max_iterations"));
@@ -64,16 +64,10 @@ TEST_CASE("cavi_run_json names an unknown model and bad settings", "[cavi]") {
 
 TEST_CASE("vilab shot and gui refuse an unknown --cavi model, naming the flag", "[cavi][cli]") {
   for (const char* sub : {"shot --out /tmp/vilab-cavi-never.png", "gui"}) {
-    const std::string cmd = std::string(VILAB_EXE) + " " + sub + " --cavi lda 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[512];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int status = pclose(p);
+    const vilab_test::VilabResult r = vilab_test::run_vilab(std::string(sub) + " --cavi lda");
+    const std::string out = r.out + r.err;
     INFO(sub << ": " << out);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) != 0);
+    CHECK(r.code > 0);  // exited normally, non-zero
     CHECK(out.find("--cavi") != std::string::npos);
     CHECK(out.find("lda") != std::string::npos);
   }

@@ -1,5 +1,6 @@
 // tests/app/io/test_export.cpp — exports: the traces CSV (header, rows, φ), the run summary JSON
 // from a snapshot against the CLI's, bad output paths, and a panel PNG's size ([gui][export]).
+#include "tests/app/run_vilab.hpp"
 #include "app/io/export_csv.hpp"
 #include "app/ui/shell/export_menu.hpp"
 #include "app/ui/windows/file_dialog.hpp"
@@ -13,7 +14,6 @@
 #include <stb_image.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,7 +22,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -31,28 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs `vilab ARGS`, capturing stdout and stderr separately.
-Result run_vilab(const std::string& args) {
-  const fs::path err_file = fs::temp_directory_path() / ("vilab-export-stderr-" + std::to_string(getpid()));
-  const std::string cmd = std::string(VILAB_EXE) + " " + args + " 2>" + err_file.string();
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(f), {});
-  fs::remove(err_file);
-  return r;
-}
+using Result = vilab_test::VilabResult;
+using vilab_test::run_vilab;
 
 fs::path temp_path(const std::string& name) {
   return fs::temp_directory_path() / ("vilab_export_" + std::to_string(getpid()) + "_" + name);

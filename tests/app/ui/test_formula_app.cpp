@@ -2,6 +2,7 @@
 // ([gui][formula]): `vilab run --target formula` prints the fit of the formula, bad formulas and
 // boxes exit 2 with the message, and the app opens on a formula and renders it.
 // VILAB_TEST_SHOTS=dir keeps a copy of the shot there, to look at.
+#include "tests/app/run_vilab.hpp"
 #include "app/cli/cli.hpp"
 #include "app/ui/panels/density_view.hpp"
 #include "app/ui/panels/formula_box.hpp"
@@ -21,7 +22,6 @@
 
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -43,16 +43,9 @@ vilab::CliCheck check(std::vector<const char*> args, std::string& err) {
 
 // `vilab ARGS` (the built executable), its stdout; stderr discarded.
 std::string run_vilab(const std::string& args, int& code) {
-  const std::string cmd = std::string(VILAB_EXE) + " " + args + " 2>/dev/null";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = pclose(p);
-  code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  const vilab_test::VilabResult r = vilab_test::run_vilab(args);
+  code = r.code;
+  return r.out;
 }
 
 }  // namespace
