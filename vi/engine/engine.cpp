@@ -1,22 +1,34 @@
-// vi/engine/engine.cpp — the engine thread.
+// vi/engine/engine.cpp — the engine thread: what it does with commands, when it steps the fits and
+// when it publishes them. The thread, the queue and the hand-over are vi::CommandWorker's.
 //
-// [SECTION] Construction and commands
-// [SECTION] The worker loop
-//   - apply queued commands in order (Apply and Reset build a new Run; a rejected scene keeps
-//     the previous fit and reports EngineState::Error)
-//   - step: pending Step commands run at full speed; Playing runs within the speed limit
-//     (token bucket), in time slices of a few milliseconds so commands are never kept waiting
-//   - publish a snapshot after every command and about 60 times a second while stepping
+// [SECTION] Constants
+// [SECTION] Engine: construction and commands (the caller's side)
+// [SECTION] Engine::Loop: the worker's state
+// [SECTION] The loop: one pass = sleep, take commands, apply them, step, check, publish
+// [SECTION] Sleeping and taking commands (idle, owed exact metrics, the speed limit)
+// [SECTION] Applying commands (Apply and Reset build new Runs; a rejected scene keeps the old fits)
+// [SECTION] Stepping the fits (pending Step commands at full speed, Playing within the limit,
+//           in time slices of a few milliseconds so commands are never kept waiting)
+// [SECTION] Stops: divergence and auto-stop
+// [SECTION] Cadence: the measured rate and when to publish
+// [SECTION] Building and publishing snapshots (after every command, ~60 times a second while
+//           stepping, exact metrics once a light engine's fit comes to rest)
 #include "vi/engine/engine.hpp"
 
 #include "vi/core/check.hpp"
+#include "vi/engine/speed_limit.hpp"
 
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <exception>
+#include <string>
+#include <type_traits>
 #include <utility>
 
 namespace vi {
+
+// [SECTION] Constants
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -34,360 +46,405 @@ std::shared_ptr<const TargetView> view_for(const Run& run) {
 }
 }  // namespace
 
-// [SECTION] Construction and commands
+// [SECTION] Engine::Loop: the worker's state
 
-Engine::Engine(const Scene& scene, double steps_per_s, SnapshotDetail detail)
-    : initial_scene_(scene), initial_speed_(steps_per_s), detail_(detail) {
-  scene.validate();  // throws on the caller's thread
-  thread_ = std::jthread([this](std::stop_token st) { worker(st); });
-  sync();  // the first snapshot exists before the constructor returns
-}
+// Everything here belongs to the worker thread: nothing is shared except through the
+// CommandWorker's queue and the snapshots it publishes.
+class Engine::Loop {
+ public:
+  using Worker = CommandWorker<Command, Snapshot>;
 
-Engine::~Engine() {
-  thread_.request_stop();
-  wake_.notify_all();
-}
+  Loop(const Scene& scene, double steps_per_s, SnapshotDetail detail, Worker& worker, std::atomic<int64_t>& steps_taken)
+      : worker_(worker),
+        steps_taken_(steps_taken),
+        initial_scene_(scene),
+        limit_(steps_per_s),
+        light_(detail == SnapshotDetail::Light),
+        owed_exact_(light_) {}
 
-void Engine::send(Command c) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(c));
-    ++sent_;
-  }
-  wake_.notify_all();
-}
+  void run(std::stop_token stop);
 
-void Engine::sync() {
-  std::unique_lock lock(mutex_);
-  const uint64_t target = sent_;
-  synced_.wait(lock, [&] { return applied_ >= target || !thread_.joinable(); });
-}
+ private:
+  bool busy() const { return state_ == EngineState::Playing || pending_.any(); }
 
-// [SECTION] The worker loop
+  void start();
+  void sleep_until_due(std::stop_token stop);
+  std::deque<Command> take_commands();
+  bool execute(Command& c);
+  void rebuild(const Scene& s, bool keep_target, const std::vector<Scene>& compare);
+  void on(cmd::Play&);
+  void on(cmd::Pause&);
+  void on(cmd::TogglePlay&);
+  bool on(cmd::Step&);
+  void on(cmd::Reset&);
+  void on(cmd::Apply&);
+  void on(cmd::Compare&);
+  void on(cmd::SetParams&);
+  void on(cmd::SetSpeed&);
+  int64_t step_fits();
+  void step_all();
+  bool check_stops();
+  void measure_rate(Clock::time_point t);
+  bool publish_due(bool took_commands, Clock::time_point t) const;
+  std::shared_ptr<Snapshot> snapshot_of(const Run& r, const Snapshot* prev, bool full) const;
+  void publish();
 
-void Engine::worker(std::stop_token stop) {
-  // The worker owns everything below; nothing here is shared except through the queue and
-  // the published snapshots.
-  std::unique_ptr<Run> run;                    // the primary fit
-  std::vector<std::unique_ptr<Run>> others;    // fits beside it (cmd::Compare)
-  std::vector<Scene> other_scenes;             // their own scenes, as sent
-  std::shared_ptr<const TargetView> view;
-  EngineState state = EngineState::Paused;
-  std::string message;
-  double speed = initial_speed_;
-  double budget = 0;  // steps the speed limit allows now (token bucket)
-  int64_t pending_steps = 0;
-  uint64_t pending_step_cmds = 0;  // Step commands whose steps have not all run yet
-  uint64_t completed = 1;          // commands fully applied; the constructor's start counts as one
-  uint64_t serial = 0;
-  bool unpublished = false;  // steps were taken since the last snapshot
+  Worker& worker_;
+  std::atomic<int64_t>& steps_taken_;
+  const Scene initial_scene_;
+
+  std::unique_ptr<Run> run_;                  // the primary fit
+  std::vector<std::unique_ptr<Run>> others_;  // fits beside it (cmd::Compare)
+  std::vector<Scene> other_scenes_;           // their own scenes, as sent
+  std::shared_ptr<const TargetView> view_;
+  EngineState state_ = EngineState::Paused;
+  std::string message_;
+  SpeedLimit limit_;
+  PendingSteps pending_;
+  uint64_t serial_ = 0;
+  bool unpublished_ = false;  // steps were taken since the last snapshot
   // The last snapshot published, whether its metrics were full, and whether any fit has changed
   // (stepped, diverged, been rebuilt) since: a command that leaves φ alone (pause, a new speed,
   // a new learning rate) reuses its metrics, contours and samples instead of recomputing them.
-  std::shared_ptr<const Snapshot> last;
-  bool last_full = false;
-  bool fits_changed = true;
+  std::shared_ptr<const Snapshot> last_;
+  bool last_full_ = false;
+  bool fits_changed_ = true;
   // Light: the snapshot of the fit at rest is light, and its exact metrics are owed (published
   // after kExactDelay without commands; sync() waits for them). True at the start, so that the
   // first snapshot is exact.
-  const bool light = detail_ == SnapshotDetail::Light;
-  bool owed_exact = light;
-  auto last_publish = Clock::now();
-  auto last_tick = Clock::now();
-  auto rate_t0 = Clock::now();
-  int64_t rate_steps0 = 0;
-  double rate = 0;
+  const bool light_;
+  bool owed_exact_;
+  Clock::time_point last_publish_ = Clock::now();
+  std::chrono::duration<double> publish_every_ = kPublishEvery;
+  Clock::time_point rate_t0_ = Clock::now();
+  int64_t rate_steps0_ = 0;
+  double rate_ = 0;
+};
 
-  auto publish_every = std::chrono::duration<double>(kPublishEvery);
-  auto publish = [&] {
-    const auto t0 = Clock::now();
-    const bool stepping = state == EngineState::Playing || pending_steps > 0;
-    const bool full = !light || (!stepping && owed_exact);
-    const bool reuse = last && !fits_changed && (last_full || !full) && last->comparison.size() == others.size();
-    // A fresh snapshot of `r`, or a copy of `prev` (the same φ) with r's current scene.
-    auto snapshot_of = [&](const Run& r, const Snapshot* prev) {
-      std::shared_ptr<Snapshot> x =
-          prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view, full, light ? kLightQGrid : kQContourGrid);
-      x->scene = r.scene();
-      x->fit_id = r.id();
-      x->failure = r.failure();
-      x->comparison.clear();
-      return x;
-    };
-    auto s = snapshot_of(*run, reuse ? last.get() : nullptr);
-    for (size_t i = 0; i < others.size(); ++i) {
-      const Run& o = *others[i];
-      auto c = snapshot_of(o, reuse ? last->comparison[i].get() : nullptr);
-      c->serial = serial + 1;
-      c->state = o.status() == RunStatus::Diverged ? EngineState::Diverged : state;
-      c->message = o.message();
-      c->steps_per_s = rate;
-      c->speed_limit = speed;
-      s->comparison.push_back(std::move(c));
-    }
-    s->serial = ++serial;
-    s->state = state;
-    s->message = message;
-    s->steps_per_s = rate;
-    s->speed_limit = speed;
-    if (!reuse) last_full = full;
-    owed_exact = light && !stepping && !last_full;
-    fits_changed = false;
-    last = s;
-    std::shared_ptr<const Snapshot> old;
-    {
-      std::lock_guard lock(snapshot_mutex_);
-      old = std::exchange(snapshot_, std::move(s));
-    }
-    old.reset();  // freed after the lock: the UI never waits on a destructor
-    last_publish = Clock::now();
-    // Snapshots cost more with more fits and with flows (their densities are inverted
-    // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
-    // (Measured on snapshots taken while stepping: those are the ones the interval spaces out.)
-    if (!reuse && stepping)
-      publish_every = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish - t0));
-    unpublished = false;
-    if (owed_exact) return;  // applied once the exact snapshot is out
-    {
-      std::lock_guard lock(mutex_);
-      applied_ = completed;
-    }
-    synced_.notify_all();
-  };
-  auto finish_pending = [&] {
-    pending_steps = 0;
-    completed += pending_step_cmds;
-    pending_step_cmds = 0;
-  };
-  // Builds the primary fit and every comparison fit for `s`; swaps them in only when all
-  // succeed (a bad scene throws and leaves the old fits running).
-  auto rebuild = [&](const Scene& s, bool keep_target, const std::vector<Scene>& compare) {
-    auto data = keep_target ? run->target_data() : nullptr;
-    auto next = std::make_unique<Run>(s, data);
-    std::vector<std::unique_ptr<Run>> next_others;
-    for (const auto& c : compare) next_others.push_back(std::make_unique<Run>(c.compared_with(s), next->target_data()));
-    if (!keep_target) view = view_for(*next);
-    run = std::move(next);
-    others = std::move(next_others);
-    other_scenes = compare;
-    if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
-    message.clear();
-    fits_changed = true;
-  };
-  auto step_all = [&] {
-    run->step();
-    for (auto& o : others) o->step();  // a diverged comparison fit does nothing (Run::step)
-  };
+// [SECTION] Engine: construction and commands (the caller's side)
 
+Engine::Engine(const Scene& scene, double steps_per_s, SnapshotDetail detail) {
+  scene.validate();  // throws on the caller's thread
+  loop_ = std::make_unique<Loop>(scene, steps_per_s, detail, worker_, steps_taken_);
+  worker_.start([this](std::stop_token st) { loop_->run(st); });
+  sync();  // the first snapshot exists before the constructor returns
+}
+
+Engine::~Engine() { worker_.stop(); }
+
+// [SECTION] The loop: one pass = sleep, take commands, apply them, step, check, publish
+
+void Engine::Loop::run(std::stop_token stop) {
+  start();
+  while (!stop.stop_requested()) {
+    sleep_until_due(stop);
+    std::deque<Command> commands = take_commands();
+    for (auto& c : commands)
+      if (execute(c)) worker_.done();
+    bool dirty = !commands.empty();
+    if (step_fits() > 0) dirty = true;
+    if (check_stops()) dirty = true;
+    if (!pending_.any() && pending_.commands > 0) worker_.done(pending_.finish());
+    const auto t = Clock::now();
+    measure_rate(t);
+    if (dirty) unpublished_ = true;
+    if (publish_due(!commands.empty(), t)) publish();
+  }
+}
+
+void Engine::Loop::start() {
   try {
-    run = std::make_unique<Run>(initial_scene_);
-    view = view_for(*run);
+    run_ = std::make_unique<Run>(initial_scene_);
+    view_ = view_for(*run_);
   } catch (const std::exception& e) {
     // The constructor validated the scene; this is only reached on failures such as memory.
     // Fall back to the default scene so that there is always a fit to show, with the message.
-    message = e.what();
-    state = EngineState::Error;
+    message_ = e.what();
+    state_ = EngineState::Error;
     const Scene fallback;
-    run = std::make_unique<Run>(fallback);
-    view = view_for(*run);
+    run_ = std::make_unique<Run>(fallback);
+    view_ = view_for(*run_);
   }
   publish();
+}
 
-  while (!stop.stop_requested()) {
-    // Take queued commands in order. A Step's steps run before the commands behind it are
-    // looked at, so "step 5, then apply" means exactly that.
-    std::deque<Command> commands;
-    {
-      std::unique_lock lock(mutex_);
-      const bool busy = state == EngineState::Playing || pending_steps > 0;
-      if (!busy && owed_exact) {
-        wake_.wait_for(lock, stop, kExactDelay, [&] { return !queue_.empty(); });
-      } else if (!busy) {
-        wake_.wait(lock, stop, [&] { return !queue_.empty(); });
-      } else if (state == EngineState::Playing && speed > 0 && pending_steps == 0 && budget < 1) {
-        // Sleep until the next step is due, but wake for commands.
-        const auto due = std::chrono::duration<double>((1 - budget) / speed);
-        wake_.wait_for(lock, stop, std::min<std::chrono::duration<double>>(due, kPublishEvery),
-                       [&] { return !queue_.empty(); });
-      }
-      while (pending_steps == 0 && !queue_.empty()) {
-        const bool is_step = std::holds_alternative<cmd::Step>(queue_.front());
-        commands.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-        if (is_step) break;
-      }
-    }
-    for (auto& c : commands) {
-      std::visit(
-          [&](auto& cmd) {
-            using T = std::decay_t<decltype(cmd)>;
-            if constexpr (std::is_same_v<T, cmd::Play>) {
-              if (state == EngineState::Paused || state == EngineState::Error) state = EngineState::Playing;
-              if (state == EngineState::Playing) message.clear();
-              last_tick = Clock::now();
-            } else if constexpr (std::is_same_v<T, cmd::Pause>) {
-              if (state == EngineState::Playing) state = EngineState::Paused;
-            } else if constexpr (std::is_same_v<T, cmd::TogglePlay>) {
-              if (state == EngineState::Playing) {
-                state = EngineState::Paused;
-              } else if (state != EngineState::Diverged) {
-                state = EngineState::Playing;
-                message.clear();
-                last_tick = Clock::now();
-              }
-            } else if constexpr (std::is_same_v<T, cmd::Step>) {
-              if (state != EngineState::Diverged && cmd.n > 0) {
-                if (state == EngineState::Playing) state = EngineState::Paused;
-                pending_steps += cmd.n;
-                ++pending_step_cmds;
-                return;  // completed when its steps have run
-              }
-            } else if constexpr (std::is_same_v<T, cmd::Reset>) {
-              rebuild(run->scene(), true, other_scenes);
-            } else if constexpr (std::is_same_v<T, cmd::Apply>) {
-              try {
-                if (run->scene().can_continue_into(cmd.scene)) {
-                  // Every fit is checked before any changes (a comparison flow refuses an
-                  // estimator the primary accepts), so a rejected scene changes nothing.
-                  run->check_update(cmd.scene);
-                  for (size_t i = 0; i < others.size(); ++i)
-                    others[i]->check_update(other_scenes[i].compared_with(cmd.scene));
-                  run->update_scene(cmd.scene);
-                  for (size_t i = 0; i < others.size(); ++i)
-                    others[i]->update_scene(other_scenes[i].compared_with(cmd.scene));
-                  if (state == EngineState::Error) state = EngineState::Paused;
-                  if (state != EngineState::Diverged) message.clear();
-                } else if (run->scene().only_problem_changes(cmd.scene)) {
-                  // New data or model parameters: a new posterior, but q carries over from where
-                  // it was (the class watches q follow the posterior as points are added).
-                  const Vec phi = run->params();
-                  std::vector<Vec> other_phis;
-                  for (const auto& o : others) other_phis.push_back(o->params());
-                  rebuild(cmd.scene, false, other_scenes);
-                  run->set_params(phi);
-                  for (size_t i = 0; i < others.size(); ++i) others[i]->set_params(other_phis[i]);
-                } else {
-                  rebuild(cmd.scene, run->scene().same_target(cmd.scene), other_scenes);
-                }
-              } catch (const std::exception& e) {
-                // The previous fit stays loaded and paused; the message says what was wrong.
-                state = EngineState::Error;
-                message = std::string("scene rejected: ") + e.what();
-              }
-            } else if constexpr (std::is_same_v<T, cmd::Compare>) {
-              try {
-                // The same fits with only live fields changed (a comparison's α or estimator: the
-                // app's slider sends a Compare per frame) carry on, as Apply does for the primary:
-                // watching q widen from where it is as α falls is the lesson. Anything else, or a
-                // fit that cannot take the change, rebuilds every fit from the start.
-                bool carry_on = cmd.fits.size() == others.size() && !others.empty();
-                for (size_t i = 0; carry_on && i < others.size(); ++i)
-                  carry_on = others[i]->scene().can_continue_into(cmd.fits[i].compared_with(run->scene()));
-                if (carry_on) {
-                  for (size_t i = 0; i < others.size(); ++i)
-                    others[i]->check_update(cmd.fits[i].compared_with(run->scene()));
-                  for (size_t i = 0; i < others.size(); ++i)
-                    others[i]->update_scene(cmd.fits[i].compared_with(run->scene()));
-                  other_scenes = cmd.fits;
-                  if (state == EngineState::Error) state = EngineState::Paused;
-                  if (state != EngineState::Diverged) message.clear();
-                } else {
-                  rebuild(run->scene(), true, cmd.fits);
-                }
-              } catch (const std::exception& e) {
-                state = EngineState::Error;
-                message = std::string("comparison rejected: ") + e.what();
-              }
-            } else if constexpr (std::is_same_v<T, cmd::SetParams>) {
-              try {
-                run->set_params(cmd.phi);
-                fits_changed = true;
-                if (state == EngineState::Diverged || state == EngineState::Error) state = EngineState::Paused;
-                message.clear();
-              } catch (const std::exception& e) {
-                state = EngineState::Error;
-                message = std::string("parameters rejected: ") + e.what();
-              }
-            } else if constexpr (std::is_same_v<T, cmd::SetSpeed>) {
-              speed = std::isfinite(cmd.steps_per_s) && cmd.steps_per_s > 0 ? cmd.steps_per_s : 0;
-              budget = 0;
-            }
-            ++completed;
-          },
-          c);
-    }
-    bool dirty = !commands.empty();
+// [SECTION] Sleeping and taking commands (idle, owed exact metrics, the speed limit)
 
-    // Step within a time slice.
-    const auto now = Clock::now();
-    if (state == EngineState::Playing && speed > 0) {
-      budget = std::min(budget + speed * std::chrono::duration<double>(now - last_tick).count(),
-                        std::max(1.0, speed * 0.05));
+void Engine::Loop::sleep_until_due(std::stop_token stop) {
+  if (!busy() && owed_exact_) {
+    worker_.wait_for_command(stop, kExactDelay);
+  } else if (!busy()) {
+    worker_.wait_for_command(stop);
+  } else if (state_ == EngineState::Playing && !pending_.any() && limit_.must_wait()) {
+    // Sleep until the next step is due, but wake for commands.
+    worker_.wait_for_command(stop, std::min<std::chrono::duration<double>>(limit_.until_next_step(), kPublishEvery));
+  }
+}
+
+// In order; a Step's steps run before the commands behind it are looked at, so "step 5, then
+// apply" means exactly that.
+std::deque<Command> Engine::Loop::take_commands() {
+  if (pending_.any()) return {};
+  return worker_.take_through([](const Command& c) { return std::holds_alternative<cmd::Step>(c); });
+}
+
+// [SECTION] Applying commands (Apply and Reset build new Runs; a rejected scene keeps the old fits)
+
+// Returns whether the command is done (a Step is done once its steps have run).
+bool Engine::Loop::execute(Command& c) {
+  return std::visit(
+      [&](auto& command) {
+        if constexpr (std::is_same_v<decltype(on(command)), bool>) {
+          return on(command);
+        } else {
+          on(command);
+          return true;
+        }
+      },
+      c);
+}
+
+// Builds the primary fit and every comparison fit for `s`; swaps them in only when all succeed
+// (a bad scene throws and leaves the old fits running).
+void Engine::Loop::rebuild(const Scene& s, bool keep_target, const std::vector<Scene>& compare) {
+  auto data = keep_target ? run_->target_data() : nullptr;
+  auto next = std::make_unique<Run>(s, data);
+  std::vector<std::unique_ptr<Run>> next_others;
+  for (const auto& c : compare) next_others.push_back(std::make_unique<Run>(c.compared_with(s), next->target_data()));
+  if (!keep_target) view_ = view_for(*next);
+  run_ = std::move(next);
+  others_ = std::move(next_others);
+  other_scenes_ = compare;
+  if (state_ == EngineState::Diverged || state_ == EngineState::Error) state_ = EngineState::Paused;
+  message_.clear();
+  fits_changed_ = true;
+}
+
+void Engine::Loop::on(cmd::Play&) {
+  if (state_ == EngineState::Paused || state_ == EngineState::Error) state_ = EngineState::Playing;
+  if (state_ == EngineState::Playing) message_.clear();
+  limit_.restart(Clock::now());
+}
+
+void Engine::Loop::on(cmd::Pause&) {
+  if (state_ == EngineState::Playing) state_ = EngineState::Paused;
+}
+
+void Engine::Loop::on(cmd::TogglePlay&) {
+  if (state_ == EngineState::Playing) {
+    state_ = EngineState::Paused;
+  } else if (state_ != EngineState::Diverged) {
+    state_ = EngineState::Playing;
+    message_.clear();
+    limit_.restart(Clock::now());
+  }
+}
+
+bool Engine::Loop::on(cmd::Step& c) {
+  if (state_ == EngineState::Diverged || c.n <= 0) return true;
+  if (state_ == EngineState::Playing) state_ = EngineState::Paused;
+  pending_.add(c.n);
+  return false;  // done when its steps have run
+}
+
+void Engine::Loop::on(cmd::Reset&) { rebuild(run_->scene(), true, other_scenes_); }
+
+void Engine::Loop::on(cmd::Apply& c) {
+  try {
+    if (run_->scene().can_continue_into(c.scene)) {
+      // Every fit is checked before any changes (a comparison flow refuses an estimator the
+      // primary accepts), so a rejected scene changes nothing.
+      run_->check_update(c.scene);
+      for (size_t i = 0; i < others_.size(); ++i) others_[i]->check_update(other_scenes_[i].compared_with(c.scene));
+      run_->update_scene(c.scene);
+      for (size_t i = 0; i < others_.size(); ++i) others_[i]->update_scene(other_scenes_[i].compared_with(c.scene));
+      if (state_ == EngineState::Error) state_ = EngineState::Paused;
+      if (state_ != EngineState::Diverged) message_.clear();
+    } else if (run_->scene().only_problem_changes(c.scene)) {
+      // New data or model parameters: a new posterior, but q carries over from where it was
+      // (the class watches q follow the posterior as points are added).
+      const Vec phi = run_->params();
+      std::vector<Vec> other_phis;
+      for (const auto& o : others_) other_phis.push_back(o->params());
+      rebuild(c.scene, false, other_scenes_);
+      run_->set_params(phi);
+      for (size_t i = 0; i < others_.size(); ++i) others_[i]->set_params(other_phis[i]);
+    } else {
+      rebuild(c.scene, run_->scene().same_target(c.scene), other_scenes_);
     }
-    last_tick = now;
-    const auto slice_end = now + kSlice;
-    int64_t taken = 0;
-    while (run->status() == RunStatus::Ok) {
-      if (pending_steps > 0) {
-        step_all();
-        --pending_steps;
-      } else if (state == EngineState::Playing && (speed == 0 || budget >= 1)) {
-        step_all();
-        budget -= 1;
-        ++taken;
-        if (run->convergence_stop_pending()) break;  // auto-stop exactly where the rule said so
-        if ((taken & 7) == 0 && Clock::now() >= slice_end) break;
-        continue;
-      } else {
-        break;
-      }
+  } catch (const std::exception& e) {
+    // The previous fit stays loaded and paused; the message says what was wrong.
+    state_ = EngineState::Error;
+    message_ = std::string("scene rejected: ") + e.what();
+  }
+}
+
+void Engine::Loop::on(cmd::Compare& c) {
+  try {
+    // The same fits with only live fields changed (a comparison's α or estimator: the app's
+    // slider sends a Compare per frame) carry on, as Apply does for the primary: watching q
+    // widen from where it is as α falls is the lesson. Anything else, or a fit that cannot take
+    // the change, rebuilds every fit from the start.
+    bool carry_on = c.fits.size() == others_.size() && !others_.empty();
+    for (size_t i = 0; carry_on && i < others_.size(); ++i)
+      carry_on = others_[i]->scene().can_continue_into(c.fits[i].compared_with(run_->scene()));
+    if (carry_on) {
+      for (size_t i = 0; i < others_.size(); ++i) others_[i]->check_update(c.fits[i].compared_with(run_->scene()));
+      for (size_t i = 0; i < others_.size(); ++i) others_[i]->update_scene(c.fits[i].compared_with(run_->scene()));
+      other_scenes_ = c.fits;
+      if (state_ == EngineState::Error) state_ = EngineState::Paused;
+      if (state_ != EngineState::Diverged) message_.clear();
+    } else {
+      rebuild(run_->scene(), true, c.fits);
+    }
+  } catch (const std::exception& e) {
+    state_ = EngineState::Error;
+    message_ = std::string("comparison rejected: ") + e.what();
+  }
+}
+
+void Engine::Loop::on(cmd::SetParams& c) {
+  try {
+    run_->set_params(c.phi);
+    fits_changed_ = true;
+    if (state_ == EngineState::Diverged || state_ == EngineState::Error) state_ = EngineState::Paused;
+    message_.clear();
+  } catch (const std::exception& e) {
+    state_ = EngineState::Error;
+    message_ = std::string("parameters rejected: ") + e.what();
+  }
+}
+
+void Engine::Loop::on(cmd::SetSpeed& c) { limit_.set(c.steps_per_s); }
+
+// [SECTION] Stepping the fits
+
+void Engine::Loop::step_all() {
+  run_->step();
+  for (auto& o : others_) o->step();  // a diverged comparison fit does nothing (Run::step)
+}
+
+// Steps within one time slice; returns the steps taken.
+int64_t Engine::Loop::step_fits() {
+  const auto now = Clock::now();
+  limit_.refill(now, state_ == EngineState::Playing);
+  const auto slice_end = now + kSlice;
+  int64_t taken = 0;
+  while (run_->status() == RunStatus::Ok) {
+    if (pending_.any()) {
+      step_all();
+      --pending_.steps;
+    } else if (state_ == EngineState::Playing && limit_.allows_step()) {
+      step_all();
+      limit_.take_step();
       ++taken;
+      if (run_->convergence_stop_pending()) break;  // auto-stop exactly where the rule said so
       if ((taken & 7) == 0 && Clock::now() >= slice_end) break;
+      continue;
+    } else {
+      break;
     }
-    if (taken > 0) {
-      steps_taken_.fetch_add(taken, std::memory_order_relaxed);
-      dirty = true;
-      fits_changed = true;
-    }
-    if (run->status() == RunStatus::Diverged && state != EngineState::Diverged) {
-      state = EngineState::Diverged;
-      message = run->message();
-      finish_pending();
-      dirty = true;
-    }
-    if (run->take_convergence_stop() && state == EngineState::Playing) {
-      // Auto-stop (Scene::auto_stop): pause with the rule's verdict; Play carries on (the rule
-      // keeps judging, so a fit still converged pauses again at the next evaluation).
-      const ConvergenceVerdict& v = run->convergence();
-      state = EngineState::Paused;
-      message = "Auto-stopped at step " + std::to_string(run->steps()) + ": " + v.message + " (mean relative ELBO change " +
-                to_text(v.mean_rel) + ", median " + to_text(v.median_rel) + ", tolerance " + to_text(run->scene().converge_tol) + ")";
-      dirty = true;
-    }
-    if (pending_steps == 0 && pending_step_cmds > 0) finish_pending();
-
-    // Measure steps/s over windows of half a second.
-    const auto t = Clock::now();
-    const double window = std::chrono::duration<double>(t - rate_t0).count();
-    if (window >= 0.5) {
-      rate = double(run->steps() - rate_steps0) / window;
-      if (rate < 0) rate = 0;  // a reset went back to step 0
-      rate_t0 = t;
-      rate_steps0 = run->steps();
-    }
-    if (state != EngineState::Playing && pending_steps == 0) rate = 0;
-
-    if (dirty) unpublished = true;
-    const bool busy = state == EngineState::Playing || pending_steps > 0;
-    if (!commands.empty() || completed != applied_ ||
-        (unpublished && (!busy || t - last_publish >= publish_every)))
-      publish();
+    ++taken;
+    if ((taken & 7) == 0 && Clock::now() >= slice_end) break;
   }
-  {
-    std::lock_guard lock(mutex_);
-    applied_ = ~uint64_t(0);  // release anyone still in sync()
+  if (taken > 0) {
+    steps_taken_.fetch_add(taken, std::memory_order_relaxed);
+    fits_changed_ = true;
   }
-  synced_.notify_all();
+  return taken;
+}
+
+// [SECTION] Stops: divergence and auto-stop
+
+// Returns whether the state changed.
+bool Engine::Loop::check_stops() {
+  bool changed = false;
+  if (run_->status() == RunStatus::Diverged && state_ != EngineState::Diverged) {
+    state_ = EngineState::Diverged;
+    message_ = run_->message();
+    worker_.done(pending_.finish());
+    changed = true;
+  }
+  if (run_->take_convergence_stop() && state_ == EngineState::Playing) {
+    // Auto-stop (Scene::auto_stop): pause with the rule's verdict; Play carries on (the rule
+    // keeps judging, so a fit still converged pauses again at the next evaluation).
+    const ConvergenceVerdict& v = run_->convergence();
+    state_ = EngineState::Paused;
+    message_ = "Auto-stopped at step " + std::to_string(run_->steps()) + ": " + v.message +
+               " (mean relative ELBO change " + to_text(v.mean_rel) + ", median " + to_text(v.median_rel) +
+               ", tolerance " + to_text(run_->scene().converge_tol) + ")";
+    changed = true;
+  }
+  return changed;
+}
+
+// [SECTION] Cadence: the measured rate and when to publish
+
+// Steps/s over windows of half a second; 0 at rest.
+void Engine::Loop::measure_rate(Clock::time_point t) {
+  const double window = std::chrono::duration<double>(t - rate_t0_).count();
+  if (window >= 0.5) {
+    rate_ = double(run_->steps() - rate_steps0_) / window;
+    if (rate_ < 0) rate_ = 0;  // a reset went back to step 0
+    rate_t0_ = t;
+    rate_steps0_ = run_->steps();
+  }
+  if (state_ != EngineState::Playing && !pending_.any()) rate_ = 0;
+}
+
+// After every command, when a command finished (a Step's last step) and whenever something
+// changed: at once at rest, at the publish interval while stepping.
+bool Engine::Loop::publish_due(bool took_commands, Clock::time_point t) const {
+  return took_commands || worker_.owes_sync() || (unpublished_ && (!busy() || t - last_publish_ >= publish_every_));
+}
+
+// [SECTION] Building and publishing snapshots
+
+// A fresh snapshot of `r`, or a copy of `prev` (the same φ) with r's current scene.
+std::shared_ptr<Snapshot> Engine::Loop::snapshot_of(const Run& r, const Snapshot* prev, bool full) const {
+  std::shared_ptr<Snapshot> x =
+      prev ? std::make_shared<Snapshot>(*prev) : make_snapshot(r, view_, full, light_ ? kLightQGrid : kQContourGrid);
+  x->scene = r.scene();
+  x->fit_id = r.id();
+  x->failure = r.failure();
+  x->comparison.clear();
+  return x;
+}
+
+void Engine::Loop::publish() {
+  const auto t0 = Clock::now();
+  const bool stepping = busy();
+  const bool full = !light_ || (!stepping && owed_exact_);
+  const bool reuse = last_ && !fits_changed_ && (last_full_ || !full) && last_->comparison.size() == others_.size();
+  auto s = snapshot_of(*run_, reuse ? last_.get() : nullptr, full);
+  for (size_t i = 0; i < others_.size(); ++i) {
+    const Run& o = *others_[i];
+    auto c = snapshot_of(o, reuse ? last_->comparison[i].get() : nullptr, full);
+    c->serial = serial_ + 1;
+    c->state = o.status() == RunStatus::Diverged ? EngineState::Diverged : state_;
+    c->message = o.message();
+    c->steps_per_s = rate_;
+    c->speed_limit = limit_.speed();
+    s->comparison.push_back(std::move(c));
+  }
+  s->serial = ++serial_;
+  s->state = state_;
+  s->message = message_;
+  s->steps_per_s = rate_;
+  s->speed_limit = limit_.speed();
+  if (!reuse) last_full_ = full;
+  owed_exact_ = light_ && !stepping && !last_full_;
+  fits_changed_ = false;
+  last_ = s;
+  // A light snapshot owing its exact metrics does not settle sync(): the exact one will.
+  worker_.publish(std::move(s), !owed_exact_);
+  last_publish_ = Clock::now();
+  // Snapshots cost more with more fits and with flows (their densities are inverted
+  // numerically): publish at most every 4× the build time, so they take ≤ 20 % of the worker.
+  // (Measured on snapshots taken while stepping: those are the ones the interval spaces out.)
+  if (!reuse && stepping)
+    publish_every_ = std::max<std::chrono::duration<double>>(kPublishEvery, 4 * (last_publish_ - t0));
+  unpublished_ = false;
 }
 
 }  // namespace vi

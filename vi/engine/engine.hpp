@@ -3,24 +3,20 @@
 // The UI calls the command functions (they only enqueue and return) and reads snapshot() once
 // per frame; it never touches engine state. The worker applies commands, steps the run within
 // the speed limit, and publishes an immutable Snapshot about 60 times a second (and after every
-// command). The snapshot pointer is swapped under a mutex held for one pointer copy: the design
-// notes suggest std::atomic<std::shared_ptr> (as Tracy does), but libstdc++ 12 implements it
-// with a lock bit ThreadSanitizer cannot see, and we want the threading tests TSan-clean.
-// Exceptions never cross threads: a bad scene becomes EngineState::Error with its message, and
+// command). The thread, the queue, sync() and the snapshot's hand-over are vi::CommandWorker's
+// (vi/engine/command_worker.hpp), shared with vi::LiveTrainer; this class keeps the commands,
+// the fits and when to step and publish them (engine.cpp). Exceptions never cross threads: a bad scene becomes EngineState::Error with its message, and
 // the previous fit stays loaded.
 #pragma once
 
+#include "vi/engine/command_worker.hpp"
 #include "vi/engine/scene.hpp"
 #include "vi/engine/snapshot.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <stop_token>
-#include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -74,7 +70,7 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void send(Command c);
+  void send(Command c) { worker_.send(std::move(c)); }
   void play() { send(cmd::Play{}); }
   void pause() { send(cmd::Pause{}); }
   void toggle_play() { send(cmd::TogglePlay{}); }
@@ -86,34 +82,21 @@ class Engine {
   void set_params(Vec phi) { send(cmd::SetParams{std::move(phi)}); }
 
   // The latest snapshot (never null).
-  std::shared_ptr<const Snapshot> snapshot() const {
-    std::lock_guard lock(snapshot_mutex_);
-    return snapshot_;
-  }
+  std::shared_ptr<const Snapshot> snapshot() const { return worker_.latest(); }
 
   // Blocks until every command sent so far has been applied and a snapshot published after it
   // (for tests and `vilab shot`; the UI never waits).
-  void sync();
+  void sync() { worker_.sync(); }
 
   // Steps taken since start, for progress displays (relaxed: a counter, not state).
   int64_t steps_taken() const { return steps_taken_.load(std::memory_order_relaxed); }
 
  private:
-  void worker(std::stop_token stop);
+  class Loop;  // the worker thread's state and its jobs (engine.cpp)
 
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::condition_variable synced_;
-  std::deque<Command> queue_;
-  uint64_t sent_ = 1;     // commands sent, counting the start (guarded by mutex_)
-  uint64_t applied_ = 0;  // commands applied and published (guarded by mutex_)
-  mutable std::mutex snapshot_mutex_;
-  std::shared_ptr<const Snapshot> snapshot_;  // guarded by snapshot_mutex_
   std::atomic<int64_t> steps_taken_{0};
-  Scene initial_scene_;
-  double initial_speed_;
-  SnapshotDetail detail_;
-  std::jthread thread_;  // last member: starts after everything above exists, joins first
+  std::unique_ptr<Loop> loop_;
+  CommandWorker<Command, Snapshot> worker_;  // last member: stopped first, before loop_ goes
 };
 
 }  // namespace vi

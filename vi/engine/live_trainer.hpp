@@ -18,28 +18,48 @@
 //   std::shared_ptr<const Snapshot> snapshot(); builds the view (may do work: the UI never waits)
 //   bool diverged() const;                      true when a step produced a non-finite value
 //                                               (the trainer keeps its last finite parameters)
+// and may provide its own commands (the VAE's "compute the gap now"), sent with send():
+//   using Command = …;                          a plain value
+//   void handle(const Command&);                on the worker thread, between steps; a frame is
+//                                               published right after it
+//
+// The thread, the queue, sync() and the frame's hand-over are vi::CommandWorker's
+// (vi/engine/command_worker.hpp), shared with vi::Engine.
 #pragma once
 
+#include "vi/engine/command_worker.hpp"
+
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <stop_token>
 #include <string>
-#include <thread>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
 namespace vi {
+
+// A trainer's own commands: Trainer::Command when it has one, none otherwise.
+template <class Trainer>
+struct TrainerCommandOf {
+  using type = std::monostate;
+};
+template <class Trainer>
+  requires requires { typename Trainer::Command; }
+struct TrainerCommandOf<Trainer> {
+  using type = typename Trainer::Command;
+};
 
 template <class Trainer>
 class LiveTrainer {
  public:
   using Config = typename Trainer::Config;
   using ModelSnapshot = typename Trainer::Snapshot;
+  using TrainerCommand = typename TrainerCommandOf<Trainer>::type;
+  static constexpr bool kHasOwnCommands = !std::is_same_v<TrainerCommand, std::monostate>;
 
   // What the UI reads each frame.
   struct Frame {
@@ -54,35 +74,31 @@ class LiveTrainer {
   // Builds the trainer on the caller's thread (a bad config throws here) and starts paused.
   explicit LiveTrainer(const Config& config, double publish_hz = 30)
       : trainer_(std::make_unique<Trainer>(config)), config_(config), publish_period_(1.0 / publish_hz) {
-    publish();
-    thread_ = std::jthread([this](std::stop_token st) { worker(st); });
+    publish();  // the first frame, before the thread starts (it completes the start for sync())
+    worker_.start([this](std::stop_token st) { loop(st); });
   }
-  ~LiveTrainer() {
-    thread_.request_stop();
-    wake_.notify_all();
-  }
+  ~LiveTrainer() { worker_.stop(); }
   LiveTrainer(const LiveTrainer&) = delete;
   LiveTrainer& operator=(const LiveTrainer&) = delete;
 
-  void play() { send(Play{}); }
-  void pause() { send(Pause{}); }
-  void toggle_play() { send(Toggle{}); }
-  void step(int64_t n = 1) { send(Step{n}); }
-  void reset() { send(Reset{}); }
-  void apply(const Config& c) { send(Apply{c}); }
-
-  std::shared_ptr<const Frame> frame() const {
-    std::lock_guard lock(frame_mutex_);
-    return frame_;
+  void play() { worker_.send(Play{}); }
+  void pause() { worker_.send(Pause{}); }
+  void toggle_play() { worker_.send(Toggle{}); }
+  void step(int64_t n = 1) { worker_.send(Step{n}); }
+  void reset() { worker_.send(Reset{}); }
+  void apply(const Config& c) { worker_.send(Apply{c}); }
+  // One of the trainer's own commands, handled on the worker thread in order with the others.
+  void send(TrainerCommand c)
+    requires kHasOwnCommands
+  {
+    worker_.send(Own{std::move(c)});
   }
+
+  std::shared_ptr<const Frame> frame() const { return worker_.latest(); }
 
   // Blocks until every command sent so far has been applied and a frame published after it
   // (tests, `vilab shot` and the CLI; the UI never waits). Steps requested by Step are done too.
-  void sync() {
-    std::unique_lock lock(mutex_);
-    const uint64_t target = sent_;
-    synced_.wait(lock, [&] { return applied_ >= target && pending_steps_ == 0; });
-  }
+  void sync() { worker_.sync(); }
 
  private:
   struct Play {};
@@ -91,19 +107,53 @@ class LiveTrainer {
   struct Step { int64_t n; };
   struct Reset {};
   struct Apply { Config config; };
-  using Command = std::variant<Play, Pause, Toggle, Step, Reset, Apply>;
+  struct Own { TrainerCommand command; };
+  using Command = std::variant<Play, Pause, Toggle, Step, Reset, Apply, Own>;
 
-  void send(Command c) {
-    {
-      std::lock_guard lock(mutex_);
-      queue_.push_back(std::move(c));
-      ++sent_;
+  // One pass: sleep at rest until a command comes; take every queued command (a Step adds to the
+  // pending steps: commands sent after it are applied before those steps are taken); step for up
+  // to one publish period (stopping early for a command); publish.
+  void loop(std::stop_token stop) {
+    using clock = std::chrono::steady_clock;
+    auto last_publish = clock::now();
+    while (!stop.stop_requested()) {
+      if (!playing_ && !pending_.any()) worker_.wait_for_command(stop);
+      if (stop.stop_requested()) break;
+      const std::deque<Command> commands = worker_.take_all();
+      for (const auto& c : commands)
+        if (execute(c)) worker_.done();
+      const bool stepped = step_for(std::chrono::duration<double>(publish_period_), stop);
+      if (diverged_ || !pending_.any()) worker_.done(pending_.finish());
+      const bool due = clock::now() - last_publish >= std::chrono::duration<double>(publish_period_);
+      const bool at_rest = !playing_ && !pending_.any();
+      if (!commands.empty() || due || (stepped && at_rest) || worker_.owes_sync()) {
+        publish();
+        last_publish = clock::now();
+      }
     }
-    wake_.notify_all();
   }
 
-  // Worker-thread state changes; called with mutex_ NOT held.
-  void execute(Command& c) {
+  // Steps while playing or owed steps, for at most `period`; returns whether it stepped.
+  bool step_for(std::chrono::duration<double> period, std::stop_token stop) {
+    const auto until = std::chrono::steady_clock::now() + period;
+    bool stepped = false;
+    while ((playing_ || pending_.any()) && !diverged_ && std::chrono::steady_clock::now() < until) {
+      trainer_->step();
+      ++steps_;
+      stepped = true;
+      if (pending_.any()) --pending_.steps;
+      if (trainer_->diverged()) {
+        diverged_ = true;
+        playing_ = false;
+      }
+      if (worker_.has_command() || stop.stop_requested()) break;
+    }
+    return stepped;
+  }
+
+  // Applies one command on the worker thread; returns whether it is done (a Step is done once
+  // its steps have run).
+  bool execute(const Command& c) {
     if (std::holds_alternative<Play>(c)) {
       playing_ = true;
       diverged_ = false;
@@ -113,9 +163,9 @@ class LiveTrainer {
       playing_ = !playing_;
       if (playing_) diverged_ = false;
     } else if (auto* s = std::get_if<Step>(&c)) {
-      std::lock_guard lock(mutex_);
-      pending_steps_ += std::max<int64_t>(0, s->n);
+      pending_.add(std::max<int64_t>(0, s->n));
       diverged_ = false;  // the trainer kept its last finite parameters: try again from them
+      return false;
     } else if (std::holds_alternative<Reset>(c)) {
       rebuild(config_);
     } else if (auto* a = std::get_if<Apply>(&c)) {
@@ -127,7 +177,10 @@ class LiveTrainer {
       } catch (const std::exception& e) {
         error_ = e.what();
       }
+    } else if (auto* o = std::get_if<Own>(&c)) {
+      if constexpr (kHasOwnCommands) trainer_->handle(o->command);
     }
+    return true;
   }
 
   void rebuild(const Config& c) {
@@ -156,63 +209,7 @@ class LiveTrainer {
     f->error = error_;
     f->steps = steps_;
     f->config = config_;
-    std::lock_guard lock(frame_mutex_);
-    frame_ = std::move(f);
-  }
-
-  void worker(std::stop_token stop) {
-    using clock = std::chrono::steady_clock;
-    auto last_publish = clock::now();
-    while (!stop.stop_requested()) {
-      std::deque<Command> commands;
-      uint64_t taken = 0;
-      int64_t pending = 0;
-      {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, stop, [&] { return !queue_.empty() || playing_ || pending_steps_ > 0; });
-        if (stop.stop_requested()) break;
-        commands.swap(queue_);
-        taken = sent_;
-        pending = pending_steps_;
-      }
-      for (auto& c : commands) execute(c);
-      if (!commands.empty()) {
-        std::lock_guard lock(mutex_);
-        pending = pending_steps_;
-      }
-      // Step for up to one publish period, then publish (commands are read between batches).
-      const auto until = clock::now() + std::chrono::duration<double>(publish_period_);
-      bool stepped = false;
-      while ((playing_ || pending > 0) && !diverged_ && clock::now() < until) {
-        trainer_->step();
-        ++steps_;
-        stepped = true;
-        if (pending > 0) --pending;
-        if (trainer_->diverged()) {
-          diverged_ = true;
-          playing_ = false;
-        }
-        std::lock_guard lock(mutex_);
-        if (!queue_.empty() || stop.stop_requested()) break;
-      }
-      {
-        std::lock_guard lock(mutex_);
-        if (diverged_) pending = 0;
-        pending_steps_ = pending;
-      }
-      const bool due = clock::now() - last_publish >= std::chrono::duration<double>(publish_period_);
-      const bool at_rest = !playing_ && pending == 0;
-      if (!commands.empty() || due || (stepped && at_rest)) {
-        publish();
-        last_publish = clock::now();
-      }
-      {
-        std::lock_guard lock(mutex_);
-        if (!commands.empty()) applied_ = std::max(applied_, taken);
-        if (at_rest && queue_.empty()) applied_ = std::max(applied_, sent_);
-      }
-      synced_.notify_all();
-    }
+    worker_.publish(std::move(f));
   }
 
   // Worker-owned (the UI never reads these directly: they travel in Frames).
@@ -220,20 +217,12 @@ class LiveTrainer {
   Config config_;
   bool playing_ = false, diverged_ = false;
   int64_t steps_ = 0;
+  PendingSteps pending_;
   std::string error_;
   std::shared_ptr<const ModelSnapshot> last_model_;
   double publish_period_;
 
-  std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::condition_variable_any synced_;
-  std::deque<Command> queue_;
-  uint64_t sent_ = 0, applied_ = 0;  // guarded by mutex_
-  int64_t pending_steps_ = 0;        // guarded by mutex_
-
-  mutable std::mutex frame_mutex_;
-  std::shared_ptr<const Frame> frame_;  // guarded by frame_mutex_
-  std::jthread thread_;                 // last: starts after everything above exists, joins first
+  CommandWorker<Command, Frame> worker_;  // last member: stopped first, before the trainer goes
 };
 
 }  // namespace vi

@@ -50,11 +50,10 @@ struct VaeConfig {
   double lr = 1e-3;                  // Adam's learning rate
   uint64_t seed = 1;                 // initial weights, minibatch order, the draws
   int heldout = 300;                 // held-out images of the 1797 (a fixed split, independent of seed)
-  // Requests served by the trainer's snapshot; changing them (or β, lr, batch) keeps the weights.
+  // What the trainer's gaps are of; changing them (or β, lr, batch) keeps the weights. A gap is
+  // asked for by a trainer command (VaeTrainer::Command), or by selecting another image.
   int selected_image = 0;            // the image whose amortization gap is computed (index into the 1797)
-  int gap_request = 0;               // bump to recompute the selected image's gap now
-  int heldout_gap_request = 0;       // bump to compute the held-out average gap (0 = never)
-  int gap_images = 20;               // held-out images in that average
+  int gap_images = 20;               // held-out images in the held-out average gap
   bool operator==(const VaeConfig&) const = default;
 };
 

@@ -48,11 +48,9 @@ VaeTrainer::VaeTrainer(const VaeConfig& config)
   eval_eps_.resize(kVaeLatent, data_.n());
   Rng metric(config.seed, kMetricStream);
   metric.fill_normal(eval_eps_);
-  // Requests present at construction are not served: a LiveTrainer builds the trainer on the
-  // caller's (UI) thread, and a gap takes a moment. The next bump is.
+  // The image selected at construction is not served: a LiveTrainer builds the trainer on the
+  // caller's (UI) thread, and a gap takes a moment. The next request is.
   gap_key_image_ = config.selected_image;
-  gap_key_request_ = config.gap_request;
-  heldout_key_ = config.heldout_gap_request;
   VaeEpochStats s = evaluate();
   s.epoch = 0;
   history_.push_back(s);
@@ -185,14 +183,21 @@ VaeGapSummary VaeTrainer::heldout_gap(int images, const VaeGapOptions& options) 
 
 // [SECTION] Snapshot
 
+void VaeTrainer::handle(Command c) {
+  switch (c) {
+    case Command::SelectedGap: gap_requested_ = true; break;
+    case Command::HeldoutGap: heldout_gap_requested_ = true; break;
+  }
+}
+
 std::shared_ptr<const VaeSnapshot> VaeTrainer::snapshot() {
-  if (config_.selected_image != gap_key_image_ || config_.gap_request != gap_key_request_) {
+  if (config_.selected_image != gap_key_image_ || gap_requested_) {
     gap_key_image_ = config_.selected_image;
-    gap_key_request_ = config_.gap_request;
+    gap_requested_ = false;
     gap_ = gap(config_.selected_image);
   }
-  if (config_.heldout_gap_request != heldout_key_) {
-    heldout_key_ = config_.heldout_gap_request;
+  if (heldout_gap_requested_) {
+    heldout_gap_requested_ = false;
     heldout_gap_ = heldout_gap(config_.gap_images);
   }
 

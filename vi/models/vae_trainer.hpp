@@ -9,8 +9,9 @@
 //
 // snapshot() holds what the window draws: the encoded means of every image, a decoded manifold,
 // reconstructions, the per-epoch history, and the amortization gap (vi/models/vae_gap.hpp) of the
-// selected image. The gap is computed there, on the worker, when the config asks for it (a new
-// selected_image or gap_request): the UI asks when the user pauses or clicks, never each frame.
+// selected image. The gap is computed there, on the worker, when it is asked for: a new
+// selected_image in the config, or a Command (sent through vi::LiveTrainer::send): the UI asks
+// when the user pauses or clicks, never each frame.
 //
 // [SECTION] Snapshot
 // [SECTION] Trainer
@@ -83,11 +84,18 @@ class VaeTrainer {
  public:
   using Config = VaeConfig;
   using Snapshot = VaeSnapshot;
+  // The trainer's own commands (vi::LiveTrainer::send): gaps computed by the next snapshot, at
+  // the weights it shows.
+  enum class Command {
+    SelectedGap,  // the selected image's gap, again (at the current step)
+    HeldoutGap,   // the held-out average over config.gap_images images
+  };
 
   explicit VaeTrainer(const VaeConfig& config);  // throws std::invalid_argument on a bad config
 
   void step();                                    // one minibatch Adam step
   bool apply(const VaeConfig& config);            // keeps the weights unless the model changed
+  void handle(Command c);                         // asks the next snapshot for a gap
   std::shared_ptr<const VaeSnapshot> snapshot();  // the view (computes a requested gap first)
   bool diverged() const { return diverged_; }
 
@@ -127,8 +135,10 @@ class VaeTrainer {
   std::vector<VaeEpochStats> history_;
   std::vector<double> epoch_seconds_;  // wall time of each finished epoch (steps only)
   double epoch_clock_ = 0;             // seconds spent in step() this epoch
-  // Served requests, so a snapshot computes each at most once.
-  int gap_key_image_ = -1, gap_key_request_ = -1, heldout_key_ = 0;
+  // Requests for the next snapshot, and the image the last gap was computed for (a snapshot
+  // computes each request at most once).
+  int gap_key_image_ = -1;
+  bool gap_requested_ = false, heldout_gap_requested_ = false;
   std::optional<VaeGap> gap_;
   std::optional<VaeGapSummary> heldout_gap_;
 };

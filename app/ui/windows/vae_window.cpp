@@ -191,10 +191,7 @@ void draw_controls(VaeWindowState& st, const vi::LiveTrainer<vi::VaeTrainer>::Fr
     send(st);
   }
   tooltip("The image whose gap is computed (or click a point in the latent space).");
-  if (ImGui::Button("Held-out average gap##vae_heldout_gap")) {
-    ++c.heldout_gap_request;
-    send(st);
-  }
+  if (ImGui::Button("Held-out average gap##vae_heldout_gap")) st.live->send(vi::VaeTrainer::Command::HeldoutGap);
   char gtip[300];
   std::snprintf(gtip, sizeof gtip,
                 "Optimizes q* for each of the first %d held-out images (on the trainer's thread: about a second) and "
@@ -480,8 +477,8 @@ void ensure_trainer(VaeWindowState& st) {
       st.live->sync();
     }
     st.pending_epochs = 0;
-    ++st.edited.gap_request;
     st.live->apply(st.edited);
+    st.live->send(vi::VaeTrainer::Command::SelectedGap);
     if (st.may_block) st.live->sync();
     st.gap_asked_at = st.live->frame()->steps;
   } catch (const std::exception& e) {
@@ -521,8 +518,7 @@ void draw_vae_window(VaeWindowState& st, bool* open) {
   // Paused with a stale gap (or none): ask the worker for one, once per step count.
   const bool stale = !s.gap || s.gap->image != st.edited.selected_image || s.gap->step != frame->steps;
   if (!frame->playing && stale && st.gap_asked_at != frame->steps && frame->config == st.edited) {
-    ++st.edited.gap_request;
-    send(st);
+    st.live->send(vi::VaeTrainer::Command::SelectedGap);
     st.gap_asked_at = frame->steps;
   }
 

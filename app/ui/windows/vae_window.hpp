@@ -5,8 +5,8 @@
 // The VAE trains in its own vi::LiveTrainer (a background thread); the window only edits a copy
 // of the configuration, sends it, and draws the trainer's latest snapshot. Closing the window
 // pauses the training; opening it again resumes it if it was playing. The selected image's
-// gap is computed on the worker: the window asks for it (a config request counter) when the user
-// clicks an image or training is paused, never each frame.
+// gap is computed on the worker: the window asks for it (a trainer command) when the user clicks
+// an image or training is paused, never each frame.
 #pragma once
 
 #include "app/ui/panels/density_view.hpp"  // PixelRect

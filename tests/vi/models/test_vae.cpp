@@ -237,6 +237,32 @@ TEST_CASE("vae: the live trainer trains it and serves a gap request", "[vae]") {
   CHECK_THAT(live.frame()->error, Catch::Contains("hidden width is -3"));
 }
 
+TEST_CASE("vae: the live trainer computes gaps on its own commands, at the step it shows", "[vae]") {
+  VaeConfig c;
+  c.hidden = 16;
+  c.selected_image = 5;
+  c.gap_images = 2;
+  LiveTrainer<VaeTrainer> live(c);
+  const int per_epoch = live.frame()->model->steps_per_epoch;
+  live.step(per_epoch);
+  live.sync();
+  CHECK_FALSE(live.frame()->model->gap.has_value());  // the image selected at the start is not served
+  live.send(VaeTrainer::Command::SelectedGap);
+  live.sync();
+  auto f = live.frame();
+  REQUIRE(f->model->gap.has_value());
+  CHECK(f->model->gap->image == 5);
+  CHECK(f->model->gap->step == per_epoch);
+  CHECK_FALSE(f->model->heldout_gap.has_value());
+  live.send(VaeTrainer::Command::HeldoutGap);
+  live.sync();
+  f = live.frame();
+  REQUIRE(f->model->heldout_gap.has_value());
+  CHECK(f->model->heldout_gap->images == 2);
+  CHECK(f->model->heldout_gap->step == per_epoch);
+  CHECK(f->config == c);  // a command is not a configuration
+}
+
 TEST_CASE("vae: every snapshot has the selected image's q(z|x) at the current weights", "[vae]") {
   // The latent plot's ellipse: it must follow training, not stay at the gap's (older) step.
   VaeConfig c;
