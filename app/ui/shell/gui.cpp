@@ -14,10 +14,7 @@
 #include "app/ui/panels/controls.hpp"
 #include "app/ui/panels/data_strip.hpp"
 #include "app/ui/panels/density_view.hpp"
-#include "app/ui/windows/cavi_window.hpp"
-#include "app/ui/windows/bnn_window.hpp"
 #include "app/ui/widgets/clamped_slider.hpp"
-#include "app/ui/windows/estimator_panel.hpp"
 #include "app/ui/shell/export_menu.hpp"
 #include "app/ui/windows/file_dialog.hpp"
 #include "app/io/fit_spec.hpp"
@@ -25,6 +22,7 @@
 #include "app/ui/shell/input_queue.hpp"
 #include "app/ui/windows/grid_view.hpp"
 #include "app/ui/windows/lesson_browser.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "app/io/lessons.hpp"
 #include "app/ui/shell/keymap.hpp"
 #include "app/ui/shell/layout.hpp"
@@ -36,13 +34,11 @@
 #include "app/ui/shell/screenshot.hpp"
 #include "app/io/settings.hpp"
 #include "app/ui/shell/status_line.hpp"
-#include "app/ui/windows/step_through_window.hpp"
 #include "app/ui/widgets/style.hpp"
 #include "app/ui/widgets/text_wrap.hpp"
 #include "app/ui/widgets/tooltip.hpp"
 #include "app/io/timeline.hpp"
 #include "app/ui/panels/timeline_bar.hpp"
-#include "app/ui/windows/vae_window.hpp"
 #include "app/ui/shell/view_menu.hpp"
 #include "app/ui/shell/widget_probe.hpp"
 #include "vi/engine/engine.hpp"
@@ -101,14 +97,9 @@ struct UiState {
   ControlsState controls;
   DensityViewState density;
   MetricsPanelState metrics;
-  EstimatorPanelState estimator;
   GridViewState grid;
-  StepThroughState step_through;
-  LandscapeState landscape;
   ModelViewState model;
-  CaviWindowsState cavi;
-  VaeWindowState vae;
-  BnnWindowState bnn;
+  ToolWindowSet tools;  // every registered tool window's state (app/ui/windows/tool_window.hpp)
   // Scene files: the one open now (its name and lesson text, kept when saving), where it came
   // from ("" for a lesson or the flags), the Open / Save dialog (the app's one file dialog), paths
   // dropped on the window this frame, a scene to open before the next frame, and why the last
@@ -179,27 +170,14 @@ SceneFile start_scene_file(const GuiOptions& o) {
   }
   f.play = f.play || o.play;
   ScenePanels& p = f.panels;
-  p.gradvar = p.gradvar || o.gradvar;
-  if (o.step_through) p.step_through = true, p.step_reveal = o.stepk;
-  p.landscape = p.landscape || o.landscape;
+  for (const ToolWindowEntry& e : tool_windows())
+    if (opened_by_options(e, o)) p.windows.set(e.key, true);
+  if (o.step_through) p.step_reveal = o.stepk;
   if (o.trust) p.khat_plot = f.layers.show_psis = true;
   if (o.scrub_layer >= 0) p.scrub_layer = o.scrub_layer;
   if (!o.grid.empty()) p.grid = o.grid;
-  p.normal_gamma = p.normal_gamma || o.cavi_normal_gamma;
-  p.gmm = p.gmm || o.cavi_gmm;
-  for (const std::string& m : o.model_windows) (m == "vae" ? p.vae : p.bnn) = true;
   for (const auto& [k, v] : o.model_settings) p.model_settings[k] = v;
   return f;
-}
-
-// The windows a scene file lists, and back (a window added to WindowsShown must be added here).
-static_assert(sizeof(WindowsShown) == 7 * sizeof(bool), "a new window: read and write it in windows_of and set_windows");
-WindowsShown windows_of(const ScenePanels& p) {
-  return {p.gradvar, p.step_through, p.landscape, p.normal_gamma, p.gmm, p.vae, p.bnn};
-}
-void set_windows(ScenePanels& p, const WindowsShown& w) {
-  p.gradvar = w.gradvar, p.step_through = w.step_through, p.landscape = w.landscape;
-  p.normal_gamma = w.normal_gamma, p.gmm = w.gmm, p.vae = w.vae, p.bnn = w.bnn;
 }
 
 // Shows a scene file in the UI: its fits in the controls, its view and layers, its windows (the
@@ -210,20 +188,10 @@ void show_scene_file(UiState& ui, const SceneFile& f) {
   next.grid_preset = ui.controls.grid_preset;
   if (!f.name.empty()) next.lesson = f.name;
   const ScenePanels& p = f.panels;
-  next.windows = windows_of(p);
-  // A model window whose settings change starts a new trainer (its settings are read on open).
-  if (p.vae && (!ui.controls.windows.vae || ui.vae.settings != p.model_settings || ui.vae.seed != f.scene.seed)) {
-    release_vae_window(ui.vae);
-    ui.vae = VaeWindowState{};
-    ui.vae.settings = p.model_settings;
-    ui.vae.seed = f.scene.seed;
-  }
-  if (p.bnn && (!ui.controls.windows.bnn || ui.bnn.settings != p.model_settings)) {
-    ui.bnn = BnnWindowState{};
-    ui.bnn.settings = p.model_settings;
-  }
+  next.windows = p.windows;
+  // The windows take their own values (a model window whose settings change starts a new trainer).
+  ui.tools.show_scene(f, ui.controls.windows);
   ui.controls = std::move(next);
-  ui.step_through.reveal_target = p.step_reveal;
   ui.metrics.show_khat_plot = p.khat_plot;
   ui.density.layers = f.layers;
   ui.density.scrubber = p.scrub_layer >= 0;
@@ -266,14 +234,11 @@ SceneFile capture_scene_file(const UiState& ui, const vi::Snapshot& snap) {
   if (panel.has_view && !(panel.view == panel.home)) f.view_box = panel.view;
   f.layers = ui.density.layers;
   ScenePanels& p = f.panels;
-  set_windows(p, ui.controls.windows);
-  p.step_reveal = ui.step_through.reveal_target;
+  p.windows = ui.controls.windows;
   p.khat_plot = ui.metrics.show_khat_plot;
   p.scrub_layer = ui.density.scrubber ? ui.density.scrub_k : -1;
   p.grid = ui.grid_mode ? ui.controls.grid_preset : std::string();
-  p.model_settings.clear();
-  if (p.vae) p.model_settings = ui.vae.settings;
-  else if (p.bnn) p.model_settings = ui.bnn.settings;
+  ui.tools.capture_scene(p);  // step_reveal, the open model window's settings
   return f;
 }
 
@@ -424,20 +389,6 @@ void take_dropped(UiState& ui) {
 
 // [SECTION] Layout
 
-// The tool windows open now, in app/ui/shell/layout.hpp's order.
-std::array<bool, kToolWindows> open_tool_windows(const ControlsState& c) {
-  const WindowsShown& w = c.windows;
-  std::array<bool, kToolWindows> t{};
-  t[size_t(ToolWindow::GradientVariance)] = w.gradvar;
-  t[size_t(ToolWindow::StepThrough)] = w.step_through;
-  t[size_t(ToolWindow::Landscape)] = w.landscape;
-  t[size_t(ToolWindow::NormalGamma)] = w.normal_gamma;
-  t[size_t(ToolWindow::Gmm)] = w.gmm;
-  t[size_t(ToolWindow::Vae)] = w.vae;
-  t[size_t(ToolWindow::Bnn)] = w.bnn;
-  return t;
-}
-
 void begin_child_at(const char* id, const Rect& r, bool border, ImGuiWindowFlags flags = 0) {
   ImGui::SetCursorScreenPos({r.x, r.y});
   ImGui::BeginChild(id, {r.w, r.h}, border, flags);
@@ -481,7 +432,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   const DensityPanel& panel = ui.density.panel;
   if (!uses_model_view(shown) && panel.has_view && panel.view.height() > 0)
     in.aspect = float(panel.view.width() / panel.view.height());
-  in.tools = open_tool_windows(ui.controls);
+  in.tools = ui.tools.docked(ui.controls.windows);
   const Layout layout = layout_panels(in);
   set_current_layout(layout);
 
@@ -534,14 +485,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
 
   // The lesson pane and the tool windows dock into the rects the layout keeps for them.
   draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text, layout.lesson);
-  WindowsShown& w = ui.controls.windows;
-  draw_estimator_panel(ui.estimator, &w.gradvar, snap);
-  draw_step_through_window(ui.step_through, &w.step_through, engine, snap);
-  draw_landscape_window(ui.landscape, &w.landscape, snap);
-  draw_normal_gamma_window(ui.cavi.normal_gamma, &w.normal_gamma);
-  draw_gmm_window(ui.cavi.gmm, &w.gmm);
-  draw_vae_window(ui.vae, &w.vae);
-  draw_bnn_window(ui.bnn, &w.bnn);
+  ui.tools.draw(ui.controls.windows, {engine, snap});
   draw_export_dialogs(ui.exports, shown, snap);
 }
 
@@ -689,7 +633,7 @@ void handle_keys(UiState& ui, vi::Engine& engine) {
   if (pressed(KeyAction::PlayPause)) engine.toggle_play();
   if (!right_used && pressed(KeyAction::Step)) engine.step(1);
   if (pressed(KeyAction::Reset)) engine.reset();
-  if (pressed(KeyAction::StepThrough)) ui.controls.windows.step_through = !ui.controls.windows.step_through;
+  if (pressed(KeyAction::StepThrough)) ui.controls.windows.toggle("step_through");
 }
 
 // [SECTION] The test report
@@ -722,21 +666,16 @@ void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
   probe_state("timeline_frames", ui.timeline.size());
   probe_state("input_backlog", input_queue_backlog());
   const ControlsState& c = ui.controls;
-  probe_state("windows", {{"gradvar", c.windows.gradvar},
-                          {"step_through", c.windows.step_through},
-                          {"landscape", c.windows.landscape},
-                          {"normal_gamma", c.windows.normal_gamma},
-                          {"gmm", c.windows.gmm},
-                          {"vae", c.windows.vae},
-                          {"bnn", c.windows.bnn}});
+  nlohmann::json windows = nlohmann::json::object();
+  for (const ToolWindowEntry& e : tool_windows()) windows[e.key] = c.windows.shown(e.key);
+  probe_state("windows", windows);
   // The model trainers' state (null before the window first opened): a closed window pauses its own.
-  auto trainer = [](const auto& live) { return live ? nlohmann::json(live->frame()->playing ? "playing" : "paused") : nlohmann::json(); };
-  probe_state("trainers", {{"vae", trainer(ui.vae.live)}, {"bnn", trainer(ui.bnn.live)}});
+  probe_state("trainers", ui.tools.trainers());
+  ui.tools.probe();  // what each window notes (the step-through's step_reveal)
   probe_state("grid_preset", c.grid_preset);
   nlohmann::json notes = nlohmann::json::array();
   for (const ClampNoteReport& n : last_clamp_notes()) notes.push_back({{"label", n.label}, {"text", n.text}});
   probe_state("clamp_notes", notes);
-  probe_state("step_reveal", ui.step_through.reveal_target);
   if (snap.q.mean.size() >= 2) probe_state("q_mean", {snap.q.mean(0), snap.q.mean(1)});
   probe_state("comparison_fits", snap.comparison.size());
   probe_state("scrubber", ui.density.scrubber);
@@ -898,19 +837,7 @@ int run_gui(const GuiOptions& options) {
   show_scene_file(ui, start);
   ui.lesson_browser.open = ui.lesson_browser.focus_filter = options.lessons;
   ui.scene_path = options.scene_file ? options.scene_file_path : restored_path;
-  ui.step_through.may_block = shot;
-  ui.landscape.may_block = shot;
-  ui.cavi.normal_gamma.pending_updates = start.panels.normal_gamma ? options.cavi_steps : 0;
-  ui.cavi.gmm.pending_steps = start.panels.gmm ? options.cavi_steps : 0;
-  if (start.panels.vae) {
-    ui.vae.pending_epochs = shot ? options.shot_steps : 0;
-    ui.vae.may_block = shot;
-  }
-  if (start.panels.bnn) {
-    ui.bnn.pending_steps = shot ? options.shot_steps : 0;
-    ui.bnn.may_block = shot;
-  }
-  ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
+  ui.tools.start(options, shot, start.panels.windows);  // shot mode: the PNG shows each window's result
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
   ui.model.may_block = shot;
 
@@ -1047,11 +974,9 @@ int run_gui(const GuiOptions& options) {
     std::string error;
     if (!save_settings(ui.settings, settings_file, error)) std::fprintf(stderr, "vilab: settings not saved: %s\n", error.c_str());
   }
-  release_step_through_window(ui.step_through);
-  release_landscape_window(ui.landscape);
+  ui.tools.release();
   release_density_view(ui.density);
   release_grid_view(ui.grid);
-  release_vae_window(ui.vae);
   return result;
 }
 

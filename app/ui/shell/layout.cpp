@@ -32,10 +32,7 @@ bool any_tool(const LayoutInput& in) { return std::any_of(in.tools.begin(), in.t
 
 // A window that draws a model of its own (a VAE, a BNN, a CAVI fit): its lesson is about it, and
 // its panels need the width of the density view and the metrics together.
-bool is_model_window(int i) {
-  const ToolWindow w = ToolWindow(i);
-  return w == ToolWindow::NormalGamma || w == ToolWindow::Gmm || w == ToolWindow::Vae || w == ToolWindow::Bnn;
-}
+bool is_model_window(int i) { return i >= int(kFirstModelWindow); }
 bool any_model_window(const LayoutInput& in) {
   for (int i = 0; i < kToolWindows; ++i)
     if (in.tools[size_t(i)] && is_model_window(i)) return true;

@@ -39,9 +39,12 @@ struct Rect {
 
 bool intersects(const Rect& a, const Rect& b);
 
-// The windows that dock into the layout's right column, top to bottom in this order.
+// The windows that dock into the layout's right column, top to bottom in this order (the
+// registry of tool windows, app/ui/windows/tool_window.hpp, gives each its slot). The windows
+// that draw a model of their own come last, from kFirstModelWindow on.
 enum class ToolWindow { GradientVariance, StepThrough, Landscape, NormalGamma, Gmm, Vae, Bnn, Count };
 constexpr int kToolWindows = int(ToolWindow::Count);
+constexpr ToolWindow kFirstModelWindow = ToolWindow::NormalGamma;
 
 // Where the lesson pane goes: under the density view, or above the controls.
 enum class LessonPlace { None, UnderDensity, AboveControls };
