@@ -258,4 +258,11 @@ int dock_tool_window(ToolWindow w) {
   return dock_next_window(r);
 }
 
+void center_next_window(int cond, float top) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float x = vp->WorkPos.x + vp->WorkSize.x * 0.5f;
+  if (top >= 0) ImGui::SetNextWindowPos({x, vp->WorkPos.y + top}, cond, {0.5f, 0});
+  else ImGui::SetNextWindowPos({x, vp->WorkPos.y + vp->WorkSize.y * 0.5f}, cond, {0.5f, 0.5f});
+}
+
 }  // namespace vilab

@@ -97,4 +97,10 @@ int dock_next_window(const Rect& r);
 // view is up, or before the first frame, goes where the layout would put it alone).
 int dock_tool_window(ToolWindow w);
 
+// Centres the next ImGui::Begin in the work area (the viewport under the main menu bar): a
+// dialog, the lesson browser, the keyboard map, a banner. `cond` is an ImGuiCond (Appearing: the
+// user may move it afterwards; Always: it stays). `top` ≥ 0: its top edge `top` pixels under the
+// work area's top instead, centred across only.
+void center_next_window(int cond, float top = -1);
+
 }  // namespace vilab
