@@ -325,10 +325,12 @@ vi::Scene read_fit(const std::string& file, TableReader& r) {
 }
 
 void read_panels(const std::string& file, TableReader& r, ScenePanels& p) {
-  r.get_bool("gradvar", p.gradvar);
-  r.get_bool("step_through", p.step_through);
+  for (const std::string& key : panel_window_keys()) {
+    bool open = false;
+    r.get_bool(key.c_str(), open);
+    p.windows.set(key, open);
+  }
   r.get_int("step_reveal", p.step_reveal, 0, 65536);
-  r.get_bool("landscape", p.landscape);
   r.get_bool("khat_plot", p.khat_plot);
   r.get_int("scrub_layer", p.scrub_layer, -1, 64);
   if (r.get_string("grid", p.grid) && !p.grid.empty()) {
@@ -336,17 +338,15 @@ void read_panels(const std::string& file, TableReader& r, ScenePanels& p) {
     if (std::find(names.begin(), names.end(), p.grid) == names.end())
       r.fail(r.table().get("grid"), "grid", "unknown grid preset '" + p.grid + "' (known: " + vi::join(names) + ")");
   }
-  r.get_bool("normal_gamma", p.normal_gamma);
-  r.get_bool("gmm", p.gmm);
-  r.get_bool("vae", p.vae);
-  r.get_bool("bnn", p.bnn);
   if (const toml::table* ms = r.get_table("model_settings")) {
     // Each name must be a setting of an open model window (the VAE's or the BNN's), in its range.
     std::vector<const vi::ParamSpec*> specs;
-    for (const char* m : {"vae", "bnn"}) {
-      if ((std::string(m) == "vae" ? p.vae : p.bnn))
-        if (const vi::ModelInfo* tm = vi::find_model(m))
-          for (const vi::ParamSpec& ps : tm->params) specs.push_back(&ps);
+    std::vector<std::string> models;
+    for (const vi::ModelInfo& tm : vi::model_registry()) {
+      if (tm.kind != vi::ModelKind::Trainer) continue;
+      models.push_back(tm.name + " = true");
+      if (p.window(tm.name))
+        for (const vi::ParamSpec& ps : tm.params) specs.push_back(&ps);
     }
     for (const auto& [k, v] : *ms) {
       const std::string name(k.str()), key = "model_settings." + name;
@@ -355,7 +355,7 @@ void read_panels(const std::string& file, TableReader& r, ScenePanels& p) {
       if (it == specs.end()) {
         std::vector<std::string> allowed;
         for (const vi::ParamSpec* ps : specs) allowed.push_back(ps->name);
-        r.fail(&v, key, allowed.empty() ? "model settings need vae = true or bnn = true in [panels]"
+        r.fail(&v, key, allowed.empty() ? "model settings need " + vi::join(models, " or ") + " in [panels]"
                                         : "unknown setting (settings of the open models: " + vi::join(allowed) + ")");
       }
       if (x < (*it)->lo || x > (*it)->hi || ((*it)->integer && x != std::floor(x)))
@@ -604,17 +604,11 @@ std::string format_scene_file(const SceneFile& f) {
 
   const ScenePanels& p = f.panels;
   o += "\n[panels]\n";
-  line(o, "gradvar", toml_bool(p.gradvar));
-  line(o, "step_through", toml_bool(p.step_through));
+  for (const std::string& key : panel_window_keys()) line(o, key.c_str(), toml_bool(p.window(key)));
   line(o, "step_reveal", std::to_string(p.step_reveal));
-  line(o, "landscape", toml_bool(p.landscape));
   line(o, "khat_plot", toml_bool(p.khat_plot));
   line(o, "scrub_layer", std::to_string(p.scrub_layer));
   line(o, "grid", toml_string(p.grid));
-  line(o, "normal_gamma", toml_bool(p.normal_gamma));
-  line(o, "gmm", toml_bool(p.gmm));
-  line(o, "vae", toml_bool(p.vae));
-  line(o, "bnn", toml_bool(p.bnn));
   line(o, "model_settings", toml_numbers(p.model_settings));
   return o;
 }
@@ -653,6 +647,16 @@ void save_scene_file(const std::string& path, const SceneFile& file) {
     std::remove(tmp.c_str());
     throw SceneFileError(path, 0, 0, "", "cannot be written: " + ec.message());
   }
+}
+
+const std::vector<std::string>& panel_window_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k{"gradvar", "step_through", "landscape", "normal_gamma", "gmm"};
+    for (const vi::ModelInfo& m : vi::model_registry())
+      if (m.kind == vi::ModelKind::Trainer) k.push_back(m.name);
+    return k;
+  }();
+  return keys;
 }
 
 std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::vector<vi::Scene>& compare) {

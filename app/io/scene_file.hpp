@@ -18,6 +18,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,20 +33,40 @@ inline constexpr int kMaxCompare = 3;
 // objective, the rest (annealing and entropy estimator included) from the primary.
 std::vector<vi::Scene> comparison_scenes(const vi::Scene& primary, const std::vector<vi::Scene>& compare);
 
+// The tool windows a scene file's [panels] can open, by key, in the order a saved file lists
+// them: the app's own (gradvar, step_through, landscape), the CAVI windows (normal_gamma, gmm),
+// then one per model with its own trainer (vi::ModelKind::Trainer in vi/models/models.hpp: "vae", "bnn"), so a model
+// registered there has its [panels] key without a line here. The GUI's registry of tool windows
+// (app/ui/windows/tool_windows.hpp) draws a window for each key; a test checks the two agree.
+const std::vector<std::string>& panel_window_keys();
+
+// Which tool windows are open, by their [panels] key: a plain value (the controls keep one, a
+// scene file another; a copy keeps every window, so none can be forgotten by a copy).
+class OpenWindows {
+ public:
+  bool shown(std::string_view key) const { return open_.find(key) != open_.end(); }
+  void set(std::string_view key, bool open) {
+    if (open) open_.emplace(key);
+    else if (const auto it = open_.find(key); it != open_.end()) open_.erase(it);
+  }
+  void toggle(std::string_view key) { set(key, !shown(key)); }
+  int count() const { return int(open_.size()); }
+  const std::set<std::string, std::less<>>& keys() const { return open_; }
+  bool operator==(const OpenWindows&) const = default;
+
+ private:
+  std::set<std::string, std::less<>> open_;
+};
+
 // The windows and panels a scene opens with ([panels] in the file).
 struct ScenePanels {
-  bool gradvar = false;        // the gradient-variance window (score vs reparameterization)
-  bool step_through = false;   // the reparameterization step-through window
-  int step_reveal = 0;         // … with this many draws of the next step revealed
-  bool landscape = false;      // the ELBO landscape window
+  OpenWindows windows;         // the tool windows open (panel_window_keys(): "gradvar = true", …)
+  int step_reveal = 0;         // the step-through window with this many draws of the next step revealed
   bool khat_plot = false;      // the PSIS k̂ plot in the metrics panel
   int scrub_layer = -1;        // the flow layer scrubber at layer k (−1 = closed)
   std::string grid;            // the grid view on this preset (vi::fit_grid_names(); empty = none)
-  bool normal_gamma = false;   // the CAVI Normal-Gamma window
-  bool gmm = false;            // the CAVI Gaussian-mixture window
-  bool vae = false;            // the VAE window
-  bool bnn = false;            // the BNN window
-  std::map<std::string, double> model_settings;  // settings of the VAE / BNN windows (as --set)
+  std::map<std::string, double> model_settings;  // settings of the open trained models' windows (as --set)
+  bool window(std::string_view key) const { return windows.shown(key); }
   bool operator==(const ScenePanels&) const = default;
 };
 

@@ -124,7 +124,7 @@ const std::vector<std::string>& SceneGenerator::corpus() {
     mf.family = "meanfield";
     every.compare = {mf};
     every.view_box = vi::Box{-3, 3, -2, 5};
-    every.panels.vae = true;
+    every.panels.windows.set("vae", true);
     every.panels.model_settings = {{"beta", 2}};
     v.push_back(format_scene_file(every));
     SceneFile logreg;

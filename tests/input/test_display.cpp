@@ -80,7 +80,7 @@ TEST_CASE("A lesson reopened by its key: the gradient-variance window shows only
   const auto& all = vilab::lessons();
   int key = 0;
   for (size_t i = 0; i < all.size() && i < 9; ++i)
-    if (all[i].panels.gradvar) key = int(i) + 1;
+    if (all[i].panels.window("gradvar")) key = int(i) + 1;
   REQUIRE(key > 0);
   const std::string name = all[size_t(key - 1)].name;
   App app({.args = {"--lesson", name}});

@@ -8,6 +8,7 @@
 #include "vi/targets/formula.hpp"
 
 #include "vi/core/check.hpp"
+#include "vi/core/utf8.hpp"
 
 #include <muParser.h>
 
@@ -121,24 +122,6 @@ double lnormal(double t, double m, double s) {
 }
 
 // [SECTION] Error messages
-
-// The number of characters (UTF-8 code points) in `s`.
-size_t code_points(std::string_view s) {
-  size_t n = 0;
-  for (const unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-// Byte offset of code point `column` in `s` (its size when `s` is shorter).
-size_t byte_of_column(const std::string& s, size_t column) {
-  size_t i = 0;
-  for (size_t c = 0; c < column && i < s.size(); ++c) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-  }
-  return i;
-}
 
 bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }

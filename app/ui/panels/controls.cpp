@@ -71,13 +71,15 @@ void section(const char* title) {
   ImGui::Separator();
 }
 
-// A button that opens or closes a window: "Name…" while closed, "Name ✓" while open.
-void window_button(const char* name, const char* id, bool& open, bool ellipsis = true) {
+// A button that opens or closes tool window `id` (its key in the registry of tool windows):
+// "Name…" while closed, "Name ✓" while open.
+void window_button(const char* name, const char* id, WindowsShown& windows, bool ellipsis = true) {
+  const bool open = windows.shown(id);
   std::string label = name;
   label += open ? " \u2713" : ellipsis ? "\u2026" : "";
   label += "##";
   label += id;
-  if (ImGui::Button(label.c_str())) open = !open;
+  if (ImGui::Button(label.c_str())) windows.toggle(id);
 }
 
 // A combo over a registry; returns true and sets `current` when the user picks another entry.
@@ -384,14 +386,14 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   ImGui::EndDisabled();
   tooltip(anneal_help);
 
-  window_button("Gradient variance", "gradvar", st.windows.gradvar);
+  window_button("Gradient variance", "gradvar", st.windows);
   tooltip("Open (or close) the estimator window: how noisy each gradient estimator is at the current q, "
           "for S = 1, 4, 16 and 64 on log\u2013log axes, measured off the UI thread on a copy of the fit.");
-  window_button("Step through", "step_through", st.windows.step_through, /*ellipsis=*/false);
+  window_button("Step through", "step_through", st.windows, /*ellipsis=*/false);
   tooltip("Open (or close) the step-through window (T): while the fit is paused, its next step one Monte Carlo "
           "sample at a time, from \u03B5 to z to the gradient and the update.");
   ImGui::SameLine();
-  window_button("ELBO landscape", "landscape", st.windows.landscape);
+  window_button("ELBO landscape", "landscape", st.windows);
   tooltip("Open (or close) the ELBO over a 2D slice of \u03C6 around the current q, with the paths SGD, momentum "
           "and Adam would take from here.");
 }
@@ -404,7 +406,7 @@ void draw_models(ControlsState& st) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   float last_right = -1;  // the right edge of the button before (−1: none yet)
   for (const ModelWindowEntry& m : model_windows()) {
-    const bool open = st.windows.*m.shown;
+    const bool open = st.windows.shown(m.id);
     const std::string shown = std::string(m.name) + (open ? " \u2713" : "\u2026");
     const float w = ImGui::CalcTextSize(shown.c_str()).x + style.FramePadding.x * 2;
     if (last_right >= 0 && last_right + style.ItemSpacing.x + w <= right) ImGui::SameLine();

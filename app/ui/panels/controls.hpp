@@ -17,19 +17,11 @@
 
 namespace vilab {
 
-// The floating windows the controls (and the Models menu) open. One value rather than a flag
-// per window in ControlsState: a view that replaces the controls (a grid cell opened in the
-// single view) copies it whole, so a window added here cannot be forgotten there.
-struct WindowsShown {
-  bool gradvar = false;       // the gradient-variance window (app/ui/windows/estimator_panel.hpp)
-  bool step_through = false;  // the step-through window (app/ui/windows/step_through_window.hpp)
-  bool landscape = false;     // the ELBO landscape window (app/ui/windows/step_through_window.hpp)
-  bool normal_gamma = false;  // CAVI on the Normal-Gamma model (app/ui/windows/cavi_window.hpp)
-  bool gmm = false;           // CAVI on a Gaussian mixture (app/ui/windows/cavi_window.hpp)
-  bool vae = false;           // the VAE (app/ui/windows/vae_window.hpp)
-  bool bnn = false;           // the Bayesian neural network (app/ui/windows/bnn_window.hpp)
-  bool operator==(const WindowsShown&) const = default;
-};
+// The floating windows the controls (and the Models menu) open, by their key in the registry of
+// tool windows (app/ui/windows/tool_window.hpp). One value rather than a flag per window in
+// ControlsState: a view that replaces the controls (a grid cell opened in the single view) copies
+// it whole, so no window can be forgotten there; and the same value a scene file's [panels] keeps.
+using WindowsShown = OpenWindows;
 
 struct ControlsState {
   vi::Scene edited;     // what the widgets show and edit

@@ -8,6 +8,7 @@
 #include "app/ui/widgets/text_wrap.hpp"
 #include "app/ui/widgets/tooltip.hpp"
 #include "app/ui/shell/widget_probe.hpp"
+#include "vi/core/utf8.hpp"
 #include "vi/targets/formula.hpp"
 
 #include <imgui.h>
@@ -58,16 +59,6 @@ namespace {
 
 // [SECTION] The error message
 
-// Byte offset of code point `column` in `s`.
-size_t byte_of_column(const std::string& s, size_t column) {
-  size_t i = 0;
-  for (size_t c = 0; c < column && i < s.size(); ++c) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-  }
-  return i;
-}
-
 // The message "formula: what at position N\n  line\n  <spaces>^" in red: the first line wrapped,
 // then the formula's line with a caret under the error. The caret is placed by measuring the text
 // before it in the font in use, so it lines up without a monospace font; a long line is shown as a
@@ -92,7 +83,7 @@ void draw_error(const std::string& message) {
     if (ImGui::CalcTextSize(line.c_str()).x > avail) {
       const size_t before = 24, after = 16;
       const size_t from = column > before ? column - before : 0;
-      const size_t b0 = byte_of_column(line, from), b1 = byte_of_column(line, column + after);
+      const size_t b0 = vi::byte_of_column(line, from), b1 = vi::byte_of_column(line, column + after);
       std::string cut = (from > 0 ? "\u2026" : "") + line.substr(b0, b1 - b0) + (b1 < line.size() ? "\u2026" : "");
       column = column - from + (from > 0 ? 1 : 0);
       line = std::move(cut);
@@ -101,9 +92,9 @@ void draw_error(const std::string& message) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.95f, 0.95f, 1.0f));
     ImGui::TextUnformatted(line.c_str());
     ImGui::PopStyleColor();
-    const std::string head = line.substr(0, byte_of_column(line, column));
+    const std::string head = line.substr(0, vi::byte_of_column(line, column));
     const float x = ImGui::CalcTextSize(head.c_str()).x;
-    const std::string at = line.substr(head.size(), byte_of_column(line, column + 1) - head.size());
+    const std::string at = line.substr(head.size(), vi::byte_of_column(line, column + 1) - head.size());
     const float w = at.empty() ? ImGui::GetFontSize() * 0.5f : ImGui::CalcTextSize(at.c_str()).x;
     const float caret_w = ImGui::CalcTextSize("^").x;
     ImGui::SetCursorScreenPos(ImVec2(origin.x + x + 0.5f * (w - caret_w), ImGui::GetCursorScreenPos().y));

@@ -14,10 +14,7 @@
 #include "app/ui/panels/controls.hpp"
 #include "app/ui/panels/data_strip.hpp"
 #include "app/ui/panels/density_view.hpp"
-#include "app/ui/windows/cavi_window.hpp"
-#include "app/ui/windows/bnn_window.hpp"
 #include "app/ui/widgets/clamped_slider.hpp"
-#include "app/ui/windows/estimator_panel.hpp"
 #include "app/ui/shell/export_menu.hpp"
 #include "app/ui/windows/file_dialog.hpp"
 #include "app/io/fit_spec.hpp"
@@ -25,6 +22,7 @@
 #include "app/ui/shell/input_queue.hpp"
 #include "app/ui/windows/grid_view.hpp"
 #include "app/ui/windows/lesson_browser.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "app/io/lessons.hpp"
 #include "app/ui/shell/keymap.hpp"
 #include "app/ui/shell/layout.hpp"
@@ -36,13 +34,11 @@
 #include "app/ui/shell/screenshot.hpp"
 #include "app/io/settings.hpp"
 #include "app/ui/shell/status_line.hpp"
-#include "app/ui/windows/step_through_window.hpp"
 #include "app/ui/widgets/style.hpp"
 #include "app/ui/widgets/text_wrap.hpp"
 #include "app/ui/widgets/tooltip.hpp"
 #include "app/io/timeline.hpp"
 #include "app/ui/panels/timeline_bar.hpp"
-#include "app/ui/windows/vae_window.hpp"
 #include "app/ui/shell/view_menu.hpp"
 #include "app/ui/shell/widget_probe.hpp"
 #include "vi/engine/engine.hpp"
@@ -102,14 +98,9 @@ struct UiState {
   ControlsState controls;
   DensityViewState density;
   MetricsPanelState metrics;
-  EstimatorPanelState estimator;
   GridViewState grid;
-  StepThroughState step_through;
-  LandscapeState landscape;
   ModelViewState model;
-  CaviWindowsState cavi;
-  VaeWindowState vae;
-  BnnWindowState bnn;
+  ToolWindowSet tools;  // every registered tool window's state (app/ui/windows/tool_window.hpp)
   // Scene files: the one open now (its name and lesson text, kept when saving), where it came
   // from ("" for a lesson or the flags), the Open / Save dialog (the app's one file dialog), paths
   // dropped on the window this frame, a scene to open before the next frame, and why the last
@@ -180,27 +171,14 @@ SceneFile start_scene_file(const GuiOptions& o) {
   }
   f.play = f.play || o.play;
   ScenePanels& p = f.panels;
-  p.gradvar = p.gradvar || o.gradvar;
-  if (o.step_through) p.step_through = true, p.step_reveal = o.stepk;
-  p.landscape = p.landscape || o.landscape;
+  for (const ToolWindowEntry& e : tool_windows())
+    if (opened_by_options(e, o)) p.windows.set(e.key, true);
+  if (o.step_through) p.step_reveal = o.stepk;
   if (o.trust) p.khat_plot = f.layers.show_psis = true;
   if (o.scrub_layer >= 0) p.scrub_layer = o.scrub_layer;
   if (!o.grid.empty()) p.grid = o.grid;
-  p.normal_gamma = p.normal_gamma || o.cavi_normal_gamma;
-  p.gmm = p.gmm || o.cavi_gmm;
-  for (const std::string& m : o.model_windows) (m == "vae" ? p.vae : p.bnn) = true;
   for (const auto& [k, v] : o.model_settings) p.model_settings[k] = v;
   return f;
-}
-
-// The windows a scene file lists, and back (a window added to WindowsShown must be added here).
-static_assert(sizeof(WindowsShown) == 7 * sizeof(bool), "a new window: read and write it in windows_of and set_windows");
-WindowsShown windows_of(const ScenePanels& p) {
-  return {p.gradvar, p.step_through, p.landscape, p.normal_gamma, p.gmm, p.vae, p.bnn};
-}
-void set_windows(ScenePanels& p, const WindowsShown& w) {
-  p.gradvar = w.gradvar, p.step_through = w.step_through, p.landscape = w.landscape;
-  p.normal_gamma = w.normal_gamma, p.gmm = w.gmm, p.vae = w.vae, p.bnn = w.bnn;
 }
 
 // Shows a scene file in the UI: its fits in the controls, its view and layers, its windows (the
@@ -211,20 +189,10 @@ void show_scene_file(UiState& ui, const SceneFile& f) {
   next.grid_preset = ui.controls.grid_preset;
   if (!f.name.empty()) next.lesson = f.name;
   const ScenePanels& p = f.panels;
-  next.windows = windows_of(p);
-  // A model window whose settings change starts a new trainer (its settings are read on open).
-  if (p.vae && (!ui.controls.windows.vae || ui.vae.settings != p.model_settings || ui.vae.seed != f.scene.seed)) {
-    release_vae_window(ui.vae);
-    ui.vae = VaeWindowState{};
-    ui.vae.settings = p.model_settings;
-    ui.vae.seed = f.scene.seed;
-  }
-  if (p.bnn && (!ui.controls.windows.bnn || ui.bnn.settings != p.model_settings)) {
-    ui.bnn = BnnWindowState{};
-    ui.bnn.settings = p.model_settings;
-  }
+  next.windows = p.windows;
+  // The windows take their own values (a model window whose settings change starts a new trainer).
+  ui.tools.show_scene(f, ui.controls.windows);
   ui.controls = std::move(next);
-  ui.step_through.reveal_target = p.step_reveal;
   ui.metrics.show_khat_plot = p.khat_plot;
   ui.density.layers = f.layers;
   ui.density.scrubber = p.scrub_layer >= 0;
@@ -267,14 +235,11 @@ SceneFile capture_scene_file(const UiState& ui, const vi::Snapshot& snap) {
   if (panel.has_view && !(panel.view == panel.home)) f.view_box = panel.view;
   f.layers = ui.density.layers;
   ScenePanels& p = f.panels;
-  set_windows(p, ui.controls.windows);
-  p.step_reveal = ui.step_through.reveal_target;
+  p.windows = ui.controls.windows;
   p.khat_plot = ui.metrics.show_khat_plot;
   p.scrub_layer = ui.density.scrubber ? ui.density.scrub_k : -1;
   p.grid = ui.grid_mode ? ui.controls.grid_preset : std::string();
-  p.model_settings.clear();
-  if (p.vae) p.model_settings = ui.vae.settings;
-  else if (p.bnn) p.model_settings = ui.bnn.settings;
+  ui.tools.capture_scene(p);  // step_reveal, the open model window's settings
   return f;
 }
 
@@ -384,7 +349,7 @@ void draw_scene_error_banner(UiState& ui) {
   if (ui.scene_error.empty() || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) return;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float fs = ImGui::GetFontSize();
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + fs}, ImGuiCond_Always, {0.5f, 0});
+  center_next_window(ImGuiCond_Always, fs);
   ImGui::SetNextWindowSizeConstraints({fs * 20, 0}, {vp->WorkSize.x * 0.8f, vp->WorkSize.y * 0.5f});
   ImGui::Begin("Could not open the scene", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse |
                                                         ImGuiWindowFlags_NoSavedSettings);
@@ -424,20 +389,6 @@ void take_dropped(UiState& ui) {
 }
 
 // [SECTION] Layout
-
-// The tool windows open now, in app/ui/shell/layout.hpp's order.
-std::array<bool, kToolWindows> open_tool_windows(const ControlsState& c) {
-  const WindowsShown& w = c.windows;
-  std::array<bool, kToolWindows> t{};
-  t[size_t(ToolWindow::GradientVariance)] = w.gradvar;
-  t[size_t(ToolWindow::StepThrough)] = w.step_through;
-  t[size_t(ToolWindow::Landscape)] = w.landscape;
-  t[size_t(ToolWindow::NormalGamma)] = w.normal_gamma;
-  t[size_t(ToolWindow::Gmm)] = w.gmm;
-  t[size_t(ToolWindow::Vae)] = w.vae;
-  t[size_t(ToolWindow::Bnn)] = w.bnn;
-  return t;
-}
 
 void begin_child_at(const char* id, const Rect& r, bool border, ImGuiWindowFlags flags = 0) {
   ImGui::SetCursorScreenPos({r.x, r.y});
@@ -482,7 +433,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
   const DensityPanel& panel = ui.density.panel;
   if (!uses_model_view(shown) && panel.has_view && panel.view.height() > 0)
     in.aspect = float(panel.view.width() / panel.view.height());
-  in.tools = open_tool_windows(ui.controls);
+  in.tools = ui.tools.docked(ui.controls.windows);
   const Layout layout = layout_panels(in);
   set_current_layout(layout);
 
@@ -535,14 +486,7 @@ void draw_frame(UiState& ui, vi::Engine& engine, const vi::Snapshot& snap, const
 
   // The lesson pane and the tool windows dock into the rects the layout keeps for them.
   draw_lesson_text_window(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text, layout.lesson);
-  WindowsShown& w = ui.controls.windows;
-  draw_estimator_panel(ui.estimator, &w.gradvar, snap);
-  draw_step_through_window(ui.step_through, &w.step_through, engine, snap);
-  draw_landscape_window(ui.landscape, &w.landscape, snap);
-  draw_normal_gamma_window(ui.cavi.normal_gamma, &w.normal_gamma);
-  draw_gmm_window(ui.cavi.gmm, &w.gmm);
-  draw_vae_window(ui.vae, &w.vae);
-  draw_bnn_window(ui.bnn, &w.bnn);
+  ui.tools.draw(ui.controls.windows, {engine, snap});
   draw_export_dialogs(ui.exports, shown, snap);
 }
 
@@ -683,14 +627,22 @@ void handle_keys(UiState& ui, vi::Engine& engine) {
   if (pressed(KeyAction::OpenScene)) open_scene_dialog(ui);
   if (pressed(KeyAction::SaveScene)) save_scene_dialog(ui);
   if (pressed(KeyAction::Quit)) ui.quit = true;
-  if (const int k = lesson_key_pressed(); k > 0 && k <= int(lessons().size())) open_lesson(ui, lessons()[size_t(k - 1)]);
+  // Keys 1–9: the first nine lessons (the first of them pressed this frame).
+  constexpr KeyAction kLessonKeys[] = {KeyAction::Lesson1, KeyAction::Lesson2, KeyAction::Lesson3,
+                                       KeyAction::Lesson4, KeyAction::Lesson5, KeyAction::Lesson6,
+                                       KeyAction::Lesson7, KeyAction::Lesson8, KeyAction::Lesson9};
+  for (size_t k = 0; k < std::size(kLessonKeys); ++k) {
+    if (!pressed(kLessonKeys[k])) continue;
+    if (k < lessons().size()) open_lesson(ui, lessons()[k]);
+    break;
+  }
   if (ui.grid_mode) return;  // the grid view reads Space and → for its own cells (app/ui/windows/grid_view.cpp)
   // While the timeline is scrubbed back, → moves through the recording instead of stepping.
   const bool right_used = handle_timeline_keys(ui.timeline);
   if (pressed(KeyAction::PlayPause)) engine.toggle_play();
   if (!right_used && pressed(KeyAction::Step)) engine.step(1);
   if (pressed(KeyAction::Reset)) engine.reset();
-  if (pressed(KeyAction::StepThrough)) ui.controls.windows.step_through = !ui.controls.windows.step_through;
+  if (pressed(KeyAction::StepThrough)) ui.controls.windows.toggle("step_through");
 }
 
 // [SECTION] The test report
@@ -723,21 +675,16 @@ void probe_app_state(const UiState& ui, const vi::Snapshot& snap) {
   probe_state("timeline_frames", ui.timeline.size());
   probe_state("input_backlog", input_queue_backlog());
   const ControlsState& c = ui.controls;
-  probe_state("windows", {{"gradvar", c.windows.gradvar},
-                          {"step_through", c.windows.step_through},
-                          {"landscape", c.windows.landscape},
-                          {"normal_gamma", c.windows.normal_gamma},
-                          {"gmm", c.windows.gmm},
-                          {"vae", c.windows.vae},
-                          {"bnn", c.windows.bnn}});
+  nlohmann::json windows = nlohmann::json::object();
+  for (const ToolWindowEntry& e : tool_windows()) windows[e.key] = c.windows.shown(e.key);
+  probe_state("windows", windows);
   // The model trainers' state (null before the window first opened): a closed window pauses its own.
-  auto trainer = [](const auto& live) { return live ? nlohmann::json(live->frame()->playing ? "playing" : "paused") : nlohmann::json(); };
-  probe_state("trainers", {{"vae", trainer(ui.vae.live)}, {"bnn", trainer(ui.bnn.live)}});
+  probe_state("trainers", ui.tools.trainers());
+  ui.tools.probe();  // what each window notes (the step-through's step_reveal)
   probe_state("grid_preset", c.grid_preset);
   nlohmann::json notes = nlohmann::json::array();
   for (const ClampNoteReport& n : last_clamp_notes()) notes.push_back({{"label", n.label}, {"text", n.text}});
   probe_state("clamp_notes", notes);
-  probe_state("step_reveal", ui.step_through.reveal_target);
   if (snap.q.mean.size() >= 2) probe_state("q_mean", {snap.q.mean(0), snap.q.mean(1)});
   probe_state("comparison_fits", snap.comparison.size());
   probe_state("scrubber", ui.density.scrubber);
@@ -791,133 +738,114 @@ struct GlfwSession {
   }
 };
 
-}  // namespace
-
-SceneFileReport last_scene_file_report() { return g_scene_report; }
-
-int run_gui(const GuiOptions& options) {
-  const bool shot = !options.shot_path.empty();
-  if (!has_display_env()) {
-    print_no_display(shot);
-    return 1;
-  }
-
-  // The settings file: only the interactive app (a shot must not depend on who took it).
-  const bool use_settings = !shot && options.use_settings;
-  const std::filesystem::path settings_file = use_settings ? settings_path() : std::filesystem::path();
+// What run_gui builds before any window opens: the settings, the scene to start on, its engine.
+struct Startup {
+  bool shot = false;
+  bool use_settings = false;  // only the interactive app (a shot must not depend on who took it)
+  std::filesystem::path settings_file;
   Settings settings;
-  if (use_settings) {
+  SceneFile start;
+  std::string restored_path;  // the last session's scene file, when it was opened again
+  std::unique_ptr<vi::Engine> engine;
+};
+
+// The settings, the starting scene and its engine. A bad scene (or comparison, or preset) is the
+// caller's error: it is said here, before anything opens, and the exit code returned (else 0).
+int prepare_start(const GuiOptions& options, Startup& s) {
+  s.use_settings = !s.shot && options.use_settings;
+  if (s.use_settings) {
+    s.settings_file = settings_path();
     std::string message;
-    settings = load_settings(settings_file, message);
+    s.settings = load_settings(s.settings_file, message);
     if (!message.empty()) std::fprintf(stderr, "%s\n", message.c_str());
   }
-  // A bad scene (or comparison, or preset) is the caller's error: say why before opening anything.
-  std::unique_ptr<vi::Engine> engine;
-  SceneFile start;
-  std::string restored_path;
   try {
     if (!options.grid.empty()) vi::make_fit_grid(options.grid);  // an unknown preset: say so now
-    start = start_scene_file(options);
-    if (options.restore_last_scene && use_settings && !settings.last_scene.empty()) {
+    s.start = start_scene_file(options);
+    if (options.restore_last_scene && s.use_settings && !s.settings.last_scene.empty()) {
       // The last session's scene, when it still opens (else the default, and one line saying why).
       try {
-        start = open_recorded_scene(settings.last_scene);
-        restored_path = settings.last_scene.rfind(kLessonPrefix, 0) == 0 ? std::string() : settings.last_scene;
+        s.start = open_recorded_scene(s.settings.last_scene);
+        s.restored_path = s.settings.last_scene.rfind(kLessonPrefix, 0) == 0 ? std::string() : s.settings.last_scene;
       } catch (const std::exception& e) {
         std::fprintf(stderr, "vilab: the last scene does not open again: %s\n", e.what());
       }
     }
-    if (start.compare.size() + options.compare.size() > size_t(kMaxCompare))
+    if (s.start.compare.size() + options.compare.size() > size_t(kMaxCompare))
       throw std::invalid_argument("compare: at most " + std::to_string(kMaxCompare) + " comparison fits, got " +
-                                  std::to_string(start.compare.size() + options.compare.size()));
-    for (const std::string& spec : options.compare) start.compare.push_back(parse_fit_spec(spec, start.scene));
-    engine = std::make_unique<vi::Engine>(start.scene, shot ? 0.0 : start.steps_per_s);
-    if (!start.compare.empty()) engine->compare(comparison_scenes(start.scene, start.compare));
+                                  std::to_string(s.start.compare.size() + options.compare.size()));
+    for (const std::string& spec : options.compare) s.start.compare.push_back(parse_fit_spec(spec, s.start.scene));
+    s.engine = std::make_unique<vi::Engine>(s.start.scene, s.shot ? 0.0 : s.start.steps_per_s);
+    if (!s.start.compare.empty()) s.engine->compare(comparison_scenes(s.start.scene, s.start.compare));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vilab: %s\n", e.what());
     return 2;
   }
-  const bool play = start.play;
+  return 0;
+}
 
-  glfwSetErrorCallback(nullptr);  // a failing glfwInit is reported in one line below
-  if (!glfwInit()) {
-    print_no_display(shot);
-    return 1;
-  }
-  glfwSetErrorCallback(glfw_error);
-  GlfwSession session;
-
-  const bool size_from_settings = use_settings && !options.size_from_flags;
-  const int window_w = size_from_settings ? settings.window_width : options.width;
-  const int window_h = size_from_settings ? settings.window_height : options.height;
-
+// The OpenGL 3.3 window, at the settings' size and place (interactive) or the flags' (a shot, or
+// a size given on the command line). Null when it cannot be made (said on stderr).
+GLFWwindow* open_window(const GuiOptions& options, const Startup& s) {
+  const bool size_from_settings = s.use_settings && !options.size_from_flags;
+  const int window_w = size_from_settings ? s.settings.window_width : options.width;
+  const int window_h = size_from_settings ? s.settings.window_height : options.height;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  glfwWindowHint(GLFW_SCALE_TO_MONITOR, shot ? GLFW_FALSE : GLFW_TRUE);
-  glfwWindowHint(GLFW_FOCUS_ON_SHOW, shot ? GLFW_FALSE : GLFW_TRUE);
-  session.window = glfwCreateWindow(std::max(window_w, 320), std::max(window_h, 240), kTitle, nullptr, nullptr);
-  if (!session.window) {
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, s.shot ? GLFW_FALSE : GLFW_TRUE);
+  glfwWindowHint(GLFW_FOCUS_ON_SHOW, s.shot ? GLFW_FALSE : GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(std::max(window_w, 320), std::max(window_h, 240), kTitle, nullptr, nullptr);
+  if (!window) {
     std::fprintf(stderr, "vilab: cannot create an OpenGL 3.3 core window\n");
-    return 1;
+    return nullptr;
   }
-  GLFWwindow* window = session.window;
-  if (use_settings && settings.window_x >= 0 && settings.window_y >= 0)
-    glfwSetWindowPos(window, settings.window_x, settings.window_y);
+  if (s.use_settings && s.settings.window_x >= 0 && s.settings.window_y >= 0)
+    glfwSetWindowPos(window, s.settings.window_x, s.settings.window_y);
   glfwMakeContextCurrent(window);
-  glfwSwapInterval(shot ? 0 : 1);
+  glfwSwapInterval(s.shot ? 0 : 1);
+  return window;
+}
 
-  float scale = 1.0f;
-  if (!shot) {
-    float sx = 1, sy = 1;
-    glfwGetWindowContentScale(window, &sx, &sy);
-    scale = std::clamp(std::max(sx, sy), 0.75f, 4.0f);
-  }
-
+// The ImGui context, the look, the backends and (interactive) the input queue. False when a
+// backend does not start (said on stderr).
+bool init_imgui(GlfwSession& session, UiState& ui, const GuiOptions& options, const Startup& s) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no imgui.ini for now: the layout is fixed
   io.LogFilename = nullptr;
-  if (shot) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // no hover readouts where the pointer happens to be
-  UiState ui;
-  ui.settings = std::move(settings);
-  ui.content_scale = scale;
-  ui.view.look = starting_look(options, use_settings ? ui.settings.look : Look{});
+  if (s.shot) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;  // no hover readouts where the pointer happens to be
+  ui.view.look = starting_look(options, s.use_settings ? ui.settings.look : Look{});
   ui.view.show_keymap = options.keymap;
   apply_look(ui, true);
-  session.imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(window, true);
+  session.imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(session.window, true);
   session.imgui_gl = ImGui_ImplOpenGL3_Init("#version 330 core");
   if (!session.imgui_glfw || !session.imgui_gl) {
     std::fprintf(stderr, "vilab: cannot initialize Dear ImGui's GLFW/OpenGL3 backends\n");
-    return 1;
+    return false;
   }
-  if (!shot) install_input_queue(window);  // after the backend: it replaces the backend's input callbacks
+  if (!s.shot) install_input_queue(session.window);  // after the backend: it replaces the backend's input callbacks
   probe_open(options.probe_path);
+  return true;
+}
 
+// The starting scene in the UI, the windows' start-up settings, the grid view, the first drop,
+// and what runs before the first frame: a shot's steps (or its timeline), else play.
+void open_start(UiState& ui, GLFWwindow* window, vi::Engine& engine, const GuiOptions& options, const Startup& s) {
+  const bool shot = s.shot;
+  const SceneFile& start = s.start;
   show_scene_file(ui, start);
   ui.lesson_browser.open = ui.lesson_browser.focus_filter = options.lessons;
-  ui.scene_path = options.scene_file ? options.scene_file_path : restored_path;
-  ui.step_through.may_block = shot;
-  ui.landscape.may_block = shot;
-  ui.cavi.normal_gamma.pending_updates = start.panels.normal_gamma ? options.cavi_steps : 0;
-  ui.cavi.gmm.pending_steps = start.panels.gmm ? options.cavi_steps : 0;
-  if (start.panels.vae) {
-    ui.vae.pending_epochs = shot ? options.shot_steps : 0;
-    ui.vae.may_block = shot;
-  }
-  if (start.panels.bnn) {
-    ui.bnn.pending_steps = shot ? options.shot_steps : 0;
-    ui.bnn.may_block = shot;
-  }
-  ui.estimator.may_block = shot;  // the PNG must show the measurement, not "measuring…"
+  ui.scene_path = options.scene_file ? options.scene_file_path : s.restored_path;
+  ui.tools.start(options, shot, start.panels.windows);  // shot mode: the PNG shows each window's result
   ui.density.may_block = shot;  // the PNG must show the scrubber's result, not "computing…"
   ui.model.may_block = shot;
 
   if (!start.panels.grid.empty()) {
     ui.grid.max_speed = shot;  // a shot steps every cell as fast as it can
-    enter_grid(ui, *engine, start.panels.grid);
+    enter_grid(ui, engine, start.panels.grid);
   }
   glfwSetWindowUserPointer(window, &ui);
   ui.dropped = options.drop_paths;
@@ -927,27 +855,108 @@ int run_gui(const GuiOptions& options) {
     if (options.shot_steps > 0) ui.grid.session->step(options.shot_steps);
     ui.grid.session->sync();
   } else if (shot && options.shot_timeline_step >= 0) {
-    record_shot_timeline(ui.timeline, *engine, options.shot_steps);
+    record_shot_timeline(ui.timeline, engine, options.shot_steps);
     ui.timeline.scrub_to_step(options.shot_timeline_step);
   } else if (shot) {
-    engine->step(options.shot_steps);
-    engine->sync();
-  } else if (play) {
+    engine.step(options.shot_steps);
+    engine.sync();
+  } else if (start.play) {
     if (ui.grid_mode) ui.grid.session->play();
-    else engine->play();
+    else engine.play();
   }
 
   if (shot && !options.shot_export_dialog.empty()) {
-    open_png_export(ui.exports, *engine->snapshot(), options.shot_export_dialog == "window" ? "" : options.shot_export_dialog);
+    open_png_export(ui.exports, *engine.snapshot(), options.shot_export_dialog == "window" ? "" : options.shot_export_dialog);
     if (!options.shot_export_error.empty()) file_dialog_error(ui.exports.dialog, options.shot_export_error);
   }
+}
 
-  int frames = 0;
-  int result = 0;
+// Between frames: the look and fullscreen the user asked for, and a scene to open (File → Open, a
+// drop, a lesson) — the windows it replaces may own GL textures that the last frame drew.
+void between_frames(UiState& ui, GLFWwindow* window, vi::Engine& engine) {
+  if (!(ui.view.look == ui.applied)) apply_look(ui, false);
+  if (ui.view.fullscreen != is_fullscreen(window)) {
+    set_fullscreen(window, ui.view.fullscreen, ui.windowed);
+    ui.view.fullscreen = is_fullscreen(window);  // no monitor: it stays windowed
+  }
+  take_dropped(ui);
+  if (ui.pending_scene) {
+    open_scene_file(ui, engine, *ui.pending_scene);
+    ui.pending_scene.reset();
+  }
+  export_before_frame(ui.exports);
+}
+
+// One frame's UI, between NewFrame and Render: the keys, the menus, the single or the grid view,
+// the lessons, the scene dialog and banner, the keyboard map and the probe's report.
+void draw_ui(UiState& ui, vi::Engine& engine, bool shot) {
+  const std::shared_ptr<const vi::Snapshot> snap = engine.snapshot();
+  ui.timeline.record(snap);  // a new run clears the recording (and goes live)
+  if (!shot) handle_keys(ui, engine);
+  if (ImGui::BeginMainMenuBar()) {
+    draw_file_menu(ui);
+    draw_lessons_menu(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
+    draw_view_menu(ui.view);
+    ImGui::EndMainMenuBar();
+  }
+  if (ui.grid_mode) {
+    draw_grid_frame(ui, engine, shot);
+  } else {
+    draw_frame(ui, engine, *snap, *ui.timeline.shown(snap));
+    if (!ui.controls.open_grid.empty()) {
+      enter_grid(ui, engine, ui.controls.open_grid);
+      ui.controls.open_grid.clear();
+    }
+  }
+  draw_lessons_and_act(ui);
+  draw_scene_dialog_and_act(ui, *snap);
+  draw_scene_error_banner(ui);
+  report_scene_file(ui);
+
+  place_keymap_window(ui);
+  draw_keymap_window(&ui.view.show_keymap);
+  if (probe_enabled()) probe_app_state(ui, *snap);
+}
+
+// Renders the frame into the back buffer; returns the framebuffer's size.
+std::pair<int, int> render(UiState& ui, GLFWwindow* window) {
+  ImGui::Render();
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(window, &fw, &fh);
+  glViewport(0, 0, fw, fh);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  export_after_render(ui.exports, fw, fh);
+  return {fw, fh};
+}
+
+// Shot mode: saves the back buffer (or one panel of it) as the PNG; returns the exit code.
+int save_shot(const GuiOptions& options, int fw, int fh) {
+  std::string error;
+  const PixelRect crop = options.shot_panel.empty() ? PixelRect{} : clip_rect(last_panel_rect(options.shot_panel), fw, fh);
+  if (!options.shot_panel.empty() && crop.empty()) {
+    std::fprintf(stderr, "vilab: shot failed: the panel '%s' was not drawn\n", options.shot_panel.c_str());
+    return 1;
+  }
+  if (!save_back_buffer_png(options.shot_path, fw, fh, error, crop)) {
+    std::fprintf(stderr, "vilab: shot failed: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), crop.empty() ? fw : crop.width(), crop.empty() ? fh : crop.height());
+  std::fflush(stdout);
+  return 0;
+}
+
+// The frame loop: until the window closes, or (a shot) until the PNG is saved after kShotFrames
+// frames. Returns the exit code.
+int run_frames(UiState& ui, GLFWwindow* window, vi::Engine& engine, const GuiOptions& options, bool shot) {
   using Clock = std::chrono::steady_clock;
   const Clock::duration min_frame = options.max_fps > 0 ? std::chrono::duration_cast<Clock::duration>(
                                                               std::chrono::duration<double>(1.0 / options.max_fps))
                                                         : Clock::duration::zero();
+  int frames = 0;
   while (!glfwWindowShouldClose(window)) {
     const Clock::time_point frame_start = Clock::now();
     glfwPollEvents();
@@ -955,78 +964,15 @@ int run_gui(const GuiOptions& options) {
       glfwWaitEventsTimeout(0.1);  // no vsync to pace us while minimized
       continue;
     }
-    if (!(ui.view.look == ui.applied)) apply_look(ui, false);
-    if (ui.view.fullscreen != is_fullscreen(window)) {
-      set_fullscreen(window, ui.view.fullscreen, ui.windowed);
-      ui.view.fullscreen = is_fullscreen(window);  // no monitor: it stays windowed
-    }
-    // A scene to open (File → Open, a drop, a lesson) is opened between frames: the windows it
-    // replaces may own GL textures that the last frame drew.
-    take_dropped(ui);
-    if (ui.pending_scene) {
-      open_scene_file(ui, *engine, *ui.pending_scene);
-      ui.pending_scene.reset();
-    }
-    export_before_frame(ui.exports);
+    between_frames(ui, window, engine);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     if (!shot) feed_input_queue();
     ImGui::NewFrame();
     probe_begin_frame();
-
-    const std::shared_ptr<const vi::Snapshot> snap = engine->snapshot();
-    ui.timeline.record(snap);  // a new run clears the recording (and goes live)
-    if (!shot) handle_keys(ui, *engine);
-    if (ImGui::BeginMainMenuBar()) {
-      draw_file_menu(ui);
-      draw_lessons_menu(ui.lesson_browser, ui.scene_file.title, ui.scene_file.text);
-      draw_view_menu(ui.view);
-      ImGui::EndMainMenuBar();
-    }
-    if (ui.grid_mode) {
-      draw_grid_frame(ui, *engine, shot);
-    } else {
-      draw_frame(ui, *engine, *snap, *ui.timeline.shown(snap));
-      if (!ui.controls.open_grid.empty()) {
-        enter_grid(ui, *engine, ui.controls.open_grid);
-        ui.controls.open_grid.clear();
-      }
-    }
-    draw_lessons_and_act(ui);
-    draw_scene_dialog_and_act(ui, *snap);
-    draw_scene_error_banner(ui);
-    report_scene_file(ui);
-
-    place_keymap_window(ui);
-    draw_keymap_window(&ui.view.show_keymap);
-    if (probe_enabled()) probe_app_state(ui, *snap);
-
-    ImGui::Render();
-    int fw = 0, fh = 0;
-    glfwGetFramebufferSize(window, &fw, &fh);
-    glViewport(0, 0, fw, fh);
-    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    export_after_render(ui.exports, fw, fh);
-
-    if (shot && ++frames >= kShotFrames) {
-      std::string error;
-      const PixelRect crop = options.shot_panel.empty() ? PixelRect{} : clip_rect(last_panel_rect(options.shot_panel), fw, fh);
-      if (!options.shot_panel.empty() && crop.empty()) {
-        std::fprintf(stderr, "vilab: shot failed: the panel '%s' was not drawn\n", options.shot_panel.c_str());
-        result = 1;
-      } else if (save_back_buffer_png(options.shot_path, fw, fh, error, crop)) {
-        std::printf("wrote %s (%dx%d)\n", options.shot_path.c_str(), crop.empty() ? fw : crop.width(),
-                    crop.empty() ? fh : crop.height());
-        std::fflush(stdout);
-      } else {
-        std::fprintf(stderr, "vilab: shot failed: %s\n", error.c_str());
-        result = 1;
-      }
-      break;
-    }
+    draw_ui(ui, engine, shot);
+    const auto [fw, fh] = render(ui, window);
+    if (shot && ++frames >= kShotFrames) return save_shot(options, fw, fh);
     if (probe_enabled()) {
       int wx = 0, wy = 0;
       glfwGetWindowPos(window, &wx, &wy);
@@ -1036,23 +982,62 @@ int run_gui(const GuiOptions& options) {
     if (ui.quit) glfwSetWindowShouldClose(window, GLFW_TRUE);
     if (min_frame > Clock::duration::zero()) std::this_thread::sleep_until(frame_start + min_frame);
   }
+  return 0;
+}
 
-  if (use_settings) {
-    // The window in windowed mode, in the units glfwCreateWindow takes (it scales by the monitor).
-    const WindowRect r = windowed_rect(window, ui.windowed);
-    ui.settings.window_width = std::clamp(int(float(r.width) / scale), kMinWindowSide, kMaxWindowSide);
-    ui.settings.window_height = std::clamp(int(float(r.height) / scale), kMinWindowSide * 3 / 4, kMaxWindowSide);
-    ui.settings.window_x = std::max(r.x, -1);
-    ui.settings.window_y = std::max(r.y, -1);
-    ui.settings.look = ui.view.look;
-    std::string error;
-    if (!save_settings(ui.settings, settings_file, error)) std::fprintf(stderr, "vilab: settings not saved: %s\n", error.c_str());
+// What the interactive app remembers for next time: the window in windowed mode, in the units
+// glfwCreateWindow takes (it scales by the monitor), and the look.
+void save_session_settings(UiState& ui, GLFWwindow* window, const std::filesystem::path& settings_file) {
+  const WindowRect r = windowed_rect(window, ui.windowed);
+  ui.settings.window_width = std::clamp(int(float(r.width) / ui.content_scale), kMinWindowSide, kMaxWindowSide);
+  ui.settings.window_height = std::clamp(int(float(r.height) / ui.content_scale), kMinWindowSide * 3 / 4, kMaxWindowSide);
+  ui.settings.window_x = std::max(r.x, -1);
+  ui.settings.window_y = std::max(r.y, -1);
+  ui.settings.look = ui.view.look;
+  std::string error;
+  if (!save_settings(ui.settings, settings_file, error)) std::fprintf(stderr, "vilab: settings not saved: %s\n", error.c_str());
+}
+
+}  // namespace
+
+SceneFileReport last_scene_file_report() { return g_scene_report; }
+
+int run_gui(const GuiOptions& options) {
+  Startup s;
+  s.shot = !options.shot_path.empty();
+  if (!has_display_env()) {
+    print_no_display(s.shot);
+    return 1;
   }
-  release_step_through_window(ui.step_through);
-  release_landscape_window(ui.landscape);
+  if (const int bad = prepare_start(options, s)) return bad;
+
+  glfwSetErrorCallback(nullptr);  // a failing glfwInit is reported in one line below
+  if (!glfwInit()) {
+    print_no_display(s.shot);
+    return 1;
+  }
+  glfwSetErrorCallback(glfw_error);
+  GlfwSession session;
+  session.window = open_window(options, s);
+  if (!session.window) return 1;
+  GLFWwindow* window = session.window;
+
+  UiState ui;
+  ui.settings = std::move(s.settings);  // from here on the app's (saved on exit)
+  if (!s.shot) {
+    float sx = 1, sy = 1;
+    glfwGetWindowContentScale(window, &sx, &sy);
+    ui.content_scale = std::clamp(std::max(sx, sy), 0.75f, 4.0f);
+  }
+  if (!init_imgui(session, ui, options, s)) return 1;
+  open_start(ui, window, *s.engine, options, s);
+
+  const int result = run_frames(ui, window, *s.engine, options, s.shot);
+
+  if (s.use_settings) save_session_settings(ui, window, s.settings_file);
+  ui.tools.release();
   release_density_view(ui.density);
   release_grid_view(ui.grid);
-  release_vae_window(ui.vae);
   return result;
 }
 

@@ -1,6 +1,8 @@
 // app/ui/shell/keymap.cpp — see keymap.hpp.
 #include "app/ui/shell/keymap.hpp"
 
+#include "app/ui/shell/layout.hpp"
+
 #include <imgui.h>
 
 #include <GLFW/glfw3.h>
@@ -68,20 +70,11 @@ bool pressed(KeyAction action) {
   return ImGui::IsKeyPressed(b.key, b.repeat) || (b.alt_key >= 0 && ImGui::IsKeyPressed(b.alt_key, b.repeat));
 }
 
-int lesson_key_pressed() {
-  constexpr KeyAction kLessons[] = {A::Lesson1, A::Lesson2, A::Lesson3, A::Lesson4, A::Lesson5,
-                                    A::Lesson6, A::Lesson7, A::Lesson8, A::Lesson9};
-  for (int k = 0; k < 9; ++k)
-    if (pressed(kLessons[k])) return k + 1;
-  return 0;
-}
-
 void draw_keymap_window(bool* open) {
   if (!*open) return;
   const float fs = ImGui::GetFontSize();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f},
-                          ImGuiCond_Appearing, {0.5f, 0.5f});
+  center_next_window(ImGuiCond_Appearing);
   ImGui::SetNextWindowSize({std::min(fs * 34, vp->WorkSize.x * 0.9f), std::min(fs * 34, vp->WorkSize.y * 0.9f)},
                            ImGuiCond_Appearing);
   if (!ImGui::Begin("Keyboard (F1)", open, ImGuiWindowFlags_NoCollapse)) {

@@ -70,9 +70,6 @@ bool pressed(KeyAction action);
 // Whether the app's keys are held back this frame (a popup, menu or modal is open).
 bool keys_held_back();
 
-// 1 … 9 when the key of lesson k went down this frame, else 0.
-int lesson_key_pressed();
-
 // The F1 window: the table, grouped. `open` is cleared when the window is closed.
 void draw_keymap_window(bool* open);
 

@@ -32,10 +32,7 @@ bool any_tool(const LayoutInput& in) { return std::any_of(in.tools.begin(), in.t
 
 // A window that draws a model of its own (a VAE, a BNN, a CAVI fit): its lesson is about it, and
 // its panels need the width of the density view and the metrics together.
-bool is_model_window(int i) {
-  const ToolWindow w = ToolWindow(i);
-  return w == ToolWindow::NormalGamma || w == ToolWindow::Gmm || w == ToolWindow::Vae || w == ToolWindow::Bnn;
-}
+bool is_model_window(int i) { return i >= int(kFirstModelWindow); }
 bool any_model_window(const LayoutInput& in) {
   for (int i = 0; i < kToolWindows; ++i)
     if (in.tools[size_t(i)] && is_model_window(i)) return true;
@@ -259,6 +256,13 @@ int dock_tool_window(ToolWindow w) {
     r = {vp->WorkPos.x + vp->WorkSize.x * 0.6f, vp->WorkPos.y, vp->WorkSize.x * 0.4f, vp->WorkSize.y};
   }
   return dock_next_window(r);
+}
+
+void center_next_window(int cond, float top) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float x = vp->WorkPos.x + vp->WorkSize.x * 0.5f;
+  if (top >= 0) ImGui::SetNextWindowPos({x, vp->WorkPos.y + top}, cond, {0.5f, 0});
+  else ImGui::SetNextWindowPos({x, vp->WorkPos.y + vp->WorkSize.y * 0.5f}, cond, {0.5f, 0.5f});
 }
 
 }  // namespace vilab

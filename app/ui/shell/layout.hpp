@@ -39,9 +39,12 @@ struct Rect {
 
 bool intersects(const Rect& a, const Rect& b);
 
-// The windows that dock into the layout's right column, top to bottom in this order.
+// The windows that dock into the layout's right column, top to bottom in this order (the
+// registry of tool windows, app/ui/windows/tool_window.hpp, gives each its slot). The windows
+// that draw a model of their own come last, from kFirstModelWindow on.
 enum class ToolWindow { GradientVariance, StepThrough, Landscape, NormalGamma, Gmm, Vae, Bnn, Count };
 constexpr int kToolWindows = int(ToolWindow::Count);
+constexpr ToolWindow kFirstModelWindow = ToolWindow::NormalGamma;
 
 // Where the lesson pane goes: under the density view, or above the controls.
 enum class LessonPlace { None, UnderDensity, AboveControls };
@@ -93,5 +96,11 @@ int dock_next_window(const Rect& r);
 // The same for tool window `w`: its rect in the current layout (a window opened while the grid
 // view is up, or before the first frame, goes where the layout would put it alone).
 int dock_tool_window(ToolWindow w);
+
+// Centres the next ImGui::Begin in the work area (the viewport under the main menu bar): a
+// dialog, the lesson browser, the keyboard map, a banner. `cond` is an ImGuiCond (Appearing: the
+// user may move it afterwards; Always: it stays). `top` ≥ 0: its top edge `top` pixels under the
+// work area's top instead, centred across only.
+void center_next_window(int cond, float top = -1);
 
 }  // namespace vilab

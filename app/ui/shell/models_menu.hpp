@@ -1,7 +1,8 @@
 // app/ui/shell/models_menu.hpp — the model windows and the grid view, opened from two places by one
 // mechanism: the buttons under "Models" and "Paper figures" in the controls, and the Models menu
-// of the main menu bar. Both draw from the same table and call the same functions, so a window
-// added to the table appears in both and both open it the same way.
+// of the main menu bar. Both draw from the same table (the registry's tool windows that draw a
+// model of their own, app/ui/windows/tool_window.hpp) and call the same functions, so a window
+// registered there appears in both and both open it the same way.
 #pragma once
 
 #include "app/ui/panels/controls.hpp"
@@ -11,18 +12,16 @@
 
 namespace vilab {
 
-// A model window: its name (the button and the menu item), an ImGui id, the flag that shows it,
-// what it is (the tooltip), and its model's name in the model registry (vi/models/models.hpp).
+// A model window: its name (the button and the menu item), its [panels] key (the ImGui id and the
+// key of its flag in WindowsShown), and what it is (the tooltip).
 struct ModelWindowEntry {
   const char* name;
   const char* id;
-  bool WindowsShown::*shown;
   const char* help;
-  const char* model;
 };
 
-// The windows of the registry's models that have one, in the registry's order: CAVI
-// Normal-Gamma, CAVI Gaussian mixture, VAE (digits), BNN (regression).
+// The registered windows with a Models-menu name, in the registry's order: CAVI Normal-Gamma,
+// CAVI Gaussian mixture, VAE (digits), BNN (regression).
 const std::vector<ModelWindowEntry>& model_windows();
 
 // Opens the window when closed, closes it when open (the button and the menu item).

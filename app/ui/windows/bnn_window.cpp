@@ -381,7 +381,6 @@ BnnWindowReport last_bnn_window() { return g_report; }
 
 void draw_bnn_window(BnnWindowState& st, bool* open) {
   g_report = {};
-  follow_window(st.follow, st.live.get(), open && *open);
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
   // Docked beside the density view (app/ui/shell/layout.hpp): never over the panels, the lesson pane or the bars.
@@ -428,6 +427,56 @@ void draw_bnn_window(BnnWindowState& st, bool* open) {
   g_report.elbo = s.terms.elbo;
   g_report.error = f->error;
   ImGui::End();
+}
+
+// [SECTION] Registration
+
+namespace {
+
+class BnnTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame&) override { draw_bnn_window(state_, open); }
+  void start(const ToolStart& s) override {
+    if (!s.open) return;
+    state_.pending_steps = s.shot ? s.options.shot_steps : 0;
+    state_.may_block = s.shot;
+  }
+  // Its settings are read when the trainer is made: other ones start a new trainer.
+  bool show_scene(const SceneFile& f, bool was_open) override {
+    const ScenePanels& p = f.panels;
+    if (!p.window("bnn") || (was_open && state_.settings == p.model_settings)) return false;
+    state_ = BnnWindowState{};
+    state_.settings = p.model_settings;
+    return true;
+  }
+  const std::map<std::string, double>* model_settings() const override { return &state_.settings; }
+  std::optional<bool> trainer_playing() const override {
+    if (!state_.live) return std::nullopt;
+    return state_.live->frame()->playing;
+  }
+  void set_trainer_playing(bool play) override {
+    if (!state_.live) return;
+    if (play) state_.live->play();
+    else state_.live->pause();
+  }
+
+ private:
+  BnnWindowState state_;
+};
+
+}  // namespace
+
+ToolWindowEntry bnn_tool_window() {
+  ToolWindowEntry e;
+  e.key = "bnn";
+  e.dock = ToolWindow::Bnn;
+  e.menu_name = "BNN (regression)";
+  e.help = "Open (or close) a Bayesian neural network on 1D data with a gap: mean-field Gaussian weights fitted by "
+           "Bayes by backprop, the predictive band, functions drawn from q and the MAP network beside them. "
+           "Closing the window pauses its training; opening it again carries on where it was.";
+  e.close = ClosePolicy::PauseTrainer;
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new BnnTool); };
+  return e;
 }
 
 }  // namespace vilab

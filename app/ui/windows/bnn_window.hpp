@@ -4,11 +4,12 @@
 // The fit runs in its own vi::LiveTrainer (a background thread): the window edits a copy of the
 // configuration and sends it with apply() (a click that adds or removes a point, a slider, a new
 // data seed), and draws the trainer's latest immutable frame. Nothing here steps the fit. Closing
-// the window pauses the fit; opening it again resumes it if it was playing.
+// the window pauses the fit; opening it again resumes it if it was playing (its registry entry's
+// close policy, app/ui/windows/tool_window.hpp).
 #pragma once
 
 #include "app/ui/panels/density_view.hpp"  // PixelRect
-#include "app/ui/shell/trainer_follows_window.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "vi/models/bnn.hpp"
 #include "vi/engine/live_trainer.hpp"
 
@@ -30,7 +31,6 @@ struct BnnWindowState {
   bool may_block = false;               // shot mode: wait for those steps (the UI never does otherwise)
   bool show_total = true;               // the outer band: ±2 sd of y (noise included)
   bool show_functions = true;
-  TrainerFollow follow;                 // closing the window pauses the fit (app/ui/shell/trainer_follows_window.hpp)
 };
 
 void draw_bnn_window(BnnWindowState& state, bool* open);
@@ -49,5 +49,9 @@ struct BnnWindowReport {
   std::string error;
 };
 BnnWindowReport last_bnn_window();
+
+// Its entry in the registry of tool windows (app/ui/windows/tool_window.hpp): [panels] bnn with
+// model_settings, --model bnn with --set.
+ToolWindowEntry bnn_tool_window();
 
 }  // namespace vilab

@@ -374,4 +374,52 @@ void draw_normal_gamma_window(NormalGammaWindowState& st, bool* open) {
   ImGui::End();
 }
 
+// [SECTION] Registration
+
+namespace {
+
+class NormalGammaTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame&) override { draw_normal_gamma_window(state_, open); }
+  void start(const ToolStart& s) override { state_.pending_updates = s.open ? s.options.cavi_steps : 0; }
+
+ private:
+  NormalGammaWindowState state_;
+};
+
+class GmmTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame&) override { draw_gmm_window(state_, open); }
+  void start(const ToolStart& s) override { state_.pending_steps = s.open ? s.options.cavi_steps : 0; }
+
+ private:
+  GmmWindowState state_;
+};
+
+}  // namespace
+
+ToolWindowEntry normal_gamma_tool_window() {
+  ToolWindowEntry e;
+  e.key = "normal_gamma";
+  e.dock = ToolWindow::NormalGamma;
+  e.menu_name = "CAVI Normal-Gamma";
+  e.help = "Open (or close) CAVI on q(\u03BC) q(\u03C4) for a Gaussian with unknown mean and precision (PRML \u00A710.1.3), "
+           "one factor update at a time, over its exact Normal-Gamma posterior.";
+  e.opened_by = [](const GuiOptions& o) { return o.cavi_normal_gamma; };
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new NormalGammaTool); };
+  return e;
+}
+
+ToolWindowEntry gmm_tool_window() {
+  ToolWindowEntry e;
+  e.key = "gmm";
+  e.dock = ToolWindow::Gmm;
+  e.menu_name = "CAVI Gaussian mixture";
+  e.help = "Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
+           "component posteriors and the ELBO per sweep.";
+  e.opened_by = [](const GuiOptions& o) { return o.cavi_gmm; };
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new GmmTool); };
+  return e;
+}
+
 }  // namespace vilab

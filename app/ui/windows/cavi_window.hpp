@@ -11,6 +11,7 @@
 #pragma once
 
 #include "app/ui/panels/density_view.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "vi/models/cavi_gmm.hpp"
 #include "vi/models/cavi_normal_gamma.hpp"
 #include "vi/analysis/contours.hpp"
@@ -88,10 +89,9 @@ struct GmmWindowReport {
 };
 GmmWindowReport last_gmm_window();
 
-// Both windows' states, one member of the app's UiState.
-struct CaviWindowsState {
-  NormalGammaWindowState normal_gamma;
-  GmmWindowState gmm;
-};
+// Their entries in the registry of tool windows (app/ui/windows/tool_window.hpp): [panels]
+// normal_gamma and gmm, --cavi normal-gamma|gmm (shot mode makes GuiOptions::cavi_steps updates).
+ToolWindowEntry normal_gamma_tool_window();
+ToolWindowEntry gmm_tool_window();
 
 }  // namespace vilab

@@ -302,4 +302,28 @@ void draw_estimator_panel(EstimatorPanelState& st, bool* open, const vi::Snapsho
   ImGui::End();
 }
 
+// [SECTION] Registration
+
+namespace {
+
+class GradVarTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame& f) override { draw_estimator_panel(state_, open, f.snap); }
+  void start(const ToolStart& s) override { state_.may_block = s.shot; }  // the PNG must show the measurement
+
+ private:
+  EstimatorPanelState state_;
+};
+
+}  // namespace
+
+ToolWindowEntry gradvar_tool_window() {
+  ToolWindowEntry e;
+  e.key = "gradvar";
+  e.dock = ToolWindow::GradientVariance;
+  e.opened_by = [](const GuiOptions& o) { return o.gradvar; };
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new GradVarTool); };
+  return e;
+}
+
 }  // namespace vilab

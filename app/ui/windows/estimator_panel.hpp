@@ -14,6 +14,7 @@
 
 #include "app/ui/panels/density_view.hpp"
 #include "app/ui/windows/gradvar_probe.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "vi/engine/snapshot.hpp"
 
 #include <chrono>
@@ -51,5 +52,8 @@ struct EstimatorPanelReport {
   int64_t fit_step = 0;
 };
 EstimatorPanelReport last_estimator_panel();
+
+// Its entry in the registry of tool windows (app/ui/windows/tool_window.hpp): [panels] gradvar, --gradvar.
+ToolWindowEntry gradvar_tool_window();
 
 }  // namespace vilab

@@ -1,6 +1,7 @@
 // app/ui/windows/file_dialog.cpp — see file_dialog.hpp.
 #include "app/ui/windows/file_dialog.hpp"
 
+#include "app/ui/shell/layout.hpp"
 #include "app/ui/widgets/tooltip.hpp"
 #include "app/ui/shell/widget_probe.hpp"
 
@@ -130,7 +131,7 @@ bool file_path_modal(const char* id, FileDialogState& st) {
   }
   const float fs = ImGui::GetFontSize();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Appearing, {0.5f, 0.5f});
+  center_next_window(ImGuiCond_Appearing);
   ImGui::SetNextWindowSize({std::min(fs * 40, vp->WorkSize.x * 0.9f), 0});
   st.visible = false;
   if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar))

@@ -57,7 +57,7 @@ void file_dialog_error(FileDialogState& st, const std::string& error);
 // holds it, ~ expanded, and the modal closes at the next draw unless file_dialog_error() is called. `id` is the ImGui popup id (unique per dialog).
 bool file_path_modal(const char* id, FileDialogState& st);
 
-// Whether the modal is open or about to open (a caller may hold back other work, e.g. a PNG).
+// Whether the modal is open or about to open (the probe reports the open dialog by its title).
 bool file_dialog_busy(const FileDialogState& st);
 
 // The files of `folder` whose names end in `extension`, sorted; empty when it cannot be read.

@@ -3,11 +3,12 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <utility>
 
 namespace vilab {
 
-GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, const std::atomic<bool>* cancel) {
+GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, std::stop_token stop) {
   const auto t0 = std::chrono::steady_clock::now();
   GradVarMeasurement m;
   m.scene = request.scene;
@@ -16,13 +17,13 @@ GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, cons
   m.options = request.options;
   try {
     if (!request.target) throw std::invalid_argument("gradient variance: the fit has no target data yet");
-    // One S at a time (the cancel flag is polled in between). gradient_variance seeds the draws of
+    // One S at a time (the stop token is polled in between). gradient_variance seeds the draws of
     // each S afresh, so the cells are those of a single call over every S.
     vi::GradVarTable& t = m.table;
     t.samples = request.options.samples;
     std::vector<vi::GradVarTable> per_s;
     for (int S : request.options.samples) {
-      if (cancel && cancel->load(std::memory_order_relaxed)) {
+      if (stop.stop_requested()) {
         m.error = "cancelled";
         return m;
       }
@@ -63,41 +64,24 @@ vi::Scene gradvar_key(const vi::Scene& scene) {
   return k;
 }
 
-GradVarProbe::~GradVarProbe() {
-  retire();
-  retiring_.clear();  // each future's destructor waits for its job (within one S)
-}
-
-void GradVarProbe::retire() {
-  if (!job_.valid()) return;
-  cancel_->store(true, std::memory_order_relaxed);
-  retiring_.push_back(std::move(job_));
-  job_ = {};
-}
-
 void GradVarProbe::start(GradVarRequest request) {
-  retire();
   running_scene_ = request.scene;
   running_step_ = request.step;
   running_fit_id_ = request.fit_id;
-  cancel_ = std::make_shared<std::atomic<bool>>(false);
-  job_ = std::async(std::launch::async, [r = std::move(request), flag = cancel_] { return measure_gradient_variance(r, flag.get()); });
+  job_.start([r = std::move(request)](std::stop_token stop) { return measure_gradient_variance(r, stop); });
 }
 
-void GradVarProbe::cancel() { retire(); }
+void GradVarProbe::cancel() { job_.retire(); }
 
 bool GradVarProbe::poll() {
-  std::erase_if(retiring_, [](std::future<GradVarMeasurement>& f) {
-    return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-  });
-  if (!job_.valid() || job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-  latest_ = std::make_shared<const GradVarMeasurement>(job_.get());
+  std::optional<GradVarMeasurement> m = job_.poll();
+  if (!m) return false;
+  latest_ = std::make_shared<const GradVarMeasurement>(std::move(*m));
   return true;
 }
 
 void GradVarProbe::wait() {
-  if (job_.valid()) job_.wait();
-  poll();
+  if (job_.busy()) latest_ = std::make_shared<const GradVarMeasurement>(job_.wait());
 }
 
 }  // namespace vilab

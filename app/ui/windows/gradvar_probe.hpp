@@ -3,21 +3,20 @@
 // The estimator window asks for vi::gradient_variance (every estimator of the fit's objective ×
 // S ∈ {1, 4, 16, 64}, R replicates each) at the φ of a snapshot. The request holds copies of the
 // snapshot's scene and φ and a shared pointer to its (immutable) target data, so the worker never
-// touches the engine. The work runs on a std::async worker one S at a time, polling a cancel flag
-// in between: a newer request or cancel() drops a running job within one S, and its result is
-// never shown. No ImGui here: tested headless.
+// touches the engine. The work runs on a vi::BackgroundJob one S at a time, polling its stop
+// token in between: a newer request or cancel() retires a running job (it stops within one S,
+// off the UI thread) and its result is never shown. No ImGui here: tested headless.
 #pragma once
 
 #include "vi/objectives/gradvar.hpp"
+#include "vi/engine/background_job.hpp"
 #include "vi/engine/run.hpp"
 #include "vi/engine/scene.hpp"
 
-#include <atomic>
 #include <cstdint>
-#include <future>
 #include <memory>
+#include <stop_token>
 #include <string>
-#include <vector>
 
 namespace vilab {
 
@@ -40,8 +39,8 @@ struct GradVarMeasurement {
   std::string error;       // non-empty when it failed ("cancelled" when dropped)
 };
 
-// The measurement itself: pure, any thread. `cancel` (may be null) is polled between S values.
-GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, const std::atomic<bool>* cancel = nullptr);
+// The measurement itself: pure, any thread. `stop` is polled between S values.
+GradVarMeasurement measure_gradient_variance(const GradVarRequest& request, std::stop_token stop = {});
 
 // The fields of a scene that gradient_variance depends on, the others set to defaults: two
 // scenes with the same key give the same table at the same φ. (The estimator, baseline and
@@ -54,7 +53,7 @@ class GradVarProbe {
   GradVarProbe() = default;
   GradVarProbe(const GradVarProbe&) = delete;
   GradVarProbe& operator=(const GradVarProbe&) = delete;
-  ~GradVarProbe();  // cancels every job and waits for it (each stops within one S)
+  // The destructor stops every job and waits for it (each stops within one S).
 
   // Starts measuring `request`; a job still running is cancelled and its result dropped.
   void start(GradVarRequest request);
@@ -67,22 +66,18 @@ class GradVarProbe {
 
   // The newest finished measurement (null before the first).
   std::shared_ptr<const GradVarMeasurement> latest() const { return latest_; }
-  bool busy() const { return job_.valid(); }
+  bool busy() const { return job_.busy(); }
   // What the running job measures (meaningful while busy()).
   const vi::Scene& running_scene() const { return running_scene_; }
   int64_t running_step() const { return running_step_; }
   uint64_t running_fit_id() const { return running_fit_id_; }
 
  private:
-  void retire();  // moves the running job to retiring_, cancelled
-
-  std::future<GradVarMeasurement> job_;
-  std::shared_ptr<std::atomic<bool>> cancel_;
   vi::Scene running_scene_;
   int64_t running_step_ = 0;
   uint64_t running_fit_id_ = 0;
-  std::vector<std::future<GradVarMeasurement>> retiring_;  // cancelled jobs finishing their S
   std::shared_ptr<const GradVarMeasurement> latest_;
+  vi::BackgroundJob<GradVarMeasurement> job_;  // last: it stops before what it reports on goes
 };
 
 }  // namespace vilab

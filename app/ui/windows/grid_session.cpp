@@ -3,7 +3,6 @@
 
 #include "app/io/run_summary.hpp"
 
-#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -17,20 +16,17 @@ GridSession::GridSession(vi::FitGrid grid, std::string name, double steps_per_s)
     const vi::Scene scene = grid_.cells[i];
     const double speed = speed_;
     cells_[i].started_speed = speed;
-    cells_[i].starting = std::async(std::launch::async, [scene, speed] {
-      return std::make_unique<vi::Engine>(scene, speed, vi::SnapshotDetail::Light);
-    });
+    cells_[i].starting.start([scene, speed] { return std::make_unique<vi::Engine>(scene, speed, vi::SnapshotDetail::Light); });
   }
 }
 
-GridSession::~GridSession() {
-  for (Cell& c : cells_)
-    if (c.starting.valid()) c.starting.wait();  // then the future and the engine go with `cells_`
-}
+// Each cell's job waits for its engine to finish starting (BackgroundJob's destructor), then the
+// engines stop and join with `cells_`.
+GridSession::~GridSession() = default;
 
 void GridSession::adopt(Cell& c) {
   try {
-    c.engine = c.starting.get();
+    c.engine = c.starting.wait();
   } catch (const std::exception& e) {
     c.error = e.what();
     return;
@@ -42,7 +38,7 @@ void GridSession::adopt(Cell& c) {
 
 void GridSession::poll() {
   for (Cell& c : cells_)
-    if (c.starting.valid() && c.starting.wait_for(std::chrono::seconds(0)) == std::future_status::ready) adopt(c);
+    if (c.starting.ready()) adopt(c);
 }
 
 int GridSession::ready() const {
@@ -87,7 +83,7 @@ void GridSession::set_speed(double steps_per_s) {
 
 void GridSession::wait_ready() {
   for (Cell& c : cells_)
-    if (c.starting.valid()) adopt(c);  // get() waits
+    if (c.starting.busy()) adopt(c);  // wait() blocks
 }
 
 void GridSession::sync() {
@@ -95,8 +91,12 @@ void GridSession::sync() {
     if (c.engine) c.engine->sync();
 }
 
-std::future<void> retire_grid_session(std::unique_ptr<GridSession> session) {
-  return std::async(std::launch::async, [s = std::move(session)]() mutable { s.reset(); });
+void retire_grid_session(std::unique_ptr<GridSession> session, vi::BackgroundJob<bool>& retiring) {
+  // Reset inside the job: the job's function object itself is destroyed on the caller's thread.
+  retiring.start([s = std::move(session)]() mutable {
+    s.reset();
+    return true;
+  });
 }
 
 nlohmann::json grid_summary_json(const GridSession& session) {

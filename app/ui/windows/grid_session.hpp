@@ -10,18 +10,18 @@
 // when they stop.
 //
 // The UI never waits here. An Engine's constructor waits for its first snapshot (a flow's exact
-// metrics), so engines are constructed on std::async workers and collected by poll(); a
-// session is destroyed on a worker too (retire_grid_session), because an engine in the middle
-// of a snapshot joins late. Only `vilab shot` blocks, in wait_ready() and sync().
+// metrics), so engines are constructed on vi::BackgroundJobs and collected by poll(); a
+// session is destroyed on one too (retire_grid_session), because an engine in the middle of a
+// snapshot joins late. Only `vilab shot` blocks, in wait_ready() and sync().
 #pragma once
 
+#include "vi/engine/background_job.hpp"
 #include "vi/engine/engine.hpp"
 #include "vi/engine/fit_grid.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,12 +69,12 @@ class GridSession {
 
  private:
   struct Cell {
-    std::future<std::unique_ptr<vi::Engine>> starting;  // valid while the engine is being built
+    vi::BackgroundJob<std::unique_ptr<vi::Engine>> starting;  // busy while the engine is being built
     std::unique_ptr<vi::Engine> engine;
     std::string error;
     double started_speed = 0;  // the speed limit it was constructed with
   };
-  void adopt(Cell& c);  // takes a started engine out of its future
+  void adopt(Cell& c);  // takes a started engine out of its job
 
   vi::FitGrid grid_;
   std::string name_;
@@ -89,8 +89,9 @@ class GridSession {
 // ("starting" or the engine's error). Builds a Run per cell: a one-off, not per frame.
 nlohmann::json grid_summary_json(const GridSession& session);
 
-// Destroys `session` on a worker thread (its engines may take a snapshot's time to join). The
-// future is ready when the session is gone; its destructor waits, so keep it until it is ready.
-std::future<void> retire_grid_session(std::unique_ptr<GridSession> session);
+// Destroys `session` off the calling thread, as a job of `retiring` (its engines may take a
+// snapshot's time to join); returns at once. A session still going there is retired in turn, and
+// `retiring`'s destructor (or stop_and_wait) waits for every one.
+void retire_grid_session(std::unique_ptr<GridSession> session, vi::BackgroundJob<bool>& retiring);
 
 }  // namespace vilab

@@ -41,15 +41,9 @@ const ImVec4 kAccent{0.55f, 0.78f, 1.0f, 1.0f};
 constexpr ImU32 kDivergedText = IM_COL32(255, 168, 64, 255);
 constexpr ImU32 kFrameOutside = IM_COL32(8, 9, 12, 255);
 
-// [SECTION] Opening and releasing
-
-void drop_finished(std::vector<std::future<void>>& retiring) {
-  std::erase_if(retiring, [](std::future<void>& f) {
-    return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-  });
-}
-
 }  // namespace
+
+// [SECTION] Opening and releasing
 
 void open_grid(GridViewState& st, const std::string& preset) {
   if (st.session && st.session->name() == preset) {
@@ -58,7 +52,7 @@ void open_grid(GridViewState& st, const std::string& preset) {
   }
   vi::FitGrid grid = vi::make_fit_grid(preset);  // throws for an unknown name
   auto next = std::make_unique<GridSession>(std::move(grid), preset, st.max_speed ? 0.0 : st.speed);
-  if (st.session) st.retiring.push_back(retire_grid_session(std::move(st.session)));
+  if (st.session) retire_grid_session(std::move(st.session), st.retiring);
   st.session = std::move(next);
   st.preset = preset;
   // The panels' textures stay (sync_panel uploads a new heatmap when a panel's target changes);
@@ -71,8 +65,8 @@ void open_grid(GridViewState& st, const std::string& preset) {
 void release_grid_view(GridViewState& st) {
   for (DensityPanel& p : st.panels) release_density_panel(p);
   st.panels.clear();
-  if (st.session) st.retiring.push_back(retire_grid_session(std::move(st.session)));
-  st.retiring.clear();  // each future's destructor waits for its session to go
+  if (st.session) retire_grid_session(std::move(st.session), st.retiring);
+  st.retiring.stop_and_wait();  // every session retired has gone
 }
 
 std::vector<PixelRect> last_grid_panel_rects() { return g_last_rects; }
@@ -344,7 +338,7 @@ void draw_status(const GridSession& s, const std::vector<std::shared_ptr<const v
 // [SECTION] draw_grid_view
 
 GridRequest draw_grid_view(GridViewState& st, bool keys) {
-  drop_finished(st.retiring);
+  st.retiring.poll();  // lets go of sessions that have gone
   g_last_rects.clear();
   if (!st.session) return {GridRequest::Kind::Back, -1};
   GridSession& s = *st.session;

@@ -12,7 +12,6 @@
 #include "app/ui/panels/density_view.hpp"
 #include "app/ui/windows/grid_session.hpp"
 
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,7 +20,7 @@ namespace vilab {
 
 struct GridViewState {
   std::unique_ptr<GridSession> session;     // null until a grid is opened
-  std::vector<std::future<void>> retiring;  // sessions being destroyed off the UI thread
+  vi::BackgroundJob<bool> retiring;         // sessions being destroyed off the UI thread
   std::vector<DensityPanel> panels;         // one per cell: each row shows its own target
   // Small panels: q's contours on p, no sample cloud or mean markers by default (they would
   // cover q at this size); the checkboxes turn them on.

@@ -16,22 +16,22 @@ namespace vilab {
 
 namespace {
 
-constexpr Eigen::Index kBlock = 512;  // columns per push: the cancel flag is polled between blocks
+constexpr Eigen::Index kBlock = 512;  // columns per push: the stop token is polled between blocks
 
 struct Cancelled {};
 
-void poll(const std::atomic<bool>* cancel) {
-  if (cancel && cancel->load(std::memory_order_relaxed)) throw Cancelled{};
+void poll(const std::stop_token& stop) {
+  if (stop.stop_requested()) throw Cancelled{};
 }
 
 // Layers [first, last) on every column of x, block by block, adding log-dets to ld.
 void push(const vi::Family& fam, const vi::Vec& phi, int first, int last, vi::Mat& x, vi::Vec& ld,
-          const std::atomic<bool>* cancel) {
+          const std::stop_token& stop) {
   if (last <= first) return;
   vi::Mat block;
   vi::Vec block_ld;
   for (Eigen::Index c = 0; c < x.cols(); c += kBlock) {
-    poll(cancel);
+    poll(stop);
     const Eigen::Index n = std::min(kBlock, x.cols() - c);
     block = x.middleCols(c, n);
     block_ld = ld.segment(c, n);
@@ -63,7 +63,7 @@ vi::Box union_box(const vi::Box& a, const vi::Box& b) {
 }  // namespace
 
 ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::Mat& samples, ScrubKey key,
-                          const vi::Box* cover, const std::atomic<bool>* cancel) {
+                          const vi::Box* cover, std::stop_token stop) {
   const auto t0 = std::chrono::steady_clock::now();
   ScrubResult r;
   r.key = key;
@@ -99,7 +99,7 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
 
     // Layers 0 … k−2 (to layer k's input), then layer k's map over its input region, then
     // layer k itself.
-    for (int j = 0; j + 1 < k; ++j) push(*fam, phi, j, j + 1, x, ld, cancel);
+    for (int j = 0; j + 1 < k; ++j) push(*fam, phi, j, j + 1, x, ld, stop);
     if (k >= 1) {
       // Over the input region and the view: a map over the input region alone left the rest of
       // the frame black (e.g. z₂ from 6 to 8 on the banana).
@@ -107,7 +107,7 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
                              ScrubResult::kMapCells, {}};
       vi::Mat pts = r.log_det.points();
       vi::Vec map_ld = vi::Vec::Zero(pts.cols());
-      push(*fam, phi, k - 1, k, pts, map_ld, cancel);
+      push(*fam, phi, k - 1, k, pts, map_ld, stop);
       r.log_det.values.assign(map_ld.data(), map_ld.data() + map_ld.size());
       std::vector<double> mags;
       mags.reserve(r.log_det.values.size());
@@ -119,7 +119,7 @@ ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::
         r.log_det_scale = mags[q];
       }
       r.log_det_scale = std::max(r.log_det_scale, 0.05);  // a near-identity layer stays pale
-      push(*fam, phi, k - 1, k, x, ld, cancel);
+      push(*fam, phi, k - 1, k, x, ld, stop);
     }
     r.cloud = x.leftCols(n_cloud);
     r.grid = x.rightCols(2 * L * P);
@@ -141,30 +141,22 @@ const vi::Box* cover_of(const vi::Snapshot& snap) { return snap.target ? &snap.t
 
 }  // namespace
 
-LayerScrubber::~LayerScrubber() {
-  if (job_.valid()) {
-    job_cancel_->store(true, std::memory_order_relaxed);
-    job_.wait();
-  }
-}
-
 void LayerScrubber::collect(bool wait) {
-  if (!job_.valid()) return;
-  if (!wait && job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-  ScrubResult r = job_.get();
-  if (r.error == "cancelled") return;
-  last_seconds_ = r.seconds;
-  done_ = std::make_shared<const ScrubResult>(std::move(r));
+  if (!job_.busy()) return;
+  std::optional<ScrubResult> r = wait ? std::optional<ScrubResult>(job_.wait()) : job_.poll();
+  if (!r || r->error == "cancelled") return;
+  last_seconds_ = r->seconds;
+  done_ = std::make_shared<const ScrubResult>(std::move(*r));
 }
 
 std::shared_ptr<const ScrubResult> LayerScrubber::update(const vi::Snapshot& snap, int k, bool may_block) {
   const ScrubKey want{snap.serial, k};
   collect(false);
   if (done_ && done_->key == want) return done_;
-  if (job_.valid()) {
+  if (job_.busy()) {
     // A job for another layer is stale: stop it. One for an older snapshot of this layer
     // finishes (while playing, every frame has a newer snapshot: cancelling would starve it).
-    if (job_key_.k != want.k) job_cancel_->store(true, std::memory_order_relaxed);
+    if (job_key_.k != want.k) job_.request_stop();
     if (!may_block) return done_;
     collect(true);
     if (done_ && done_->key == want) return done_;
@@ -182,13 +174,11 @@ std::shared_ptr<const ScrubResult> LayerScrubber::update(const vi::Snapshot& sna
     done_ = std::make_shared<const ScrubResult>(std::move(r));
     return done_;
   }
-  job_cancel_ = std::make_shared<std::atomic<bool>>(false);
   job_key_ = want;
   last_launch_ = now;
   const std::optional<vi::Box> cover = snap.target ? std::optional<vi::Box>(snap.target->view) : std::nullopt;
-  job_ = std::async(std::launch::async, [scene = snap.scene, phi = snap.phi, samples = snap.samples, want, cover,
-                                         cancel = job_cancel_] {
-    return compute_scrub(scene, phi, samples, want, cover ? &*cover : nullptr, cancel.get());
+  job_.start([scene = snap.scene, phi = snap.phi, samples = snap.samples, want, cover](std::stop_token stop) {
+    return compute_scrub(scene, phi, samples, want, cover ? &*cover : nullptr, stop);
   });
   return done_;
 }

@@ -5,19 +5,19 @@
 // and layer k's log|det J_k| on a grid over its input region. Computed from the snapshot's
 // scene and φ with a Family of its own (vi::make_family): it never touches the engine. The
 // LayerScrubber recomputes only when (snapshot serial, k) changes, on the UI thread when that
-// is known to be quick (< 3 ms: planar and radial) and on a std::async worker otherwise (RealNVP);
+// is known to be quick (< 3 ms: planar and radial) and on a vi::BackgroundJob otherwise (RealNVP);
 // the frame never waits for it and draws the last finished result.
 #pragma once
 
 #include "vi/families/family.hpp"
 #include "vi/analysis/reference.hpp"
+#include "vi/engine/background_job.hpp"
 #include "vi/engine/snapshot.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <future>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 namespace vilab {
@@ -52,9 +52,9 @@ struct ScrubResult {
 // The computation itself: pure, any thread. `samples` are the snapshot's display samples (for
 // the k = K check). The log|det J_k| map covers layer k's input region and `cover` (when given:
 // the target's box, which the view shows, so that no part of the frame is left without colour).
-// `cancel` (may be null) is polled between blocks; a cancelled result has error = "cancelled".
+// `stop` is polled between blocks; a stopped computation's result has error = "cancelled".
 ScrubResult compute_scrub(const vi::Scene& scene, const vi::Vec& phi, const vi::Mat& samples, ScrubKey key,
-                          const vi::Box* cover = nullptr, const std::atomic<bool>* cancel = nullptr);
+                          const vi::Box* cover = nullptr, std::stop_token stop = {});
 
 // Owns the worker job. UI thread only; no ImGui or GL inside.
 class LayerScrubber {
@@ -62,7 +62,7 @@ class LayerScrubber {
   LayerScrubber() = default;
   LayerScrubber(const LayerScrubber&) = delete;
   LayerScrubber& operator=(const LayerScrubber&) = delete;
-  ~LayerScrubber();  // cancels a running job and waits for it (it stops within one block)
+  // The destructor stops a running job and waits for it (it stops within one block).
 
   // Asks for layer k of `snap`'s fit; returns the newest finished result (possibly of an older
   // snapshot or another k; null before the first). With `may_block` (shot mode) the result for
@@ -71,7 +71,7 @@ class LayerScrubber {
 
   // Seconds the last finished computation took (−1 before the first).
   double last_seconds() const { return last_seconds_; }
-  bool busy() const { return job_.valid(); }
+  bool busy() const { return job_.busy(); }
 
  private:
   void collect(bool wait);
@@ -82,11 +82,10 @@ class LayerScrubber {
   static constexpr double kMinInterval = 0.1;
 
   std::shared_ptr<const ScrubResult> done_;
-  std::future<ScrubResult> job_;
   ScrubKey job_key_;
-  std::shared_ptr<std::atomic<bool>> job_cancel_;
   double last_seconds_ = -1;
   std::chrono::steady_clock::time_point last_launch_;
+  vi::BackgroundJob<ScrubResult> job_;
 };
 
 }  // namespace vilab

@@ -8,6 +8,7 @@
 // [SECTION] The lesson text window
 #include "app/ui/windows/lesson_browser.hpp"
 
+#include "app/ui/shell/layout.hpp"
 #include "app/ui/shell/probe.hpp"
 #include "app/ui/widgets/style.hpp"
 #include "app/ui/widgets/text_wrap.hpp"
@@ -70,8 +71,7 @@ const SceneFile* draw_lesson_browser(LessonBrowserState& st, const std::vector<S
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const ImVec2 size{std::min(fs * 44, vp->WorkSize.x * 0.9f), std::min(fs * 52, vp->WorkSize.y * 0.92f)};
   ImGui::SetNextWindowSize(size, ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f}, ImGuiCond_Appearing,
-                          {0.5f, 0.5f});
+  center_next_window(ImGuiCond_Appearing);
   if (!ImGui::Begin("Lessons##lesson_browser", &st.open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return nullptr;

@@ -314,7 +314,7 @@ StepThroughReport last_step_through_window() { return g_step_report; }
 LandscapeReport last_landscape_window() { return g_land_report; }
 
 void release_step_through_window(StepThroughState& st) {
-  if (st.job.valid()) st.job.wait();
+  st.job.stop_and_wait();
   release_density_panel(st.zpanel);
 }
 
@@ -343,8 +343,8 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
     return;
   }
   // Take a finished replica.
-  if (st.job.valid() && (st.may_block || st.job.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
-    st.replica = st.job.get();
+  if (st.job.busy() && (st.may_block || st.job.ready())) {
+    st.replica = st.job.wait();
     if (st.replica->st) {
       while (st.replica->st->revealed() < std::min(st.reveal_target, st.replica->st->samples())) st.replica->st->next();
     }
@@ -352,11 +352,11 @@ void draw_step_through_window(StepThroughState& st, bool* open, vi::Engine& engi
   }
   const bool current = st.replica && st.replica->scene == snap.scene && st.replica->step == snap.step &&
                        st.replica->run && st.replica->run->params() == snap.phi;
-  if (!current && !st.job.valid() && st.await_step < 0) {
+  if (!current && !st.job.busy() && st.await_step < 0) {
     st.job_scene = snap.scene;
     st.job_step = snap.step;
     std::shared_ptr<const vi::TargetData> data = snap.target ? snap.target->data : nullptr;
-    st.job = std::async(std::launch::async, prepare, snap.scene, data, snap.step);
+    st.job.start([scene = snap.scene, data, step = snap.step] { return prepare(scene, data, step); });
     st.replica.reset();
     st.same_phi.reset();
   }
@@ -472,11 +472,7 @@ int default_index(const std::vector<std::string>& names, bool scale) {
 
 }  // namespace
 
-void release_landscape_window(LandscapeState& st) {
-  st.stop.request_stop();
-  if (st.job.valid()) st.job.wait();
-  st.retiring.clear();
-}
+void release_landscape_window(LandscapeState& st) { st.job.stop_and_wait(); }
 
 void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& snap) {
   g_land_report = {};
@@ -537,9 +533,6 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
                     std::string(reinterpret_cast<const char*>(snap.phi.data()), size_t(snap.phi.size()) * sizeof(double)) +
                     snap.scene.target + snap.scene.family + std::to_string(snap.scene.lr) + std::to_string(snap.scene.samples))));
   if (st.i != st.j && key != st.requested_key) {
-    st.stop.request_stop();
-    if (st.job.valid()) st.retiring.push_back(std::move(st.job));
-    st.stop = std::stop_source();
     st.requested_key = key;
     vi::LandscapeSpec spec;
     spec.i = st.i;
@@ -551,12 +544,14 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
     std::vector<std::string> opts;
     for (int k = 0; k < 3; ++k)
       if (st.use[k]) opts.push_back(kOptimizers[k]);
-    st.job = std::async(std::launch::async, compute_landscape, snap.scene, snap.phi, spec, opts, st.path_steps, st.stop.get_token());
+    // A stale job still running is retired: stopped through its token, its result dropped.
+    st.job.start([scene = snap.scene, phi = snap.phi, spec, opts, steps = st.path_steps](std::stop_token stop) {
+      return compute_landscape(scene, phi, spec, opts, steps, stop);
+    });
   }
-  std::erase_if(st.retiring, [](std::future<LandscapeResult>& f) { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
-  if (st.job.valid() && (st.may_block || st.job.wait_for(std::chrono::seconds(0)) == std::future_status::ready))
-    st.result = std::make_shared<const LandscapeResult>(st.job.get());
-  if (st.job.valid()) ImGui::TextDisabled("computing\xE2\x80\xA6");
+  if (st.may_block && st.job.busy()) st.result = std::make_shared<const LandscapeResult>(st.job.wait());
+  else if (std::optional<LandscapeResult> r = st.job.poll()) st.result = std::make_shared<const LandscapeResult>(std::move(*r));
+  if (st.job.busy()) ImGui::TextDisabled("computing\xE2\x80\xA6");
   if (!st.result) {
     ImGui::End();
     return;
@@ -649,6 +644,56 @@ void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& s
   ImGui::TextDisabled("+ current \xCF\x86   \xE2\x97\x8B best on the grid   colour: ELBO (%s, log scale of the gap to the best), %s \xE2\x80\xA6 %s",
                       L.method.c_str(), fmt(lo).c_str(), fmt(hi).c_str());
   ImGui::End();
+}
+
+// [SECTION] Registration
+
+namespace {
+
+class StepThroughTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame& f) override { draw_step_through_window(state_, open, f.engine, f.snap); }
+  void start(const ToolStart& s) override { state_.may_block = s.shot; }
+  bool show_scene(const SceneFile& f, bool) override {
+    state_.reveal_target = f.panels.step_reveal;
+    return false;
+  }
+  void capture_scene(ScenePanels& p) const override { p.step_reveal = state_.reveal_target; }
+  void probe() const override { probe_state("step_reveal", state_.reveal_target); }
+  void release() override { release_step_through_window(state_); }
+
+ private:
+  StepThroughState state_;
+};
+
+class LandscapeTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame& f) override { draw_landscape_window(state_, open, f.snap); }
+  void start(const ToolStart& s) override { state_.may_block = s.shot; }
+  void release() override { release_landscape_window(state_); }
+
+ private:
+  LandscapeState state_;
+};
+
+}  // namespace
+
+ToolWindowEntry step_through_tool_window() {
+  ToolWindowEntry e;
+  e.key = "step_through";
+  e.dock = ToolWindow::StepThrough;
+  e.opened_by = [](const GuiOptions& o) { return o.step_through; };
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new StepThroughTool); };
+  return e;
+}
+
+ToolWindowEntry landscape_tool_window() {
+  ToolWindowEntry e;
+  e.key = "landscape";
+  e.dock = ToolWindow::Landscape;
+  e.opened_by = [](const GuiOptions& o) { return o.landscape; };
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new LandscapeTool); };
+  return e;
 }
 
 }  // namespace vilab

@@ -3,23 +3,23 @@
 //
 // Threading: the UI never touches the engine's Run. The step-through window builds its own
 // replica: a Run made from the snapshot's scene (sharing its read-only target data) and stepped
-// snap.step times on a std::async worker reproduces the engine's state bit for bit (runs are
+// snap.step times on a vi::BackgroundJob reproduces the engine's state bit for bit (runs are
 // deterministic), and the StepThrough is made on that replica. "Next step" sends engine.step(1);
 // the replica finish()es its own step and, when the engine's next snapshot arrives, the two φ are
 // compared bit for bit. The landscape and the optimizer paths are computed on a worker from
-// copies of the scene and φ; a newer request stops the stale job through its stop token.
+// copies of the scene and φ; a newer request retires the stale job (stopped through its token).
 #pragma once
 
 #include "app/ui/panels/density_view.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "vi/analysis/elbo_landscape.hpp"
+#include "vi/engine/background_job.hpp"
 #include "vi/engine/engine.hpp"
 #include "vi/engine/snapshot.hpp"
 #include "vi/analysis/step_through.hpp"
 
-#include <future>
 #include <memory>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -37,7 +37,7 @@ struct StepReplica {
 struct StepThroughState {
   bool may_block = false;  // shot mode: prepare on the UI thread's wait, so the PNG shows it
   int reveal_target = 0;   // reveal this many samples as soon as the replica is ready (shots)
-  std::future<std::shared_ptr<StepReplica>> job;
+  vi::BackgroundJob<std::shared_ptr<StepReplica>> job;
   vi::Scene job_scene;
   int64_t job_step = -1;
   std::shared_ptr<StepReplica> replica;
@@ -70,6 +70,10 @@ struct StepThroughReport {
 };
 StepThroughReport last_step_through_window();
 
+// Its entry in the registry of tool windows (app/ui/windows/tool_window.hpp): [panels] step_through
+// (with step_reveal), --step-through K.
+ToolWindowEntry step_through_tool_window();
+
 // [SECTION] The ELBO landscape window
 
 struct LandscapeResult {
@@ -88,11 +92,9 @@ struct LandscapeState {
   int path_steps = 300;
   bool use[3] = {true, true, true};  // sgd, momentum, adam
   std::string family_key;
-  std::future<LandscapeResult> job;
-  std::stop_source stop;
-  std::vector<std::future<LandscapeResult>> retiring;
   std::string requested_key;  // what the running or last job computes
   std::shared_ptr<const LandscapeResult> result;
+  vi::BackgroundJob<LandscapeResult> job;  // last: it stops before the rest goes
 };
 
 void draw_landscape_window(LandscapeState& st, bool* open, const vi::Snapshot& snap);
@@ -105,5 +107,8 @@ struct LandscapeReport {
   std::vector<unsigned int> colours;
 };
 LandscapeReport last_landscape_window();
+
+// Its entry in the registry of tool windows: [panels] landscape, --landscape.
+ToolWindowEntry landscape_tool_window();
 
 }  // namespace vilab

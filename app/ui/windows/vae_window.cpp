@@ -496,7 +496,6 @@ void release_vae_window(VaeWindowState& st) { st.live.reset(); }
 
 void draw_vae_window(VaeWindowState& st, bool* open) {
   g_report = {};
-  follow_window(st.follow, st.live.get(), open && *open);
   if (!open || !*open) return;
   const float fs = ImGui::GetFontSize();
   // Docked beside the density view (app/ui/shell/layout.hpp): never over the panels, the lesson pane or the bars.
@@ -589,6 +588,59 @@ void draw_vae_window(VaeWindowState& st, bool* open) {
   g_report.elbo_points = int(s.history.size());
   g_report.epoch = s.epoch;
   ImGui::End();
+}
+
+// [SECTION] Registration
+
+namespace {
+
+class VaeTool final : public ToolWindowState {
+ public:
+  void draw(bool* open, const ToolFrame&) override { draw_vae_window(state_, open); }
+  void start(const ToolStart& s) override {
+    if (!s.open) return;
+    state_.pending_epochs = s.shot ? s.options.shot_steps : 0;
+    state_.may_block = s.shot;
+  }
+  // Its settings and seed are read when the trainer is made: other ones start a new trainer.
+  bool show_scene(const SceneFile& f, bool was_open) override {
+    const ScenePanels& p = f.panels;
+    if (!p.window("vae") || (was_open && state_.settings == p.model_settings && state_.seed == f.scene.seed)) return false;
+    release_vae_window(state_);
+    state_ = VaeWindowState{};
+    state_.settings = p.model_settings;
+    state_.seed = f.scene.seed;
+    return true;
+  }
+  const std::map<std::string, double>* model_settings() const override { return &state_.settings; }
+  std::optional<bool> trainer_playing() const override {
+    if (!state_.live) return std::nullopt;
+    return state_.live->frame()->playing;
+  }
+  void set_trainer_playing(bool play) override {
+    if (!state_.live) return;
+    if (play) state_.live->play();
+    else state_.live->pause();
+  }
+  void release() override { release_vae_window(state_); }
+
+ private:
+  VaeWindowState state_;
+};
+
+}  // namespace
+
+ToolWindowEntry vae_tool_window() {
+  ToolWindowEntry e;
+  e.key = "vae";
+  e.dock = ToolWindow::Vae;
+  e.menu_name = "VAE (digits)";
+  e.help = "Open (or close) a variational autoencoder on the 8\u00D78 digits training live: its 2D latent space, the "
+           "decoded manifold, the ELBO split into reconstruction and KL, and the amortization gap of one image. "
+           "Closing the window pauses its training; opening it again carries on where it was.";
+  e.close = ClosePolicy::PauseTrainer;
+  e.make = [] { return std::unique_ptr<ToolWindowState>(new VaeTool); };
+  return e;
 }
 
 }  // namespace vilab

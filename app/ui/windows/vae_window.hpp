@@ -4,13 +4,14 @@
 //
 // The VAE trains in its own vi::LiveTrainer (a background thread); the window only edits a copy
 // of the configuration, sends it, and draws the trainer's latest snapshot. Closing the window
-// pauses the training; opening it again resumes it if it was playing. The selected image's
-// gap is computed on the worker: the window asks for it (a trainer command) when the user clicks
-// an image or training is paused, never each frame.
+// pauses the training; opening it again resumes it if it was playing (its registry entry's close
+// policy, app/ui/windows/tool_window.hpp). The selected image's gap is computed on the worker: the
+// window asks for it (a trainer command) when the user clicks an image or training is paused,
+// never each frame.
 #pragma once
 
 #include "app/ui/panels/density_view.hpp"  // PixelRect
-#include "app/ui/shell/trainer_follows_window.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "vi/engine/live_trainer.hpp"
 #include "vi/models/vae_trainer.hpp"
 
@@ -37,7 +38,6 @@ struct VaeWindowState {
   std::string error;                    // a bad --set value (the window then shows only this)
   int64_t gap_asked_at = -1;            // the step the last automatic gap request was sent at
   bool collapse_lesson = false;         // the posterior-collapse lesson is on (β raised)
-  TrainerFollow follow;                 // closing the window pauses the trainer (app/ui/shell/trainer_follows_window.hpp)
 };
 
 void draw_vae_window(VaeWindowState& state, bool* open);
@@ -61,5 +61,9 @@ struct VaeWindowReport {
   std::string error;
 };
 VaeWindowReport last_vae_window();
+
+// Its entry in the registry of tool windows (app/ui/windows/tool_window.hpp): [panels] vae with
+// model_settings, --model vae with --set.
+ToolWindowEntry vae_tool_window();
 
 }  // namespace vilab

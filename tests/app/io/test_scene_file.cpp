@@ -49,8 +49,8 @@ vilab::SceneFile rich_scene() {
   f.layers.log_density = true;
   f.layers.show_samples = false;
   f.panels.khat_plot = true;
-  f.panels.gradvar = true;
-  f.panels.vae = true;
+  f.panels.windows.set("gradvar", true);
+  f.panels.windows.set("vae", true);
   f.panels.model_settings = {{"beta", 1.5}};
   return f;
 }

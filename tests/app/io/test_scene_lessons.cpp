@@ -182,11 +182,11 @@ TEST_CASE("lesson flows-u1-u4 names a way back to the grid that the app has", "[
 }
 
 TEST_CASE("the windows the lessons promise are open in their files", "[lessons][scenes]") {
-  CHECK(vilab::find_lesson("reparam-step-through").panels.step_through);
-  CHECK(vilab::find_lesson("score-vs-reparam").panels.gradvar);
-  CHECK(vilab::find_lesson("elbo-landscape").panels.landscape);
-  CHECK(vilab::find_lesson("cavi-normal-gamma").panels.normal_gamma);
-  CHECK(vilab::find_lesson("vae-amortization").panels.vae);
+  CHECK(vilab::find_lesson("reparam-step-through").panels.window("step_through"));
+  CHECK(vilab::find_lesson("score-vs-reparam").panels.window("gradvar"));
+  CHECK(vilab::find_lesson("elbo-landscape").panels.window("landscape"));
+  CHECK(vilab::find_lesson("cavi-normal-gamma").panels.window("normal_gamma"));
+  CHECK(vilab::find_lesson("vae-amortization").panels.window("vae"));
 }
 
 // [SECTION] The browser's filter and keys (headless)

@@ -77,9 +77,10 @@ TEST_CASE("grid session: play and speed given while starting reach the engines, 
     CHECK(snap->speed_limit == 200);
   }
   const auto t0 = std::chrono::steady_clock::now();
-  std::future<void> gone = vilab::retire_grid_session(std::move(s));
+  vi::BackgroundJob<bool> gone;
+  vilab::retire_grid_session(std::move(s), gone);
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(50));
-  CHECK(gone.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+  CHECK(gone.wait());
 
   vi::FitGrid bad = small_grid();
   bad.cells[3].lr = -1;

@@ -4,6 +4,7 @@
 #include "app/ui/panels/controls.hpp"
 #include "app/ui/shell/models_menu.hpp"
 #include "app/ui/shell/trainer_follows_window.hpp"
+#include "app/ui/windows/tool_window.hpp"
 #include "vi/engine/fit_grid.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -37,10 +39,9 @@ TEST_CASE("model windows: one table lists the CAVI, VAE and BNN windows, each to
     CHECK(std::string(m.help).size() > 40);  // every entry explains itself (its tooltip)
     vilab::WindowsShown w;
     vilab::toggle_model_window(w, m);
-    CHECK(w.*m.shown);
+    CHECK(w.shown(m.id));
     // Only that window opened.
-    int open = w.gradvar + w.step_through + w.landscape + w.normal_gamma + w.gmm + w.vae + w.bnn;
-    CHECK(open == 1);
+    CHECK(w.count() == 1);
     vilab::toggle_model_window(w, m);
     CHECK(w == vilab::WindowsShown{});
   }
@@ -63,12 +64,12 @@ TEST_CASE("model windows: the windows are one value, copied whole", "[models]") 
   // Opening a grid cell builds new controls and copies the windows over: a copy of the value
   // keeps every window, the BNN's included (the flag the per-flag copy forgot).
   vilab::ControlsState before = vilab::make_controls_state(vi::Scene{}, 100);
-  before.windows.bnn = true;
-  before.windows.vae = true;
-  before.windows.gradvar = true;
+  before.windows.set("bnn", true);
+  before.windows.set("vae", true);
+  before.windows.set("gradvar", true);
   vilab::ControlsState next = vilab::make_controls_state(vi::Scene{}, 100);
   next.windows = before.windows;
-  CHECK(next.windows.bnn);
+  CHECK(next.windows.shown("bnn"));
   CHECK(next.windows == before.windows);
 }
 
@@ -100,4 +101,30 @@ TEST_CASE("a model trainer follows its window: closing pauses it, reopening resu
   vilab::TrainerFollow none;
   vilab::follow_window(none, static_cast<FakeLive*>(nullptr), false);
   vilab::follow_window(none, static_cast<FakeLive*>(nullptr), true);
+}
+
+TEST_CASE("tool windows: one registry entry per [panels] key, each in its own layout slot", "[models]") {
+  // app/io reads and writes the [panels] keys without seeing the GUI's registry: the two agree.
+  std::vector<std::string> keys;
+  std::set<int> slots;
+  for (const vilab::ToolWindowEntry& e : vilab::tool_windows()) {
+    keys.push_back(e.key);
+    slots.insert(int(e.dock));
+    CHECK(e.make != nullptr);
+    CHECK(vilab::find_tool_window(e.key) == &e);
+    // A window listed in the Models menu draws a model of its own: the layout gives it the top.
+    CHECK(e.menu_name.empty() == (int(e.dock) < int(vilab::kFirstModelWindow)));
+  }
+  CHECK(keys == vilab::panel_window_keys());
+  CHECK(int(slots.size()) == vilab::kToolWindows);
+  CHECK(vilab::find_tool_window("nope") == nullptr);
+
+  // The command-line switches open what they did.
+  vilab::GuiOptions o;
+  o.gradvar = o.landscape = o.cavi_gmm = true;
+  o.model_windows = {"bnn"};
+  std::vector<std::string> opened;
+  for (const vilab::ToolWindowEntry& e : vilab::tool_windows())
+    if (vilab::opened_by_options(e, o)) opened.push_back(e.key);
+  CHECK(opened == std::vector<std::string>{"gradvar", "landscape", "gmm", "bnn"});
 }
