@@ -160,6 +160,14 @@ int family_num_layers(std::string_view name, const FamilyOptions& options) {
   return family_info(name).capabilities.layered ? options.K : 0;
 }
 
+int max_family_layers() {
+  int most = 0;
+  for (const FamilyInfo& f : family_registry())
+    for (const FamilyParam& p : f.params)
+      if (f.capabilities.layered && p.field == &FamilyOptions::K) most = std::max(most, int(p.spec.hi));
+  return most;
+}
+
 std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options) {
   check_positive("family", "dimension", dim);
   check_family_options(name, options);

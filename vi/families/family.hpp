@@ -200,6 +200,9 @@ void check_family_choice(std::string_view family, const FamilyChoice& choice, co
 void check_family_options(std::string_view name, const FamilyOptions& options);
 // The number of layers of family `name` with `options` (0 = not a flow), without building it.
 int family_num_layers(std::string_view name, const FamilyOptions& options);
+// The most layers any family may have: the upper bound of the layered families' K (the layer
+// scrubber's last layer).
+int max_family_layers();
 // Throws std::invalid_argument "family: unknown family 'x' (allowed: ...)", or the family's own
 // message for options out of range.
 std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options = {});

@@ -215,3 +215,18 @@ TEST_CASE("Family registry: what the capabilities serve is what the family objec
             }
   }
 }
+
+TEST_CASE("Family registry: the most layers is the layered families' largest K", "[families][registry]") {
+  const int most = max_family_layers();
+  CHECK(most > 0);
+  for (const FamilyInfo& f : family_registry()) {
+    if (!f.capabilities.layered) continue;
+    for (const FamilyParam& p : f.params)
+      if (p.field == &FamilyOptions::K) {
+        CHECK(p.spec.hi <= most);
+        FamilyOptions o;
+        o.K = most;
+        if (p.spec.hi == most) CHECK(make_family(f.name, 2, o)->num_layers() == most);
+      }
+  }
+}
