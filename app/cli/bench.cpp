@@ -8,7 +8,11 @@
 // [SECTION] Workloads
 // [SECTION] One repetition (vilab, peer)
 // [SECTION] Report
+// [SECTION] The subcommand
 #include "app/cli/bench.hpp"
+
+#include "app/cli/soak.hpp"
+#include "app/cli/subcommand.hpp"
 
 #include "vi/models/bnn.hpp"
 #include "vi/engine/run.hpp"
@@ -220,5 +224,40 @@ int run_bench(const BenchOptions& o) {
   if (o.json) std::cout << report.dump(2) << "\n";
   return 0;
 }
+
+// [SECTION] The subcommand
+
+namespace {
+
+class BenchCommand final : public Subcommand {
+ public:
+  void add_flags(CLI::App& app) override {
+    app.add_option("--repeats", opts_.repeats, "repetitions per workload (median reported)")->check(CLI::Range(1, 1000))->default_str("5");
+    app.add_option("--steps", opts_.steps, "steps per repetition")->check(CLI::Range(1, 10000000))->default_str("2000");
+    app.add_option("--only", opts_.only, "one workload")->check(CLI::IsMember({"W1", "W2", "W3", "W4", "W5"}));
+    app.add_flag("--peer", opts_.peer, "also run the PyTorch reference, interleaved (needs python3-torch)");
+    app.add_option("--peer-script", opts_.peer_script, "path to peer_torch_vi.py");
+    app.add_flag("--json", opts_.json, "print JSON");
+    add_soak_flags(app, soak_);
+  }
+
+  void prepare() override {
+    if (soak_.on) check_soak_flags(soak_);
+  }
+
+  int execute() override {
+    if (!soak_.on) return run_bench(opts_);
+    soak_.options.json = opts_.json;
+    return run_soak_command(soak_.options);
+  }
+
+ private:
+  BenchOptions opts_;
+  SoakFlags soak_;
+};
+
+}  // namespace
+
+std::unique_ptr<Subcommand> make_bench_command() { return std::make_unique<BenchCommand>(); }
 
 }  // namespace vilab

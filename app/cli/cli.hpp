@@ -1,4 +1,5 @@
-// app/cli/cli.hpp — the headless command line: list, run, shot (and the app with no arguments).
+// app/cli/cli.hpp — the command line's entry points: cli_main, check_cli (parse and check only) and
+// the grammar for the fuzz tests. The subcommands: app/cli/subcommand.hpp.
 #pragma once
 
 #include <iosfwd>

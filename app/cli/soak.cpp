@@ -5,6 +5,8 @@
 #include "app/io/fit_spec.hpp"
 #include "vi/engine/engine.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -178,6 +180,24 @@ int run_soak_command(const SoakOptions& options) {
   std::printf("  growth              %+.2f MiB (%+.2f %%); trend after warm-up %+.2f MiB per 10⁶ steps\n",
               r.growth_mib, r.growth_percent, r.slope_mib_per_msteps);
   return 0;
+}
+
+void add_soak_flags(CLI::App& bench, SoakFlags& flags) {
+  auto* soak = bench.add_flag("--soak", flags.on,
+                              "instead: the soak test, the engine playing the default scene with a reader at 60 Hz, "
+                              "resident memory watched (app/cli/soak.hpp)");
+  bench.add_option("--soak-steps", flags.options.steps, "the soak's engine steps")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 40))->default_str("1000000")->needs(soak);
+  bench.add_option("--soak-compare", flags.options.compare, "the soak's comparison fits, e.g. planar:K=4 (repeatable, up to 3)")
+      ->needs(soak);
+  for (const char* other : {"--repeats", "--steps", "--only", "--peer", "--peer-script"}) soak->excludes(other);
+}
+
+void check_soak_flags(const SoakFlags& flags) {
+  if (flags.options.compare.size() > 3)
+    throw std::invalid_argument("--soak-compare: at most 3 comparison fits, got " + std::to_string(flags.options.compare.size()));
+  const vi::Scene soak_scene;  // the soak's own (the default scene); a named one: GCC 12 warns on a temporary here
+  for (const std::string& spec : flags.options.compare) parse_fit_spec(spec, soak_scene);
 }
 
 }  // namespace vilab

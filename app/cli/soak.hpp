@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace vilab {
 
 struct SoakOptions {
@@ -55,5 +59,15 @@ SoakReport run_soak(const SoakOptions& options);
 
 // The CLI's `vilab bench --soak`: runs it and prints the report (text, or JSON with every sample).
 int run_soak_command(const SoakOptions& options);
+
+// `vilab bench --soak`'s flags, added to bench's after its own: --soak (which excludes bench's
+// workload flags), --soak-steps and --soak-compare (both need --soak).
+struct SoakFlags {
+  bool on = false;  // --soak given
+  SoakOptions options;
+};
+void add_soak_flags(CLI::App& bench, SoakFlags& flags);
+// The comparison specs checked before anything runs (throws std::invalid_argument naming the flag).
+void check_soak_flags(const SoakFlags& flags);
 
 }  // namespace vilab

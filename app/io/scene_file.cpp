@@ -8,7 +8,8 @@
 // [SECTION] Files
 #include "app/io/scene_file.hpp"
 
-#include "app/io/trained_models.hpp"
+#include "vi/models/models.hpp"
+
 #include "vi/core/check.hpp"
 #include "vi/engine/fit_grid.hpp"
 
@@ -343,8 +344,8 @@ void read_panels(const std::string& file, TableReader& r, ScenePanels& p) {
     std::vector<const vi::ParamSpec*> specs;
     for (const char* m : {"vae", "bnn"}) {
       if ((std::string(m) == "vae" ? p.vae : p.bnn))
-        if (const TrainedModel* tm = find_trained_model(m))
-          for (const vi::ParamSpec& ps : tm->settings) specs.push_back(&ps);
+        if (const vi::ModelInfo* tm = vi::find_model(m))
+          for (const vi::ParamSpec& ps : tm->params) specs.push_back(&ps);
     }
     for (const auto& [k, v] : *ms) {
       const std::string name(k.str()), key = "model_settings." + name;

@@ -1,9 +1,12 @@
-// vi/models/models.cpp — the model table, and make_problem over targets and models.
+// vi/models/models.cpp — the model table (every kind), and make_problem over targets and models.
 #include "vi/models/models.hpp"
 
 #include "vi/core/check.hpp"
 #include "vi/models/datasets.hpp"
 #include "vi/models/blr.hpp"
+#include "vi/models/bnn_settings.hpp"
+#include "vi/models/cavi_settings.hpp"
+#include "vi/models/vae_settings.hpp"
 #include "vi/models/logreg.hpp"
 #include "vi/core/registry.hpp"
 #include "vi/engine/scene.hpp"
@@ -43,16 +46,37 @@ const std::vector<ModelInfo>& model_registry() {
          DataPoints d = data.empty() ? logreg_default_data(feature, int(v.at("n")), uint64_t(v.at("data_seed"))) : data;
          return std::make_unique<LogisticRegression2D>(std::move(d), v.at("prior_sd"), name);
        }},
+      // Models with their own fitting: one line each (their files build the entry).
+      normal_gamma_model_info(),
+      gmm_model_info(),
+      vae_model_info(),
+      bnn_model_info(),
   };
   return registry;
 }
 
-std::vector<std::string> model_names() { return registry_names(model_registry()); }
+const ModelInfo* find_model(std::string_view name) {
+  for (const auto& m : model_registry())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::vector<std::string> all_model_names() { return registry_names(model_registry()); }
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> names;
+  for (const auto& m : model_registry())
+    if (m.kind == ModelKind::Fitted) names.push_back(m.name);
+  return names;
+}
 
 bool is_model(std::string_view name) {
-  for (const auto& m : model_registry())
-    if (m.name == name) return true;
-  return false;
+  const ModelInfo* m = find_model(name);
+  return m && m->kind == ModelKind::Fitted;
+}
+
+ParamValues resolve_model_settings(const std::string& where, const ModelInfo& model, const ParamValues& overrides) {
+  return resolve_params(where, model.params, overrides);
 }
 
 ParamValues resolve_params(const std::string& where, const std::vector<ParamSpec>& specs, const ParamValues& overrides) {
@@ -78,8 +102,7 @@ ParamValues resolve_params(const std::string& where, const std::vector<ParamSpec
 const std::vector<ParamSpec>& problem_params(std::string_view name) {
   static const std::vector<ParamSpec> none;
   if (name == kFormulaTarget) return none;  // the formula is its own parameter (Scene::formula)
-  for (const auto& m : model_registry())
-    if (m.name == name) return m.params;
+  if (is_model(name)) return find_model(name)->params;
   for (const auto& t : target_registry())
     if (t.name == name) return t.params;
   std::vector<std::string> allowed = target_names();
@@ -91,7 +114,7 @@ const std::vector<ParamSpec>& problem_params(std::string_view name) {
 
 std::unique_ptr<Problem> make_problem(std::string_view name, const ParamValues& overrides, const DataPoints& data) {
   for (const auto& m : model_registry()) {
-    if (m.name != name) continue;
+    if (m.name != name || m.kind != ModelKind::Fitted) continue;
     const std::string where = "model " + m.name;
     if (!data.empty() && !m.takes_data) throw_invalid(where, "takes no data points (its data are fixed)");
     return m.make(resolve_params(where, m.params, overrides), data);

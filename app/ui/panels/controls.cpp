@@ -185,7 +185,8 @@ bool problem_combo(vi::Scene& sc, bool* formula_open = nullptr) {
     }
     ImGui::Separator();
     ImGui::TextDisabled("small Bayesian models");
-    for (const auto& m : vi::model_registry()) entry(m.name, m.summary);
+    for (const auto& m : vi::model_registry())
+      if (m.kind == vi::ModelKind::Fitted) entry(m.name, m.summary);  // the others have their own windows
     ImGui::EndCombo();
   }
   tooltip("The posterior p(z) \u221D p\u0303(z) that q tries to fit: a 2D target, or a small Bayesian model with its "
@@ -205,8 +206,7 @@ void draw_target(vi::Scene& sc, const vi::Snapshot& snap, FormulaBoxState& formu
   const std::string* summary = nullptr;  // the formula target: its box says it all
   for (const auto& t : vi::target_registry())
     if (t.name == sc.target) summary = &t.summary;
-  for (const auto& m : vi::model_registry())
-    if (m.name == sc.target) summary = &m.summary;
+  if (vi::is_model(sc.target)) summary = &vi::find_model(sc.target)->summary;
   if (summary && !summary->empty()) wrapped_dim(*summary);
   if (snap.target && !snap.target->note.empty() && snap.scene.target == sc.target) {
     ImGui::PushStyleColor(ImGuiCol_Text, kNote);

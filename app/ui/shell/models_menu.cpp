@@ -4,27 +4,35 @@
 #include "app/ui/widgets/tooltip.hpp"
 #include "app/ui/shell/widget_probe.hpp"
 #include "vi/engine/fit_grid.hpp"
-
+#include "vi/models/models.hpp"
 
 namespace vilab {
 
 const std::vector<ModelWindowEntry>& model_windows() {
-  static const std::vector<ModelWindowEntry> table{
+  // Each model's window, by its registry name: one line per model that has a window.
+  static const ModelWindowEntry windows[] = {
       {"CAVI Normal-Gamma", "cavi_ng", &WindowsShown::normal_gamma,
        "Open (or close) CAVI on q(\u03BC) q(\u03C4) for a Gaussian with unknown mean and precision (PRML \u00A710.1.3), "
-       "one factor update at a time, over its exact Normal-Gamma posterior."},
+       "one factor update at a time, over its exact Normal-Gamma posterior.", "normal-gamma"},
       {"CAVI Gaussian mixture", "cavi_gmm", &WindowsShown::gmm,
        "Open (or close) CAVI for a mixture of K unit-variance Gaussians (Blei et al. 2017): responsibilities, "
-       "component posteriors and the ELBO per sweep."},
+       "component posteriors and the ELBO per sweep.", "gmm"},
       {"VAE (digits)", "vae", &WindowsShown::vae,
        "Open (or close) a variational autoencoder on the 8\u00D78 digits training live: its 2D latent space, the "
        "decoded manifold, the ELBO split into reconstruction and KL, and the amortization gap of one image. "
-       "Closing the window pauses its training; opening it again carries on where it was."},
+       "Closing the window pauses its training; opening it again carries on where it was.", "vae"},
       {"BNN (regression)", "bnn", &WindowsShown::bnn,
        "Open (or close) a Bayesian neural network on 1D data with a gap: mean-field Gaussian weights fitted by "
        "Bayes by backprop, the predictive band, functions drawn from q and the MAP network beside them. "
-       "Closing the window pauses its training; opening it again carries on where it was."},
+       "Closing the window pauses its training; opening it again carries on where it was.", "bnn"},
   };
+  static const std::vector<ModelWindowEntry> table = [] {
+    std::vector<ModelWindowEntry> t;
+    for (const vi::ModelInfo& m : vi::model_registry())
+      for (const ModelWindowEntry& w : windows)
+        if (m.name == w.model) t.push_back(w);
+    return t;
+  }();
   return table;
 }
 

@@ -12,15 +12,17 @@
 namespace vilab {
 
 // A model window: its name (the button and the menu item), an ImGui id, the flag that shows it,
-// and what it is (the tooltip).
+// what it is (the tooltip), and its model's name in the model registry (vi/models/models.hpp).
 struct ModelWindowEntry {
   const char* name;
   const char* id;
   bool WindowsShown::*shown;
   const char* help;
+  const char* model;
 };
 
-// CAVI Normal-Gamma, CAVI Gaussian mixture, VAE (digits), BNN (regression).
+// The windows of the registry's models that have one, in the registry's order: CAVI
+// Normal-Gamma, CAVI Gaussian mixture, VAE (digits), BNN (regression).
 const std::vector<ModelWindowEntry>& model_windows();
 
 // Opens the window when closed, closes it when open (the button and the menu item).

@@ -9,7 +9,7 @@
 #include "app/ui/shell/layout.hpp"
 #include "app/ui/windows/bnn_window.hpp"
 
-#include "app/io/bnn_settings.hpp"
+#include "vi/models/bnn_settings.hpp"
 #include "app/ui/widgets/clamped_slider.hpp"
 #include "app/ui/widgets/plane_axes.hpp"
 #include "app/ui/widgets/plot.hpp"
@@ -55,11 +55,10 @@ PixelRect to_px(ImVec2 a0, ImVec2 a1) {
 void open_trainer(BnnWindowState& st) {
   vi::BnnDataSettings data;
   try {
-    const TrainedModel m = bnn_trained_model();
-    st.edited = bnn_config_from(vi::resolve_params("bnn", m.settings, st.settings), 1, &data);
+    st.edited = vi::bnn_config_from(vi::resolve_params("bnn", vi::bnn_model_info().params, st.settings), 1, &data);
   } catch (const std::exception& e) {
     st.settings_error = e.what();
-    st.edited = bnn_config_from({}, 1, &data);
+    st.edited = vi::bnn_config_from({}, 1, &data);
   }
   st.data = data;
   st.sent = st.edited;

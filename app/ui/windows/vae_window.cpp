@@ -17,8 +17,7 @@
 #include "app/ui/widgets/style.hpp"
 #include "app/ui/widgets/text_wrap.hpp"
 #include "app/ui/widgets/tooltip.hpp"
-#include "app/io/trained_models.hpp"
-#include "app/io/vae_settings.hpp"
+#include "vi/models/vae_settings.hpp"
 #include "app/ui/shell/widget_probe.hpp"
 #include "vi/models/models.hpp"
 
@@ -464,9 +463,8 @@ void draw_gap_numbers(const VaeWindowState& st, const vi::VaeSnapshot& s, const 
 void ensure_trainer(VaeWindowState& st) {
   if (st.live || !st.error.empty()) return;
   try {
-    const TrainedModel* m = find_trained_model("vae");
-    const vi::ParamValues values = vi::resolve_params("--set", m->settings, st.settings);
-    st.edited = vae_config_from_settings(values, st.seed);
+    const vi::ParamValues values = vi::resolve_model_settings("--set", *vi::find_model("vae"), st.settings);
+    st.edited = vi::vae_config_from_settings(values, st.seed);
     st.live = std::make_unique<vi::LiveTrainer<vi::VaeTrainer>>(st.edited, 15.0);
     const auto f = st.live->frame();
     // Start on a held-out image: its gap is the honest one (the encoder never trained on it).

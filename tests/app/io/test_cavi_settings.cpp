@@ -1,6 +1,6 @@
 // cavi_run_json: the promised keys, the exact references beside the fit, and errors that name
 // what is wrong.
-#include "app/io/cavi_settings.hpp"
+#include "app/io/cavi_run.hpp"
 
 #include "vi/models/cavi_normal_gamma.hpp"
 
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 
 TEST_CASE("cavi_run_json for normal-gamma carries the exact references and a converged q", "[cavi]") {
-  vilab::CaviCliOptions o;
+  vi::CaviOptions o;
   o.seed = 3;
   const nlohmann::json j = vilab::cavi_run_json("normal-gamma", o);
   for (const char* key : {"model", "iterations", "converged", "elbo", "elbo_trace", "log_evidence", "exact_mean", "exact_sd",
@@ -35,7 +35,7 @@ TEST_CASE("cavi_run_json for normal-gamma carries the exact references and a con
 }
 
 TEST_CASE("cavi_run_json for gmm gives K component means near the true ones", "[cavi]") {
-  vilab::CaviCliOptions o;
+  vi::CaviOptions o;
   o.seed = 2;  // well-separated means (other seeds can start two components on one cluster: a local optimum)
   o.trace = false;
   const nlohmann::json j = vilab::cavi_run_json("gmm", o);
@@ -50,7 +50,7 @@ TEST_CASE("cavi_run_json for gmm gives K component means near the true ones", "[
 }
 
 TEST_CASE("cavi_run_json names an unknown model and bad settings", "[cavi]") {
-  vilab::CaviCliOptions o;
+  vi::CaviOptions o;
   CHECK_THROWS_WITH(vilab::cavi_run_json("lda", o), Catch::Contains("lda") && Catch::Contains("normal-gamma"));
   o.max_iterations = 0;
   CHECK_THROWS_WITH(vilab::cavi_run_json("gmm", o), Catch::Contains("max_iterations"));

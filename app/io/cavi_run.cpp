@@ -1,11 +1,15 @@
-// app/io/cavi_settings.cpp — see cavi_cli.hpp.
-#include "app/io/cavi_settings.hpp"
+// app/io/cavi_run.cpp — a CAVI fit as JSON and text (app/io/cavi_run.hpp, app/io/model_runs.hpp).
+#include "app/io/cavi_run.hpp"
+
+#include "app/io/model_runs.hpp"
 
 #include "vi/models/cavi_gmm.hpp"
 #include "vi/models/cavi_normal_gamma.hpp"
 #include "vi/core/check.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <iostream>
 
 namespace vilab {
 
@@ -13,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-json normal_gamma_json(const CaviCliOptions& o) {
+json normal_gamma_json(const vi::CaviOptions& o) {
   const vi::NormalGammaData data = vi::ng_generate(o.n, o.mu_true, o.tau_true, o.seed);
   const vi::NormalGammaPrior prior{o.mu0, o.lambda0, o.a0, o.b0};
   const vi::NormalGammaExact exact = vi::ng_exact(data, prior);
@@ -39,11 +43,11 @@ json normal_gamma_json(const CaviCliOptions& o) {
   return j;
 }
 
-json gmm_json(const CaviCliOptions& o) {
+json gmm_json(const vi::CaviOptions& o) {
   vi::GmmSettings s;
   s.K = o.K;
   s.dim = o.dim;
-  s.N = o.n == CaviCliOptions{}.n ? 200 : o.n;
+  s.N = o.n == vi::CaviOptions{}.n ? 200 : o.n;
   s.sigma = o.sigma;
   s.seed = o.seed;
   const vi::GmmData data = vi::gmm_generate(s);
@@ -86,15 +90,34 @@ json gmm_json(const CaviCliOptions& o) {
 
 }  // namespace
 
-const std::vector<std::string>& cavi_model_names() {
-  static const std::vector<std::string> names{"normal-gamma", "gmm"};
+std::vector<std::string> cavi_model_names() {
+  std::vector<std::string> names;
+  for (const vi::ModelInfo& m : vi::model_registry())
+    if (m.kind == vi::ModelKind::Cavi) names.push_back(m.name);
   return names;
 }
 
-nlohmann::json cavi_run_json(const std::string& model, const CaviCliOptions& options) {
+nlohmann::json cavi_run_json(const std::string& model, const vi::CaviOptions& options) {
   vi::check_member("cavi_run_json", "model", model, cavi_model_names());
   vi::check_positive("cavi_run_json", "max_iterations", options.max_iterations);
   return model == "gmm" ? gmm_json(options) : normal_gamma_json(options);
+}
+
+nlohmann::json normal_gamma_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t sweeps) {
+  return cavi_run_json("normal-gamma", vi::cavi_options_from("normal-gamma", settings, seed, sweeps));
+}
+
+nlohmann::json gmm_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t sweeps) {
+  return cavi_run_json("gmm", vi::cavi_options_from("gmm", settings, seed, sweeps));
+}
+
+void print_cavi_run(const nlohmann::json& j) {
+  const std::string model = j.value("model", std::string());
+  std::printf("%s by CAVI, seed %llu\n", model.c_str(), (unsigned long long)j.value("seed", uint64_t(0)));
+  std::printf("  iterations   %d (%s)\n", j.value("iterations", 0), j.value("converged", false) ? "converged" : "not converged");
+  std::printf("  ELBO         %.6f\n", j.value("elbo", 0.0));
+  if (j.contains("log_evidence")) std::printf("  log evidence %.6f\n", j["log_evidence"].get<double>());
+  std::cout << "  (vilab run --model " << model << " --json for every number)\n";
 }
 
 }  // namespace vilab

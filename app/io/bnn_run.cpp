@@ -1,7 +1,9 @@
-// app/io/bnn_settings.cpp — the BNN's registry entry and headless run (see app/io/bnn_settings.hpp).
-#include "app/io/bnn_settings.hpp"
+// app/io/bnn_run.cpp — `vilab run --model bnn`: train headless for N steps, then report the ELBO and its
+// terms, the predictive band's sd in the gap and on the data, the MAP fit beside it, and the
+// gradient variance with and without local reparameterization.
+#include "app/io/model_runs.hpp"
 
-#include "vi/models/models.hpp"
+#include "vi/models/bnn_settings.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -12,27 +14,12 @@ namespace vilab {
 
 namespace {
 
-const std::vector<vi::ParamSpec>& bnn_settings() {
-  static const std::vector<vi::ParamSpec> specs = {
-      {"width", 20, 1, 500, "hidden units H of the 1\u2192H\u21921 network", true},
-      {"relu", 0, 0, 1, "1 = relu hidden units, 0 = tanh", true},
-      {"sigma_y", 0.1, 1e-3, 10, "observation noise sd \u03C3_y (fixed)"},
-      {"prior_sd", 1.0, 1e-2, 100, "prior sd \u03C3_p of every weight and bias"},
-      {"samples", 1, 1, 1000, "S weight draws per step", true},
-      {"local", 1, 0, 1, "1 = local reparameterization, 0 = one weight draw shared by the batch", true},
-      {"lr", 0.01, 1e-6, 1, "Adam step size (VI and MAP fits alike)"},
-      {"init_sd", 0.01, 1e-6, 1, "initial softplus(\u03C1): every weight's sd at the start"},
-      {"n", 40, 1, 5000, "data points (half in each cluster)", true},
-      {"noise", 0.1, 0, 5, "sd of the noise in the generated data"},
-      {"data_seed", 1, 0, 1e9, "seed of the generated data", true},
-  };
-  return specs;
-}
-
 // The JSON's numbers may be NaN (no grid point in a gap): JSON has no NaN, so null.
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 
-void print_bnn(const nlohmann::json& j) {
+}  // namespace
+
+void print_bnn_run(const nlohmann::json& j) {
   auto num = [&](const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : NAN; };
   std::printf("bnn %s, %lld steps (%.0f steps/s)\n", j.value("architecture", std::string()).c_str(),
               (long long)j.value("steps", int64_t(0)), num("steps_per_s"));
@@ -44,37 +31,8 @@ void print_bnn(const nlohmann::json& j) {
   std::cout << "  (vilab run --model bnn --json for every number)\n";
 }
 
-}  // namespace
-
-vi::BnnConfig bnn_config_from(const std::map<std::string, double>& s, uint64_t seed, vi::BnnDataSettings* data_out) {
-  auto get = [&](const char* k) {
-    const auto it = s.find(k);
-    if (it != s.end()) return it->second;
-    for (const auto& spec : bnn_settings())
-      if (spec.name == k) return spec.default_value;
-    return 0.0;
-  };
-  vi::BnnDataSettings data;
-  data.n = int(get("n"));
-  data.noise = get("noise");
-  data.seed = uint64_t(get("data_seed"));
-  vi::BnnConfig c;
-  c.width = int(get("width"));
-  c.activation = get("relu") != 0 ? vi::nn::Activation::Relu : vi::nn::Activation::Tanh;
-  c.sigma_y = get("sigma_y");
-  c.prior_sd = get("prior_sd");
-  c.samples = int(get("samples"));
-  c.local_reparam = get("local") != 0;
-  c.lr = get("lr");
-  c.init_sd = get("init_sd");
-  c.seed = seed;
-  c.data = vi::bnn_gap_data(data);
-  if (data_out) *data_out = data;
-  return c;
-}
-
-nlohmann::json bnn_run_json(const std::map<std::string, double>& settings, uint64_t seed, int64_t steps) {
-  const vi::BnnConfig c = bnn_config_from(vi::resolve_params("bnn", bnn_settings(), settings), seed);
+nlohmann::json bnn_run_json(const vi::ParamValues& settings, uint64_t seed, int64_t steps) {
+  const vi::BnnConfig c = vi::bnn_config_from(vi::resolve_params("bnn", vi::bnn_model_info().params, settings), seed);
   vi::BnnTrainer t(c);
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < steps && !t.diverged(); ++i) t.step();
@@ -108,19 +66,6 @@ nlohmann::json bnn_run_json(const std::map<std::string, double>& settings, uint6
   j["grad_var_mu_plain"] = v_plain;
   j["grad_var_mu_local"] = v_local;
   return j;
-}
-
-TrainedModel bnn_trained_model() {
-  TrainedModel m;
-  m.name = "bnn";
-  m.summary = "Bayesian neural network 1\u2192H\u21921 on 1D data with a gap: mean-field Gaussian weights by Bayes by backprop "
-              "(local reparameterization), predictive band, MAP network beside it";
-  m.step_unit = "steps";
-  m.default_steps = 5000;
-  m.settings = bnn_settings();
-  m.run_json = &bnn_run_json;
-  m.print = &print_bnn;
-  return m;
 }
 
 }  // namespace vilab
