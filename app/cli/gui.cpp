@@ -9,6 +9,7 @@
 #include "app/io/lessons.hpp"
 #include "vi/core/check.hpp"
 #include "vi/engine/fit_grid.hpp"
+#include "vi/families/family.hpp"
 
 #include <cstdlib>
 
@@ -22,7 +23,8 @@ class GuiCommand final : public Subcommand {
     add_scene_flags(&app, flags_);
     app.add_flag("--play", gui_.play, "start playing at once");
     app.add_option("--compare", gui_.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
-    app.add_option("--scrub", gui_.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+    app.add_option("--scrub", gui_.scrub_layer, "open the layer scrubber at layer k (flows)")
+        ->check(CLI::Range(0, vi::max_family_layers()));
     app.add_option("--grid", gui_.grid, "open the grid view of a preset: " + vi::join(vi::fit_grid_names()));
     app.add_flag("--lessons", gui_.lessons, "start with the lesson browser open (keys 1–9 open the first nine lessons)");
     app.add_flag("--gradvar", gui_.gradvar, "open the gradient-variance window");

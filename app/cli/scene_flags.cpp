@@ -184,18 +184,14 @@ void add_run_flags(CLI::App* app, SceneFlags& f) {
 // The family's options (flow depth, RealNVP conditioner, rank, mixture components).
 void add_family_option_flags(CLI::App* app, SceneFlags& f) {
   auto& fo = f.scene.family_options;
-  app->add_option("--K", fo.K, "flow depth: planar/radial layers, RealNVP coupling layers (1 … 64)")
-      ->check(CLI::Range(1, 64))->default_str(std::to_string(fo.K));
-  app->add_option("--hidden", fo.hidden, "RealNVP conditioner width (1 … 256)")
-      ->check(CLI::Range(1, 256))->default_str(std::to_string(fo.hidden));
-  app->add_option("--layers", fo.depth, "RealNVP conditioner hidden layers (1 … 4)")
-      ->check(CLI::Range(1, 4))->default_str(std::to_string(fo.depth));
-  app->add_option("--rank", fo.rank, "lowrank: rank r of B in Σ = diag d² + BBᵀ (1 … 64)")
-      ->check(CLI::Range(1, 64))->default_str(std::to_string(fo.rank));
-  app->add_option("--components", fo.components, "mixture: number of components (1 … 16)")
-      ->check(CLI::Range(1, 16))->default_str(std::to_string(fo.components));
-  app->add_option("--component", fo.component, "mixture: the components' family")
-      ->check(CLI::IsMember({"fullrank", "meanfield"}))->default_str(fo.component);
+  // One flag per family option (--K, --hidden, --layers, --rank, --components, --component), with
+  // the range and words of the families' tables.
+  for (const vi::FamilyParam& p : vi::all_family_params())
+    app->add_option("--" + p.spec.name, fo.*p.field, vi::family_option_help(p.spec.name))
+        ->check(CLI::Range(int(p.spec.lo), int(p.spec.hi)))->default_str(std::to_string(fo.*p.field));
+  for (const vi::FamilyChoice& c : vi::all_family_choices())
+    app->add_option("--" + c.name, fo.*c.field, vi::family_option_help(c.name))
+        ->check(CLI::IsMember(c.allowed))->default_str(fo.*c.field);
 }
 
 // Annealing, the entropy's estimate, q's start and the quadrature grid.

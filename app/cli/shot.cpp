@@ -8,6 +8,7 @@
 #include "app/io/gui_options.hpp"
 #include "vi/core/check.hpp"
 #include "vi/engine/fit_grid.hpp"
+#include "vi/families/family.hpp"
 
 #include <algorithm>
 
@@ -29,7 +30,8 @@ class ShotCommand final : public Subcommand {
     app.add_option("--width", gui_.width, "window width in pixels")->check(CLI::Range(320, 8192));
     app.add_option("--height", gui_.height, "window height in pixels")->check(CLI::Range(240, 8192));
     app.add_option("--compare", gui_.compare, "a fit beside the main one, e.g. planar:K=16 (repeatable, up to 3)");
-    app.add_option("--scrub", gui_.scrub_layer, "open the layer scrubber at layer k (flows)")->check(CLI::Range(0, 64));
+    app.add_option("--scrub", gui_.scrub_layer, "open the layer scrubber at layer k (flows)")
+        ->check(CLI::Range(0, vi::max_family_layers()));
     app.add_option("--grid", gui_.grid, "shoot the grid view of a preset: " + vi::join(vi::fit_grid_names()));
     app.add_flag("--lessons", gui_.lessons, "show the lesson browser in the shot");
     app.add_flag("--gradvar", gui_.gradvar, "open the gradient-variance window (measured before the shot)");

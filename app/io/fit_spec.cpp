@@ -14,14 +14,14 @@ namespace vilab {
 
 std::string fit_label(const vi::Scene& scene) {
   const vi::FamilyOptions& o = scene.family_options;
-  const vi::FamilySizes s = vi::family_sizes(scene.family);
+  auto uses = [&](std::string_view option) { return vi::family_uses(scene.family, option); };
   // Appended piece by piece ("literal" + std::string trips a false GCC 12 -Wrestrict).
   std::string label = scene.family;
-  if (s.rank) label.append(" r=").append(std::to_string(o.rank));
-  if (s.components)
+  if (uses("rank")) label.append(" r=").append(std::to_string(o.rank));
+  if (uses("components"))
     label.append(" K=").append(std::to_string(o.components)).append(o.component == "meanfield" ? " diag" : " full");
-  if (s.K) label.append(" K=").append(std::to_string(o.K));
-  if (s.hidden) label.append(" ").append(std::to_string(o.hidden)).append("\u00D7").append(std::to_string(o.depth));
+  if (uses("K")) label.append(" K=").append(std::to_string(o.K));
+  if (uses("hidden")) label.append(" ").append(std::to_string(o.hidden)).append("\u00D7").append(std::to_string(o.depth));
   return label;
 }
 
@@ -82,6 +82,26 @@ std::string member(std::string_view spec, std::string_view key, std::string_view
   bad_spec(spec, "unknown " + std::string(key) + " '" + std::string(value) + "' (allowed: " + list + ")");
 }
 
+const vi::FamilyParam* find_option(const std::vector<vi::FamilyParam>& params, std::string_view key) {
+  for (const vi::FamilyParam& p : params)
+    if (p.spec.name == key) return &p;
+  return nullptr;
+}
+
+const vi::FamilyChoice* find_option(const std::vector<vi::FamilyChoice>& choices, std::string_view key) {
+  for (const vi::FamilyChoice& c : choices)
+    if (c.name == key) return &c;
+  return nullptr;
+}
+
+// "K, hidden, layers, rank, components, component": every family option's key.
+std::string option_names() {
+  std::string names;
+  for (const vi::FamilyParam& p : vi::all_family_params()) names.append(names.empty() ? "" : ", ").append(p.spec.name);
+  for (const vi::FamilyChoice& c : vi::all_family_choices()) names.append(names.empty() ? "" : ", ").append(c.name);
+  return names;
+}
+
 }  // namespace
 
 vi::Scene parse_fit_spec(std::string_view spec, const vi::Scene& primary) {
@@ -95,7 +115,6 @@ vi::Scene parse_fit_spec(std::string_view spec, const vi::Scene& primary) {
     for (const std::string& n : vi::family_names()) allowed += (allowed.empty() ? "" : ", ") + n;
     bad_spec(spec, "unknown family '" + s.family + "' (allowed: " + allowed + ")");
   }
-  const vi::FamilySizes uses = vi::family_sizes(s.family);
   vi::FamilyOptions& o = s.family_options;
   // The objective keys named, checked against the final objective once every key is read.
   bool named_alpha = false, named_estimator = false, named_baseline = false, named_sampling = false;
@@ -107,18 +126,15 @@ vi::Scene parse_fit_spec(std::string_view spec, const vi::Scene& primary) {
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos || eq == 0) bad_spec(spec, "expected key=value, got '" + std::string(item) + "'");
     const std::string_view key = item.substr(0, eq), value = item.substr(eq + 1);
-    auto set_int = [&](bool used, int& field) {
-      if (!used) bad_spec(spec, s.family + " does not use '" + std::string(key) + "'");
-      field = parse_int(spec, key, value);
-    };
-    if (key == "K") set_int(uses.K, o.K);
-    else if (key == "hidden") set_int(uses.hidden, o.hidden);
-    else if (key == "layers") set_int(uses.depth, o.depth);
-    else if (key == "rank") set_int(uses.rank, o.rank);
-    else if (key == "components") set_int(uses.components, o.components);
-    else if (key == "component" && uses.component) o.component = std::string(value);
-    else if (key == "component") bad_spec(spec, s.family + " does not use 'component'");
-    else if (key == "objective") {
+    // A family option: the family's own table says whether it reads it (the range is checked
+    // with the rest of the scene below).
+    const vi::FamilyParam* param = find_option(vi::all_family_params(), key);
+    const vi::FamilyChoice* choice = find_option(vi::all_family_choices(), key);
+    if (param || choice) {
+      if (!vi::family_uses(s.family, key)) bad_spec(spec, s.family + " does not use '" + std::string(key) + "'");
+      if (param) o.*param->field = parse_int(spec, key, value);
+      else o.*choice->field = std::string(value);
+    } else if (key == "objective") {
       // "renyi:0.5" sets α too, as the CLI's --objective does.
       const size_t c = value.find(':');
       s.objective = member(spec, key, value.substr(0, c), vi::objective_names());
@@ -141,9 +157,8 @@ vi::Scene parse_fit_spec(std::string_view spec, const vi::Scene& primary) {
       s.sampling = member(spec, key, value, vi::sampling_names());
       named_sampling = true;
     } else {
-      bad_spec(spec, "unknown key '" + std::string(key) +
-                         "' (allowed: K, hidden, layers, rank, components, component, objective, alpha, estimator, "
-                         "baseline, sampling)");
+      bad_spec(spec, "unknown key '" + std::string(key) + "' (allowed: " + option_names() +
+                         ", objective, alpha, estimator, baseline, sampling)");
     }
   }
   const bool forward = s.objective == "forward-kl";

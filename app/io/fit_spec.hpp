@@ -2,7 +2,7 @@
 //
 // Short labels for panel titles, plot legends and table headers ("planar K=16", "fullrank ·
 // forward KL"), and the "family:key=value,…" specs that name a comparison fit on the command line
-// (GuiOptions::compare). Which sizes a family reads is vi::family_sizes (vi/families/family.hpp); which
+// (GuiOptions::compare). Which sizes a family reads is its registry entry (vi::family_info); which
 // objectives it can serve is vi::check_objective_supported (vi/objectives/objective_spec.hpp).
 #pragma once
 

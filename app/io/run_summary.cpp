@@ -58,6 +58,14 @@ void add_model_json(json& j, const vi::Run& run, const vi::Moments& q, const vi:
   j["elbo_gap"] = run.target_data()->log_z - j["elbo"].get<double>();
 }
 
+// Every family option by its name (the families' tables), whichever family the fit uses.
+json family_options_json(const vi::FamilyOptions& o) {
+  json j = json::object();
+  for (const vi::FamilyParam& p : vi::all_family_params()) j[p.spec.name] = o.*p.field;
+  for (const vi::FamilyChoice& c : vi::all_family_choices()) j[c.name] = o.*c.field;
+  return j;
+}
+
 }  // namespace
 
 json run_summary_json(const RunSummaryInput& in, vi::FitDiagnostics* diag_out) {
@@ -73,10 +81,7 @@ json run_summary_json(const RunSummaryInput& in, vi::FitDiagnostics* diag_out) {
   json j{{"target", scene.target},
          {"target_params", scene.target_params},
          {"family", scene.family},
-         {"family_options", {{"K", scene.family_options.K}, {"hidden", scene.family_options.hidden},
-                             {"layers", scene.family_options.depth}, {"rank", scene.family_options.rank},
-                             {"components", scene.family_options.components},
-                             {"component", scene.family_options.component}}},
+         {"family_options", family_options_json(scene.family_options)},
          {"anneal", scene.anneal},
          {"optimizer", scene.optimizer},
          {"lr", scene.lr},

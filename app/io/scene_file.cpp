@@ -228,12 +228,11 @@ void read_family_options(const std::string& file, TableReader& r, vi::FamilyOpti
   const toml::table* t = r.get_table("family_options");
   if (!t) return;
   TableReader o(file, *t, r.field("family_options"));
-  o.get_int("K", fo.K, 1, 64);
-  o.get_int("hidden", fo.hidden, 1, 256);
-  o.get_int("depth", fo.depth, 1, 4);
-  o.get_int("rank", fo.rank, 1, 64);
-  o.get_int("components", fo.components, 1, 16);
-  o.get_string("component", fo.component);
+  // Every family's options (the scene's family is checked with the rest of the fit), with the
+  // ranges of the families' tables.
+  for (const vi::FamilyParam& p : vi::all_family_params())
+    o.get_int(p.key(), fo.*p.field, (long long)p.spec.lo, (long long)p.spec.hi);
+  for (const vi::FamilyChoice& c : vi::all_family_choices()) o.get_string(c.name, fo.*c.field);
   o.finish();
 }
 
@@ -332,7 +331,7 @@ void read_panels(const std::string& file, TableReader& r, ScenePanels& p) {
   }
   r.get_int("step_reveal", p.step_reveal, 0, 65536);
   r.get_bool("khat_plot", p.khat_plot);
-  r.get_int("scrub_layer", p.scrub_layer, -1, 64);
+  r.get_int("scrub_layer", p.scrub_layer, -1, vi::max_family_layers());
   if (r.get_string("grid", p.grid) && !p.grid.empty()) {
     const auto names = vi::fit_grid_names();
     if (std::find(names.begin(), names.end(), p.grid) == names.end())
@@ -518,9 +517,12 @@ std::string toml_numbers(const std::map<std::string, double>& m) {
 }
 
 std::string toml_family_options(const vi::FamilyOptions& fo) {
-  return "{ K = " + std::to_string(fo.K) + ", hidden = " + std::to_string(fo.hidden) + ", depth = " + std::to_string(fo.depth) +
-         ", rank = " + std::to_string(fo.rank) + ", components = " + std::to_string(fo.components) +
-         ", component = " + toml_string(fo.component) + " }";
+  std::string s = "{";
+  for (const vi::FamilyParam& p : vi::all_family_params())
+    s.append(s.size() > 1 ? ", " : " ").append(p.key()).append(" = ").append(std::to_string(fo.*p.field));
+  for (const vi::FamilyChoice& c : vi::all_family_choices())
+    s.append(s.size() > 1 ? ", " : " ").append(c.name).append(" = ").append(toml_string(fo.*c.field));
+  return s + " }";
 }
 
 void line(std::string& out, const char* key, const std::string& value) { out.append(key).append(" = ").append(value).append("\n"); }

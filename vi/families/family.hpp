@@ -111,40 +111,98 @@ class Family {
 // A parameter's display name: indexed_name("L", {2, 1}) = "L21", ("B", {1, 2}, ",") = "B1,2".
 std::string indexed_name(std::string_view base, std::initializer_list<int> indices, std::string_view sep = "");
 
-// Sizes of the layered families (the Gaussian families ignore them). Each family checks the
-// fields it uses and throws std::invalid_argument naming itself and the field.
+// The sizes of the families that have any, in one value a Scene carries. Which fields a family
+// reads, their ranges, defaults and help are in its registry entry (FamilyInfo::params and
+// ::choices, defined in the family's own file); the defaults here equal the tables' (a test keeps
+// them so). The Gaussian families ignore every field.
 struct FamilyOptions {
-  int K = 8;        // layers: planar/radial depth, RealNVP coupling layers (1 … 64)
-  int hidden = 32;  // RealNVP conditioner: width of each hidden layer (1 … 256)
-  int depth = 2;    // RealNVP conditioner: number of tanh hidden layers (1 … 4)
-  int rank = 1;     // lowrank: the rank r of B in Σ = diag(d²) + BBᵀ (1 … 64)
-  int components = 3;                // mixture: number of components K (1 … 16)
+  int K = 8;        // layers: planar/radial depth, RealNVP coupling layers
+  int hidden = 32;  // RealNVP conditioner: width of each hidden layer
+  int depth = 2;    // RealNVP conditioner: number of tanh hidden layers ("layers" on the command line)
+  int rank = 1;     // lowrank: the rank r of B in Σ = diag(d²) + BBᵀ
+  int components = 3;                  // mixture: number of components K
   std::string component = "fullrank";  // mixture: "fullrank" or "meanfield" components
   bool operator==(const FamilyOptions&) const = default;
 };
 
-// The fields of FamilyOptions a family reads (so UIs show only those, and spec parsers refuse
-// the others).
-struct FamilySizes {
-  bool K = false;           // planar / radial depth, RealNVP coupling layers
-  bool hidden = false;      // RealNVP conditioner width
-  bool depth = false;       // RealNVP conditioner hidden layers
-  bool rank = false;        // lowrank: rank r
-  bool components = false;  // mixture: number of components
-  bool component = false;   // mixture: the components' kind (fullrank | meanfield)
+// [SECTION] The registry: each family's options and capabilities, asked without building one
+
+// One whole-number size option of a family. `spec` holds its name (the CLI flag --name, the fit
+// spec's key, the run summary's key), default, inclusive range and the help the controls show;
+// every reader (Scene::validate through make_family, the CLI, scene files, fit specs, the run
+// summary, the sliders) takes the range from here.
+struct FamilyParam {
+  ParamSpec spec;
+  std::string label = {};               // how messages and sliders name it: "depth K"
+  int FamilyOptions::*field = nullptr;  // where its value lives
+  std::string file_key = {};            // the scene file's key, when it differs from spec.name ("depth")
+  bool log_slider = false;              // the slider moves on a log scale (widths)
+  bool slider_stops_at_dim = false;     // a value above the dimension D adds nothing: the slider ends at D
+  const std::string& key() const { return file_key.empty() ? spec.name : file_key; }
 };
+
+// One option chosen from a list of names (the mixture's component kind).
+struct FamilyChoice {
+  std::string name;                             // CLI flag, fit-spec key, scene-file and summary key
+  std::string label;                            // how messages name it: "component family"
+  std::string FamilyOptions::*field = nullptr;  // where its value lives
+  std::vector<std::string> allowed;             // the first is the default
+  std::string help;
+};
+
+// What a family can serve, as its objects report it (a test builds every family and compares), so
+// that the objective widgets, the controls and the layer scrubber's slider can ask by name.
+struct FamilyCapabilities {
+  bool score = false;             // ∇φ log q at fixed points (has_log_density_grad): forward KL, score, STL
+  bool analytic_entropy = false;  // closed-form H[q] (has_analytic_entropy)
+  bool stratified = false;        // draws stratified by component (stratified): Rényi takes reparam only
+  bool gaussian = false;          // q is exactly N(moments(φ)) (gaussian)
+  bool cheap_density = true;      // log q cheap enough for the history's grids (cheap_density)
+  bool layered = false;           // a flow of FamilyOptions::K layers (num_layers() == K)
+  bool operator==(const FamilyCapabilities&) const = default;
+};
+
+// What a family object says about itself, in the registry's terms.
+FamilyCapabilities capabilities_of(const Family& family);
 
 struct FamilyInfo {
   std::string name;     // "meanfield", "fullrank", "planar", "radial", "realnvp"
   std::string summary;  // one line for `vilab list` and tooltips
+  // Builds the family from options already checked against `params` and `choices`.
   std::unique_ptr<Family> (*make)(int dim, const FamilyOptions& options);
-  FamilySizes sizes;    // which FamilyOptions fields `make` reads
+  std::vector<FamilyParam> params;    // the whole-number sizes `make` reads
+  std::vector<FamilyChoice> choices;  // the named options `make` reads
+  FamilyCapabilities capabilities;
 };
 
 const std::vector<FamilyInfo>& family_registry();
 std::vector<std::string> family_names();
-// The sizes a registered family reads; throws std::invalid_argument for an unknown name.
-FamilySizes family_sizes(std::string_view name);
+// The registry entry of `name`; throws std::invalid_argument "family: unknown family 'x' (allowed: …)".
+const FamilyInfo& family_info(std::string_view name);
+// Whether family `name` reads the option called `option` (a FamilyParam's or FamilyChoice's name).
+bool family_uses(std::string_view name, std::string_view option);
+// Every option any family reads, once each, in FamilyOptions' order (the first family's entry for
+// it: a test checks that families sharing an option agree on its range, default and field). What
+// the CLI's flags, the scene file's [family_options] and the run summary iterate.
+const std::vector<FamilyParam>& all_family_params();
+const std::vector<FamilyChoice>& all_family_choices();
+// The families that read `option`, joined: "planar, radial, realnvp".
+std::string families_using(std::string_view option);
+// One line for a command-line flag's help: who reads the option, in their words, and its range:
+// "planar, radial: depth K; realnvp: coupling layers K (1 … 64)", "mixture: component family
+// (fullrank, meanfield)".
+std::string family_option_help(std::string_view option);
+// Throws std::invalid_argument naming the family and the option ("planar: depth K is 0, but must
+// be in [1, 64]"; "mixture: component family 'x' (allowed: fullrank, meanfield)").
+void check_family_param(std::string_view family, const FamilyParam& param, int value);
+void check_family_choice(std::string_view family, const FamilyChoice& choice, const std::string& value);
+// Checks the options `name` reads (and only those) against its tables.
+void check_family_options(std::string_view name, const FamilyOptions& options);
+// The number of layers of family `name` with `options` (0 = not a flow), without building it.
+int family_num_layers(std::string_view name, const FamilyOptions& options);
+// The most layers any family may have: the upper bound of the layered families' K (the layer
+// scrubber's last layer).
+int max_family_layers();
 // Throws std::invalid_argument "family: unknown family 'x' (allowed: ...)", or the family's own
 // message for options out of range.
 std::unique_ptr<Family> make_family(std::string_view name, int dim, const FamilyOptions& options = {});

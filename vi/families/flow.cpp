@@ -29,6 +29,10 @@ void for_blocks(Eigen::Index total, F&& f) {
 
 // [SECTION] Layout, names and initialization
 
+FamilyParam flow_layers_param(std::string label, std::string help) {
+  return {.spec = {"K", 8, 1, 64, std::move(help), true}, .label = std::move(label), .field = &FamilyOptions::K};
+}
+
 FlowFamily::FlowFamily(int dim, int layers) : Family(dim), layers_(layers) {
   // Antithetic pairs (ε, −ε): the Monte Carlo moments of a symmetric q are then exactly centred.
   Rng rng(kDrawSeed);

@@ -195,10 +195,17 @@ class FlowFamily : public Family {
   mutable bool draws_valid_ = false;
 };
 
-// [SECTION] Factories (registered in vi/families/family.cpp). Options are checked here: bad sizes throw
-// std::invalid_argument naming the family and the argument.
-std::unique_ptr<Family> make_planar_flow(int dim, const FamilyOptions& options);
-std::unique_ptr<Family> make_radial_flow(int dim, const FamilyOptions& options);
-std::unique_ptr<Family> make_realnvp_flow(int dim, const FamilyOptions& options);
+// [SECTION] Registry entries (vi/families/family.cpp lists them; each flow's file defines its own)
+
+// The number of layers K, the option every flow reads: its range and default, defined once here;
+// each flow names it and explains it in its own words.
+FamilyParam flow_layers_param(std::string label, std::string help);
+// What every flow can serve: no ∇φ log q at fixed points (log q needs a numerical inversion), no
+// closed-form entropy, and a log q too dear for the history's grids.
+constexpr FamilyCapabilities kFlowCapabilities{.score = false, .analytic_entropy = false, .cheap_density = false, .layered = true};
+
+FamilyInfo planar_family_info();
+FamilyInfo radial_family_info();
+FamilyInfo realnvp_family_info();
 
 }  // namespace vi

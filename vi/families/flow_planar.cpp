@@ -191,9 +191,15 @@ void PlanarFlow::layer_init(int /*k*/, const Vec& mean, double sd, Rng& rng, dou
 
 }  // namespace
 
-std::unique_ptr<Family> make_planar_flow(int dim, const FamilyOptions& options) {
-  check_range("planar", "depth K", options.K, 1, 64);
-  return std::make_unique<PlanarFlow>(dim, options.K);
+FamilyInfo planar_family_info() {
+  return {"planar", "planar flow: K bends z + u·tanh(wᵀz + b) of a Gaussian, each folding space along a line",
+          [](int dim, const FamilyOptions& o) -> std::unique_ptr<Family> { return std::make_unique<PlanarFlow>(dim, o.K); },
+          {flow_layers_param("depth K",
+                             "Depth K: the number of planar layers f(z) = z + u\u00B7tanh(w\u1D40z + b) on top of a "
+                             "Gaussian. Each layer can fold space along one line, so more layers bend q into more "
+                             "complex shapes (Rezende & Mohamed 2015), at more cost per step.")},
+          {},
+          kFlowCapabilities};
 }
 
 }  // namespace vi

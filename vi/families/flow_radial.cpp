@@ -176,9 +176,15 @@ void RadialFlow::layer_init(int /*k*/, const Vec& mean, double sd, Rng& rng, dou
 
 }  // namespace
 
-std::unique_ptr<Family> make_radial_flow(int dim, const FamilyOptions& options) {
-  check_range("radial", "depth K", options.K, 1, 64);
-  return std::make_unique<RadialFlow>(dim, options.K);
+FamilyInfo radial_family_info() {
+  return {"radial", "radial flow: K pulls toward / pushes away from learned centres, bending a Gaussian into rings",
+          [](int dim, const FamilyOptions& o) -> std::unique_ptr<Family> { return std::make_unique<RadialFlow>(dim, o.K); },
+          {flow_layers_param("depth K",
+                             "Depth K: the number of radial layers f(z) = z + \u03B2\u00B7(z \u2212 z\u2080) / (\u03B1 + "
+                             "\u2016z \u2212 z\u2080\u2016). Each pulls space toward a learned centre z\u2080 or pushes it "
+                             "away; stacked, they bend a Gaussian into rings and crescents.")},
+          {},
+          kFlowCapabilities};
 }
 
 }  // namespace vi

@@ -262,11 +262,33 @@ void RealNvpFlow::layer_init(int k, const Vec& mean, double sd, Rng& rng, double
 
 }  // namespace
 
-std::unique_ptr<Family> make_realnvp_flow(int dim, const FamilyOptions& options) {
-  check_range("realnvp", "coupling layers K", options.K, 1, 64);
-  check_range("realnvp", "hidden width", options.hidden, 1, 256);
-  check_range("realnvp", "hidden depth", options.depth, 1, 4);
-  return std::make_unique<RealNvpFlow>(dim, options.K, options.hidden, options.depth);
+FamilyInfo realnvp_family_info() {
+  return {"realnvp", "RealNVP: K coupling layers, each shifting and scaling half the axes by a small network of the rest",
+          [](int dim, const FamilyOptions& o) -> std::unique_ptr<Family> {
+            return std::make_unique<RealNvpFlow>(dim, o.K, o.hidden, o.depth);
+          },
+          {flow_layers_param("coupling layers K",
+                             "Coupling layers K: each layer keeps one axis and shifts and scales the other by a small "
+                             "network of the kept one, z\u2082 \u2190 z\u2082\u00B7e^s(z\u2081) + t(z\u2081); the axes "
+                             "alternate from layer to layer (Dinh et al. 2017)."),
+           {.spec = {"hidden", 32, 1, 256,
+             "Units in each hidden layer of the conditioner, the small tanh network that computes a coupling's "
+             "shift t and log-scale s from the kept axis. Wider = more flexible couplings and more parameters.",
+             true},
+            .label = "hidden width",
+            .field = &FamilyOptions::hidden,
+            .log_slider = true},
+           // "layers" on the command line, in fit specs and run summaries; "depth" in scene files
+           // (and FamilyOptions), as files written before kept it.
+           {.spec = {"layers", 2, 1, 4,
+             "Hidden layers of each coupling's conditioner network. Deeper networks make sharper shifts and "
+             "scales; they are slower.",
+             true},
+            .label = "hidden depth",
+            .field = &FamilyOptions::depth,
+            .file_key = "depth"}},
+          {},
+          kFlowCapabilities};
 }
 
 }  // namespace vi

@@ -3,6 +3,7 @@
 // [SECTION] Shared: log N(ε; 0, I) along the path
 // [SECTION] Mean-field
 // [SECTION] Full-rank
+// [SECTION] Registry entries
 #include "vi/families/gaussian.hpp"
 
 #include "vi/core/math.hpp"
@@ -226,6 +227,24 @@ void FullRankGaussian::log_density_grad(const Vec& phi, const Mat& z, const Vec&
 Moments FullRankGaussian::moments(const Vec& phi) const {
   unpack(phi);
   return {phi.head(dim()), L_ * L_.transpose()};
+}
+
+// [SECTION] Registry entries
+
+FamilyInfo meanfield_family_info() {
+  return {"meanfield", "mean-field Gaussian N(μ, diag σ²): independent axes, cannot tilt",
+          [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<MeanFieldGaussian>(d); },
+          {},
+          {},
+          {.score = true, .analytic_entropy = true, .gaussian = true}};
+}
+
+FamilyInfo fullrank_family_info() {
+  return {"fullrank", "full-rank Gaussian N(μ, LLᵀ): any ellipse, Cholesky-parameterized",
+          [](int d, const FamilyOptions&) -> std::unique_ptr<Family> { return std::make_unique<FullRankGaussian>(d); },
+          {},
+          {},
+          {.score = true, .analytic_entropy = true, .gaussian = true}};
 }
 
 }  // namespace vi

@@ -59,4 +59,8 @@ class FullRankGaussian final : public Family {
   mutable Vec vc_;
 };
 
+// Their registry entries (vi/families/family.cpp lists them): no options.
+FamilyInfo meanfield_family_info();
+FamilyInfo fullrank_family_info();
+
 }  // namespace vi

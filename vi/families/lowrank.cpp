@@ -14,8 +14,35 @@
 
 namespace vi {
 
+namespace {
+
+// The rank r. Above D it adds nothing (in 2D, r = 1 already reaches every covariance), but the
+// family is exact for any r, so r may exceed D; the slider stops at D.
+const FamilyParam& rank_param() {
+  static const FamilyParam p{
+      .spec = {"rank", 1, 1, 64,
+       "The rank r of B in \u03A3 = diag(d\u00B2) + BB\u1D40: the number of correlated directions q adds to "
+       "independent axes, at O(D\u00B7r) cost instead of O(D\u00B2). In 2D, r = 1 already reaches every "
+       "covariance; r = 2 is over-parameterized.",
+       true},
+      .label = "rank r",
+      .field = &FamilyOptions::rank,
+      .slider_stops_at_dim = true};
+  return p;
+}
+
+}  // namespace
+
+FamilyInfo lowrank_family_info() {
+  return {"lowrank", "low-rank Gaussian N(μ, diag d² + BBᵀ): the r strongest correlations at O(D·r) cost",
+          [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> { return std::make_unique<LowRankGaussian>(d, o.rank); },
+          {rank_param()},
+          {},
+          {.score = true, .analytic_entropy = true, .gaussian = true}};
+}
+
 LowRankGaussian::LowRankGaussian(int dim, int rank) : Family(dim), rank_(rank) {
-  check_range("lowrank", "rank r", rank, 1, 64);
+  check_family_param("lowrank", rank_param(), rank);
   sigma_.resize(dim, dim);
   sigma_inv_.resize(dim, dim);
   g_sigma_.resize(dim, dim);

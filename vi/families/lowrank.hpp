@@ -42,4 +42,7 @@ class LowRankGaussian final : public Family {
   mutable Eigen::LLT<Mat> llt_;
 };
 
+// Its registry entry: the option rank (vi/families/family.cpp lists it).
+FamilyInfo lowrank_family_info();
+
 }  // namespace vi

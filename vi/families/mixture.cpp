@@ -1,5 +1,6 @@
 // vi/families/mixture.cpp — the mixture of Gaussians and its stratified estimator.
 //
+// [SECTION] Registry entry: options and capabilities
 // [SECTION] Construction and parameters
 // [SECTION] Densities: log q = logsumexp_k (log π_k + log q_k)
 // [SECTION] Stratified draws: forward, weights, backward
@@ -13,12 +14,47 @@
 
 namespace vi {
 
+// [SECTION] Registry entry: options and capabilities
+
+namespace {
+
+const FamilyParam& components_param() {
+  static const FamilyParam p{
+      .spec = {"components", 3, 1, 16,
+       "Gaussians in the mixture q(z) = \u03A3\u2096 \u03C0\u2096 N(z; \u03BC\u2096, \u03A3\u2096), with learnable weights "
+       "\u03C0. More components can sit on more modes. Each step's S draws are stratified by "
+       "component, so S must be at least K.",
+       true},
+      .label = "components K",
+      .field = &FamilyOptions::components};
+  return p;
+}
+
+const FamilyChoice& component_choice() {
+  static const FamilyChoice c{"component", "component family", &FamilyOptions::component, {"fullrank", "meanfield"},
+                              "The shape of each mixture component: full covariance (any tilted ellipse) or "
+                              "diagonal (axis-aligned, fewer parameters)."};
+  return c;
+}
+
+}  // namespace
+
+FamilyInfo mixture_family_info() {
+  return {"mixture", "mixture of K Gaussians with learnable weights: can sit on several modes at once",
+          [](int d, const FamilyOptions& o) -> std::unique_ptr<Family> {
+            return std::make_unique<MixtureFamily>(d, o.components, o.component);
+          },
+          {components_param()},
+          {component_choice()},
+          // No closed-form entropy (a mixture has none); draws stratified by component.
+          {.score = true, .stratified = true}};
+}
+
 // [SECTION] Construction and parameters
 
 MixtureFamily::MixtureFamily(int dim, int components, const std::string& component) : Family(dim), k_(components) {
-  check_range("mixture", "components K", components, 1, 16);
-  if (component != "fullrank" && component != "meanfield")
-    throw_invalid("mixture", "component family '" + component + "' (allowed: fullrank, meanfield)");
+  check_family_param("mixture", components_param(), components);
+  check_family_choice("mixture", component_choice(), component);
   offsets_.push_back(k_);
   for (int k = 0; k < k_; ++k) {
     comp_.push_back(make_family(component, dim));

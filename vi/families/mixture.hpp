@@ -77,4 +77,7 @@ class MixtureFamily final : public Family {
   mutable Mat one_eps_, one_z_;
 };
 
+// Its registry entry: the options components and component (vi/families/family.cpp lists it).
+FamilyInfo mixture_family_info();
+
 }  // namespace vi

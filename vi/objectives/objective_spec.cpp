@@ -72,15 +72,20 @@ ObjectiveSpec objective_spec(const Scene& scene) {
 }
 
 void check_objective_supported(const Family& family, const ObjectiveSpec& spec, int dim, int samples) {
+  check_objective_supported(family.name(), capabilities_of(family), spec, dim, samples);
+}
+
+void check_objective_supported(std::string_view family, const FamilyCapabilities& can, const ObjectiveSpec& spec, int dim,
+                               int samples) {
   const bool forward = spec.kind == ObjectiveKind::ForwardKL;
-  if (!family.has_log_density_grad()) {
+  if (!can.score) {
     // Every estimator but reparam uses ∇φ log q at points that do not move with φ.
     const char* what = forward                                  ? "objective 'forward-kl' maximizes E_p[log q(z)]: it"
                        : spec.estimator == Estimator::Score     ? "estimator 'score'"
                        : spec.estimator == Estimator::Stl       ? "estimator 'stl'"
                                                                 : nullptr;
     if (what)
-      throw_invalid(family.name(), std::string(what) +
+      throw_invalid(family, std::string(what) +
                                        " needs the score ∇φ log q(z) at fixed points (Family::log_density_grad), "
                                        "which this family does not provide; use estimator 'reparam' with "
                                        "reverse-kl or renyi, or a Gaussian or mixture family");
@@ -88,13 +93,13 @@ void check_objective_supported(const Family& family, const ObjectiveSpec& spec, 
   if (forward && spec.sampling == PSampling::Exact && dim != 2)
     throw_invalid("scene", "sampling 'exact' draws p from the 2D quadrature grid, but the problem has dimension " +
                                std::to_string(dim) + ": use 'snis'");
-  if (spec.kind == ObjectiveKind::Renyi && spec.estimator != Estimator::Reparam && family.stratified())
+  if (spec.kind == ObjectiveKind::Renyi && spec.estimator != Estimator::Reparam && can.stratified)
     // The Rényi bound is not linear in the draws, so its expectation depends on how they are
     // drawn: a mixture's are stratified by component (S/K each; at α = 0 the stratified IWAE
     // bound, Morningstar et al. 2021), and the score function (ancestral, i.i.d. draws) would
     // estimate the gradient of a different bound; the doubly-reparameterized form needs i.i.d.
     // draws too.
-    throw_invalid(family.name(), std::string("estimator '") + (spec.estimator == Estimator::Stl ? "stl" : "score") +
+    throw_invalid(family, std::string("estimator '") + (spec.estimator == Estimator::Stl ? "stl" : "score") +
                                      "' with objective 'renyi' needs i.i.d. draws of q, but a mixture's Rényi bound "
                                      "is estimated from draws stratified by component: use 'reparam'");
   if (!forward && spec.estimator == Estimator::Score && spec.baseline == Baseline::LeaveOneOut && samples < 2)

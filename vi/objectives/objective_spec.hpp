@@ -78,6 +78,10 @@ ObjectiveSpec objective_spec(const Scene& scene);
 // Family::log_density_grad, which the flows do not provide), or naming the field when the
 // combination of fields is not allowed (a leave-one-out baseline needs S ≥ 2).
 void check_objective_supported(const Family& family, const ObjectiveSpec& spec, int dim, int samples);
+// The same judgement from the family's name and registry capabilities (vi::family_info(name)),
+// without building one: what the UI asks every frame.
+void check_objective_supported(std::string_view family, const FamilyCapabilities& can, const ObjectiveSpec& spec, int dim,
+                               int samples);
 
 // "reverse KL (ELBO)", "forward KL (exact draws of p)", "Rényi α = 0.5 (K = 64)", "IWAE (Rényi α = 0,
 // K = 64)"… (samples ≤ 0: "K = S").

@@ -57,7 +57,7 @@ constexpr double kKappaMin = 0.51, kKappaMax = 1;   // rate decay exponent κ (R
 constexpr double kTauMin = 1, kTauMax = 100000;     // rate decay delay τ (steps)
 constexpr double kClipMin = 1e-3, kClipMax = 1e4;    // gradient clipping: the largest norm
 constexpr double kTolMin = 1e-5, kTolMax = 0.5;      // the convergence rule's tolerance
-constexpr int kDim = 2;                             // the app's targets are 2D (lowrank r ≤ D)
+constexpr int kDim = 2;                             // the app's targets are 2D (a rank slider stops at D)
 
 void wrapped_dim(const std::string& text) {
   text_wrapped_disabled(text);
@@ -238,66 +238,26 @@ void draw_target(vi::Scene& sc, const vi::Snapshot& snap, FormulaBoxState& formu
   }
 }
 
-// Whether `family` has a closed-form entropy (asked of the family once, then remembered).
-bool has_closed_form_entropy(ControlsState& st, const std::string& family) {
-  for (const auto& [name, known] : st.entropy_known)
-    if (name == family) return known;
-  bool known = false;
-  try {
-    known = vi::make_family(family, kDim)->has_analytic_entropy();
-  } catch (const std::exception&) {
-    known = false;  // an unknown family: the engine reports it
-  }
-  st.entropy_known.emplace_back(family, known);
-  return known;
+// Whether `family` has a closed-form entropy: its registry entry says (no family is built to ask).
+bool has_closed_form_entropy(const std::string& family) {
+  for (const vi::FamilyInfo& f : vi::family_registry())
+    if (f.name == family) return f.capabilities.analytic_entropy;
+  return false;  // an unknown family: the engine reports it
 }
 
-const char* depth_help(const std::string& family) {
-  if (family == "planar")
-    return "Depth K: the number of planar layers f(z) = z + u\u00B7tanh(w\u1D40z + b) on top of a Gaussian. "
-           "Each layer can fold space along one line, so more layers bend q into more complex shapes "
-           "(Rezende & Mohamed 2015), at more cost per step. Restarts the fit.";
-  if (family == "radial")
-    return "Depth K: the number of radial layers f(z) = z + \u03B2\u00B7(z \u2212 z\u2080) / (\u03B1 + \u2016z \u2212 z\u2080\u2016). "
-           "Each pulls space toward a learned centre z\u2080 or pushes it away; stacked, they bend a "
-           "Gaussian into rings and crescents. Restarts the fit.";
-  return "Coupling layers K: each layer keeps one axis and shifts and scales the other by a small "
-         "network of the kept one, z\u2082 \u2190 z\u2082\u00B7e^s(z\u2081) + t(z\u2081); the axes alternate from layer to "
-         "layer (Dinh et al. 2017). Restarts the fit.";
-}
-
-// The sizes `family` uses (and only those), editing `o`.
+// The sizes `family` uses (and only those), editing `o`: one slider per option of the family's
+// table (its range, its help), so a family's new option appears here by itself.
 void draw_family_sizes(vi::FamilyOptions& o, const std::string& family) {
-  const vi::FamilySizes uses = vi::family_sizes(family);
-  if (uses.K) {
-    clamped_slider(family == "realnvp" ? "coupling layers K##K" : "depth K##K", &o.K, 1, 64, "%d");
-    tooltip(depth_help(family));
+  const vi::FamilyInfo& info = vi::family_info(family);
+  for (const vi::FamilyParam& p : info.params) {
+    const int hi = p.slider_stops_at_dim ? std::min(int(p.spec.hi), kDim) : int(p.spec.hi);
+    const std::string label = p.label + "##" + p.key();
+    clamped_slider(label.c_str(), &(o.*p.field), int(p.spec.lo), hi, "%d", p.log_slider ? ImGuiSliderFlags_Logarithmic : 0);
+    tooltip((p.spec.help + " Restarts the fit.").c_str());
   }
-  if (uses.hidden) {
-    clamped_slider("hidden width##hidden", &o.hidden, 1, 256, "%d", ImGuiSliderFlags_Logarithmic);
-    tooltip("Units in each hidden layer of the conditioner, the small tanh network that computes "
-            "a coupling's shift t and log-scale s from the kept axis. Wider = more flexible "
-            "couplings and more parameters. Restarts the fit.");
-  }
-  if (uses.depth) {
-    clamped_slider("conditioner layers##depth", &o.depth, 1, 4, "%d");
-    tooltip("Hidden layers of each coupling's conditioner network (1 \u2026 4). Deeper networks "
-            "make sharper shifts and scales; they are slower. Restarts the fit.");
-  }
-  if (uses.rank) {
-    clamped_slider("rank r##rank", &o.rank, 1, kDim, "%d");
-    tooltip("The rank r of B in \u03A3 = diag(d\u00B2) + BB\u1D40: the number of correlated directions q "
-            "adds to independent axes, at O(D\u00B7r) cost instead of O(D\u00B2). Here D = 2, so r is 1 or 2 "
-            "(in 2D, r = 1 already reaches every covariance; r = 2 is over-parameterized). "
-            "Restarts the fit.");
-  }
-  if (uses.components) {
-    clamped_slider("components K##components", &o.components, 1, 16, "%d");
-    tooltip("Gaussians in the mixture q(z) = \u03A3\u2096 \u03C0\u2096 N(z; \u03BC\u2096, \u03A3\u2096), with learnable weights "
-            "\u03C0. More components can sit on more modes. Each step's S draws are stratified by "
-            "component, so S must be at least K. Restarts the fit.");
-  }
-  if (uses.component) {
+  for (const vi::FamilyChoice& c : info.choices) {
+    // The one named option (the mixture's component kind), with words for its two names.
+    if (c.name != "component") continue;
     const bool full = o.component != "meanfield";
     if (ImGui::BeginCombo("component##component", full ? "full covariance" : "diagonal")) {
       if (ImGui::Selectable("full covariance", full) && !full) o.component = "fullrank";
@@ -306,8 +266,7 @@ void draw_family_sizes(vi::FamilyOptions& o, const std::string& family) {
       tooltip("Each component an axis-aligned ellipse (a mean-field Gaussian).");
       ImGui::EndCombo();
     }
-    tooltip("The shape of each mixture component: full covariance (any tilted ellipse) or "
-            "diagonal (axis-aligned, fewer parameters). Restarts the fit.");
+    tooltip((c.help + " Restarts the fit.").c_str());
   }
 }
 
@@ -328,7 +287,7 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   section("Objective");
   ObjectiveWidgetOptions options;
   if (snap.scene.objective == "forward-kl" && snap.scene.sampling == "snis") options.snis_ess = snap.metrics.snis_ess;
-  draw_objective_widgets(sc, st.families, options);
+  draw_objective_widgets(sc, options);
   if (!st.objective_note.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kNote);
     text_wrapped(st.objective_note);
@@ -342,7 +301,7 @@ void draw_objective(ControlsState& st, const vi::Snapshot& snap) {
   // The closed-form entropy serves the ELBO with the pathwise or score estimator only.
   const bool reverse = sc.objective == "reverse-kl";
   const bool entropy_used = reverse && sc.estimator != "stl";
-  if (has_closed_form_entropy(st, sc.family) && entropy_used) {
+  if (has_closed_form_entropy(sc.family) && entropy_used) {
     ImGui::Checkbox("analytic entropy H[q]##analytic_entropy", &sc.analytic_entropy);
     tooltip("On: ELBO = E_q[log p\u0303(z)] + H[q] with the entropy H[q] in closed form (less noise). "
             "Off: ELBO = E_q[log p\u0303(z) \u2212 log q(z)], all by Monte Carlo.");
@@ -551,12 +510,11 @@ vi::Scene next_objective(ControlsState& st) {
   vi::Scene c = st.edited;
   c.estimator = "reparam";
   c.baseline = "none";
-  const vi::Family* family = st.families.get(c.family, c.family_options);
   for (const char* objective : {"forward-kl", "renyi", "reverse-kl"}) {
     bool used = st.edited.objective == objective;
     for (const vi::Scene& o : st.compare) used |= o.family == c.family && o.objective == objective;
     c.objective = objective;
-    if (!used && (!family || objective_unsupported(*family, c).empty())) return c;
+    if (!used && objective_unsupported(c).empty()) return c;
   }
   // Every objective is taken: another α.
   c.objective = "renyi";
@@ -603,9 +561,9 @@ void draw_compare(ControlsState& st, const vi::Snapshot& snap) {
     ObjectiveWidgetOptions options;
     if (i < snap.comparison.size() && snap.comparison[i]->scene.sampling == "snis")
       options.snis_ess = snap.comparison[i]->metrics.snis_ess;
-    draw_objective_widgets(c, st.families, options);
+    draw_objective_widgets(c, options);
     // As for the main fit: a note on a fallback stays until the family or objective changes again.
-    std::string note = fit_objective_to_family(c, st.families);
+    std::string note = fit_objective_to_family(c);
     if (!note.empty()) st.compare_notes[i] = std::move(note);
     else if (!(c.family == before.family && c.family_options == before.family_options && c.objective == before.objective))
       st.compare_notes[i].clear();
@@ -627,7 +585,7 @@ void draw_compare(ControlsState& st, const vi::Snapshot& snap) {
   if (ImGui::Button("+ family##compare_add")) {
     vi::Scene c = st.edited;
     c.family = next_family(st);
-    std::string note = fit_objective_to_family(c, st.families);
+    std::string note = fit_objective_to_family(c);
     st.compare.push_back(std::move(c));
     st.compare_notes.push_back(std::move(note));
   }
@@ -699,7 +657,7 @@ void draw_controls(ControlsState& st, vi::Engine& engine, const vi::Snapshot& sn
 
   // A family (or S) the objective does not suit: fall back to one it does, and say so; after every
   // widget, so that what is sent can be served. (The comparison fits did the same in draw_compare.)
-  const std::string note = fit_objective_to_family(st.edited, st.families);
+  const std::string note = fit_objective_to_family(st.edited);
   if (!note.empty()) st.objective_note = note;
   else if (!(st.edited.family == st.last_sent.family && st.edited.family_options == st.last_sent.family_options &&
              st.edited.objective == st.last_sent.objective))

@@ -36,9 +36,8 @@ struct ControlsState {
   std::vector<vi::Scene> compare;       // ≤ kMaxCompare entries
   std::vector<vi::Scene> compare_sent;  // what was last sent with engine.compare
 
-  // What each family can serve (the objective widgets grey out the rest), and why an objective
-  // was changed for the family last chosen: the main fit's note, then one per comparison fit.
-  FamilyProbe families;
+  // Why an objective was changed for the family last chosen (what a family can serve is its
+  // registry entry's capabilities): the main fit's note, then one per comparison fit.
   std::string objective_note;
   std::vector<std::string> compare_notes;
 
@@ -52,9 +51,6 @@ struct ControlsState {
   std::string lesson;
   // The "Browse lessons" button was pressed: the app opens the lesson browser and clears this.
   bool open_lessons = false;
-
-  // Which families have a closed-form entropy, probed once per family name.
-  std::vector<std::pair<std::string, bool>> entropy_known;
 
   // The grid view (paper figures): the preset the combo shows, and a request to open it that the
   // app takes and clears (empty = none).

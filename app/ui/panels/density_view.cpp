@@ -847,19 +847,14 @@ void draw_colour_bar(ImDrawList* dl, const DensityLayers& st, const Frame& f, co
 
 // [SECTION] Options row and the scrubber's slider
 
-// The number of layers of `scene`'s family (0 = not a flow), asked of a family object when the
-// family or its sizes change.
-int probe_layers(DensityViewState& st, const vi::Scene& scene) {
-  if (st.probed_layers < 0 || st.probed_family != scene.family || !(st.probed_options == scene.family_options)) {
-    st.probed_family = scene.family;
-    st.probed_options = scene.family_options;
-    try {
-      st.probed_layers = vi::make_family(scene.family, 2, scene.family_options)->num_layers();
-    } catch (const std::exception&) {
-      st.probed_layers = 0;
-    }
+// The number of layers of `scene`'s family (0 = not a flow): the family registry says, without
+// building a family on the UI thread.
+int family_layers(const vi::Scene& scene) {
+  try {
+    return vi::family_num_layers(scene.family, scene.family_options);
+  } catch (const std::exception&) {
+    return 0;  // an unknown family: the engine reports it
   }
-  return st.probed_layers;
 }
 
 // Puts the next item on the same line when it fits, else on a new one.
@@ -1121,7 +1116,7 @@ void draw_density_view(DensityViewState& st, const vi::Snapshot& snap) {
   const float px = line_px();  // app/ui/widgets/style.hpp: the font's size and presentation mode's factor
   const std::shared_ptr<const vi::TargetView>& tv = snap.target;
   const bool comparing = !snap.comparison.empty();
-  const int layers = probe_layers(st, snap.scene);
+  const int layers = family_layers(snap.scene);
   const bool scrubbing = st.scrubber && layers > 0 && !comparing;
 
   // The fits shown, the primary first, and the forward-KL optimum of each (null: none).

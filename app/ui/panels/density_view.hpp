@@ -88,11 +88,6 @@ struct DensityViewState {
   // still be showing the last one for a frame or two).
   std::optional<vi::Box> requested_view;
   vi::Scene requested_for;
-
-  // How many layers the shown family has (0 = not a flow), asked of the family when it changes.
-  std::string probed_family;
-  vi::FamilyOptions probed_options;
-  int probed_layers = -1;  // −1 = not probed yet
 };
 
 // Draws the view into the rest of the current window's content region.

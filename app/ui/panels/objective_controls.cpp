@@ -24,45 +24,37 @@ namespace vilab {
 // [SECTION] Support checks
 
 namespace {
-constexpr size_t kMaxProbes = 8;  // the main fit and three comparison fits, and a change or two
-constexpr int kDim = 2;           // the app's targets are 2D
+constexpr int kDim = 2;  // the app's targets are 2D
+
+// The registry entry of `family`; null for an unknown name (the engine reports it).
+const vi::FamilyInfo* find_family(const std::string& family) {
+  for (const vi::FamilyInfo& f : vi::family_registry())
+    if (f.name == family) return &f;
+  return nullptr;
+}
 }  // namespace
 
-const vi::Family* FamilyProbe::get(const std::string& family, const vi::FamilyOptions& options) {
-  for (const Entry& e : entries_)
-    if (e.family == family && e.options == options) return e.instance.get();
-  Entry e{family, options, nullptr};
+std::string objective_unsupported(const vi::Scene& scene) {
+  const vi::FamilyInfo* family = find_family(scene.family);
+  if (!family) return {};
   try {
-    e.instance = vi::make_family(family, kDim, options);
-  } catch (const std::exception&) {
-    e.instance = nullptr;  // bad sizes: the engine says why when the scene is sent
-  }
-  if (entries_.size() >= kMaxProbes) entries_.erase(entries_.begin());
-  entries_.push_back(std::move(e));
-  return entries_.back().instance.get();
-}
-
-std::string objective_unsupported(const vi::Family& family, const vi::Scene& scene) {
-  try {
-    vi::check_objective_supported(family, vi::objective_spec(scene), kDim, scene.samples);
+    vi::check_objective_supported(family->name, family->capabilities, vi::objective_spec(scene), kDim, scene.samples);
   } catch (const std::invalid_argument& e) {
     return e.what();
   }
   return {};
 }
 
-std::string fit_objective_to_family(vi::Scene& scene, FamilyProbe& probe) {
-  const vi::Family* family = probe.get(scene.family, scene.family_options);
-  if (!family) return {};
-  const std::string why = objective_unsupported(*family, scene);
+std::string fit_objective_to_family(vi::Scene& scene) {
+  const std::string why = objective_unsupported(scene);
   if (why.empty()) return {};
   // The pathwise estimator without a baseline is the one every family serves for reverse KL and
   // Rényi; forward KL needs ∇φ log q, so a flow falls back to reverse KL.
   const vi::Scene before = scene;
   scene.estimator = "reparam";
   scene.baseline = "none";
-  if (!objective_unsupported(*family, scene).empty()) scene.objective = "reverse-kl";
-  if (!objective_unsupported(*family, scene).empty()) {
+  if (!objective_unsupported(scene).empty()) scene.objective = "reverse-kl";
+  if (!objective_unsupported(scene).empty()) {
     scene = before;  // nothing the widgets can fix (e.g. a bad name): the engine will say why
     return {};
   }
@@ -173,10 +165,9 @@ void same_line_text(const std::string& text, const ImVec4& colour) {
 
 }  // namespace
 
-bool draw_objective_widgets(vi::Scene& sc, FamilyProbe& probe, const ObjectiveWidgetOptions& options) {
-  const vi::Family* family = probe.get(sc.family, sc.family_options);
+bool draw_objective_widgets(vi::Scene& sc, const ObjectiveWidgetOptions& options) {
   // Why the family cannot serve `candidate` (empty: it can, or the family is unknown here).
-  auto why = [&](const vi::Scene& candidate) { return family ? objective_unsupported(*family, candidate) : std::string(); };
+  auto why = [](const vi::Scene& candidate) { return objective_unsupported(candidate); };
   bool changed = false;
 
   // The objective: judged with the pathwise estimator (the one every family serves), so a greyed

@@ -5,44 +5,28 @@
 // baseline and forward KL's way of drawing p — only those the chosen objective uses. Choices the
 // fit's family cannot serve are disabled, with vi::check_objective_supported's reason as their
 // tooltip (flows have no ∇φ log q at fixed points, so no forward KL, score or STL; a mixture's
-// stratified Rényi bound takes only reparam; leave-one-out needs S ≥ 2). The main fit's panel and
-// each comparison fit use the same widgets.
+// stratified Rényi bound takes only reparam; leave-one-out needs S ≥ 2). What a family can serve
+// is asked of the family registry's capabilities (vi::family_info), never of a family built on the
+// UI thread. The main fit's panel and each comparison fit use the same widgets.
 #pragma once
 
 #include "vi/families/family.hpp"
 #include "vi/engine/scene.hpp"
 
 #include <limits>
-#include <memory>
 #include <string>
-#include <vector>
 
 namespace vilab {
 
-// One Family per (name, sizes), built on first use and kept, so that the widgets can ask every
-// frame what a family serves without building it again. UI thread only.
-class FamilyProbe {
- public:
-  // Null when the name or the sizes are bad (the engine reports those).
-  const vi::Family* get(const std::string& family, const vi::FamilyOptions& options);
-
- private:
-  struct Entry {
-    std::string family;
-    vi::FamilyOptions options;
-    std::unique_ptr<vi::Family> instance;  // null: could not be built
-  };
-  std::vector<Entry> entries_;  // most recent last; a handful at most
-};
-
-// Why `family` cannot serve `scene`'s objective with its estimator, baseline and sampling (the
-// message of vi::check_objective_supported, or of a bad name); empty when it can.
-std::string objective_unsupported(const vi::Family& family, const vi::Scene& scene);
+// Why `scene`'s family cannot serve its objective with its estimator, baseline and sampling (the
+// message of vi::check_objective_supported from the family's registry capabilities, or of a bad
+// objective name); empty when it can, and when the family is unknown (the engine reports that).
+std::string objective_unsupported(const vi::Scene& scene);
 
 // Makes `scene`'s objective one its family can serve, after the family or S changed: first the
 // pathwise estimator without a baseline, then reverse KL. Returns a sentence saying what changed
 // and why (empty when nothing had to).
-std::string fit_objective_to_family(vi::Scene& scene, FamilyProbe& probe);
+std::string fit_objective_to_family(vi::Scene& scene);
 
 struct ObjectiveWidgetOptions {
   // The fit's last SNIS effective sample size (of S), shown beside forward KL's sampling when it
@@ -53,7 +37,7 @@ struct ObjectiveWidgetOptions {
 // Draws the widgets editing `scene`'s objective, α, estimator, baseline and sampling (those its
 // objective uses) into the current window; the caller pushes an ID per fit. Returns true when the
 // scene changed.
-bool draw_objective_widgets(vi::Scene& scene, FamilyProbe& probe, const ObjectiveWidgetOptions& options = {});
+bool draw_objective_widgets(vi::Scene& scene, const ObjectiveWidgetOptions& options = {});
 
 // "reverse KL(q‖p)", "forward KL(p‖q)", "Rényi α / IWAE": the objective combo's names.
 const char* objective_display_name(const std::string& objective);

@@ -185,7 +185,6 @@ SceneFile start_scene_file(const GuiOptions& o) {
 // ones it does not list close), its lesson text. The engine is the caller's business.
 void show_scene_file(UiState& ui, const SceneFile& f) {
   ControlsState next = make_controls_state(f.scene, f.steps_per_s, f.compare);
-  next.families = std::move(ui.controls.families);  // the probes stay valid: they are per family
   next.grid_preset = ui.controls.grid_preset;
   if (!f.name.empty()) next.lesson = f.name;
   const ScenePanels& p = f.panels;
