@@ -261,24 +261,48 @@ int nearest_index(const Series& s, const Axis& xa, double x) {
 
 }  // namespace
 
-void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> series,
-               std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
-  const float fs = ImGui::GetFontSize();
-  const float px = line_px();  // line widths scale with the font and presentation mode (app/ui/widgets/style.hpp)
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float w = std::max(avail.x, fs * 10);
-  const float h = std::max(cfg.height > 0 ? cfg.height : avail.y, fs * 7);
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton(id, {w, h});
-  const bool hovered = ImGui::IsItemHovered();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
-  const ImU32 dim_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+namespace {
 
-  // Data ranges (x_lo, x_hi in the x axis' units: decades on a log axis).
-  Axis ax;
+// One line plot as it is drawn: where it is, its axes, and how values map to pixels. line_plot
+// fills it step by step (the axes from the data, then the frame's place); the drawing steps read it.
+struct PlotFrame {
+  float fs = 0, px = 0, w = 0, h = 0;  // font size, line-width unit, the widget's size
+  ImVec2 p0;                          // the widget's top-left corner
+  ImDrawList* dl = nullptr;
+  ImU32 text_col = 0, dim_col = 0;
+  Axis ax, xa;                        // y and x
+  double x_lo = 0, x_hi = 1;          // the x range in the x axis' units (decades on a log axis)
+  bool has_data = false;
+  ImVec2 a0, a1;                      // the frame's corners
+  float sx(double x) const { return float(a0.x + (x - x_lo) / (x_hi - x_lo) * (a1.x - a0.x)); }  // axis units
+  float sxd(double x) const { return sx(xa.t(x)); }                                                 // data units
+  float sy(double t) const { return float(a1.y - (t - ax.lo) / (ax.hi - ax.lo) * (a1.y - a0.y)); }
+};
+
+// Legend entries above the frame (Corner::Above): laid out right-aligned after the title,
+// wrapping into more rows when they do not fit.
+struct LegendAbove {
+  struct Placed {
+    const Series* s;
+    float x;  // offset from the left end of its row
+    int row;
+  };
+  std::vector<Placed> entries;
+  int rows = 0;
+  float sw = 0, gap = 0, entry_gap = 0, row_h = 0;  // swatch width, gaps, row height
+};
+
+LegendAbove legend_metrics(float fs) {
+  LegendAbove l;
+  l.sw = fs * 1.4f, l.gap = fs * 0.35f, l.entry_gap = fs * 0.9f, l.row_h = fs * 1.35f;
+  return l;
+}
+
+// The axes' ranges from the data (the fitted series, their error bars and the reference lines).
+void fit_axes(PlotFrame& f, const PlotConfig& cfg, std::span<const Series> series, std::span<const RefLine> refs) {
+  Axis& ax = f.ax;
+  Axis& xa = f.xa;
   ax.log = cfg.log_y;
-  Axis xa;
   xa.log = cfg.log_x;
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
   std::vector<double> fitted;
@@ -304,6 +328,7 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     }
   }
   const bool has_data = std::isfinite(x_lo);
+  f.has_data = has_data;
   if (!has_data) x_lo = 0, x_hi = 1;
   if (!(x_hi > x_lo)) x_hi = x_lo + 1;
   if (xa.log) {
@@ -312,6 +337,7 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     x_lo -= pad, x_hi += pad;
   }
   xa.lo = x_lo, xa.hi = x_hi;
+  f.x_lo = x_lo, f.x_hi = x_hi;
 
   double y_lo = std::numeric_limits<double>::infinity(), y_hi = -y_lo;
   if (!fitted.empty()) {
@@ -334,17 +360,12 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   const double pad = 0.06 * (y_hi - y_lo);
   ax.lo = y_lo - pad, ax.hi = y_hi + pad;
 
-  // Layout: title row on top, tick labels left and below.
-  // Legend entries above the frame (Corner::Above): laid out right-aligned after the title,
-  // wrapping into more rows when they do not fit.
-  const float sw = fs * 1.4f, gap = fs * 0.35f, entry_gap = fs * 0.9f, row_h = fs * 1.35f;
-  struct Placed {
-    const Series* s;
-    float x;  // offset from the left end of its row
-    int row;
-  };
-  std::vector<Placed> above;
-  int above_rows = 0;
+}
+
+void layout_legend_above(LegendAbove& l, const PlotFrame& f, const PlotConfig& cfg, std::span<const Series> series) {
+  const float fs = f.fs, w = f.w, sw = l.sw, gap = l.gap, entry_gap = l.entry_gap;
+  std::vector<LegendAbove::Placed>& above = l.entries;
+  int& above_rows = l.rows;
   if (cfg.legend == Corner::Above) {
     const float title_w = cfg.title.empty() ? 0 : ImGui::CalcTextSize(cfg.title.c_str()).x + fs;
     int cur_row = 0;
@@ -365,24 +386,40 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     }
     above_rows = above.empty() ? 0 : cur_row + 1;
   }
+}
+
+// The frame's corners (a title row on top, tick labels left and below) and the y ticks, with a
+// log axis' minor lines in `minor`.
+std::vector<Tick> place_frame(PlotFrame& f, const PlotConfig& cfg, const LegendAbove& legend, std::vector<double>& minor) {
+  const float fs = f.fs, h = f.h, w = f.w, row_h = legend.row_h;
+  const int above_rows = legend.rows;
+  const Axis& ax = f.ax;
+  const ImVec2 p0 = f.p0;
   const int header_rows = std::max(above_rows, cfg.title.empty() ? 0 : 1);
   const float title_h = header_rows == 0 ? fs * 0.4f : header_rows * row_h;
   const float bottom_h = fs * 1.5f;
   const float plot_h = h - title_h - bottom_h;
-  std::vector<double> minor;
   const double min_gap = (ax.hi - ax.lo) * double(fs * 1.6f) / std::max(1.0, double(plot_h));
   const std::vector<Tick> yt = axis_ticks(ax, std::max(2, int(plot_h / (fs * 2.2f))), min_gap, &minor);
   float label_w = 0;
   for (const Tick& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
-  const ImVec2 a0{p0.x + label_w + fs * 0.6f, p0.y + title_h};
-  const ImVec2 a1{p0.x + w - fs * 0.5f, p0.y + h - bottom_h};
-  auto sx = [&](double x) { return float(a0.x + (x - x_lo) / (x_hi - x_lo) * (a1.x - a0.x)); };  // axis units
-  auto sxd = [&](double x) { return sx(xa.t(x)); };                                                 // data units
-  auto sy = [&](double t) { return float(a1.y - (t - ax.lo) / (ax.hi - ax.lo) * (a1.y - a0.y)); };
+  f.a0 = ImVec2{p0.x + label_w + fs * 0.6f, p0.y + title_h};
+  f.a1 = ImVec2{p0.x + w - fs * 0.5f, p0.y + h - bottom_h};
 
-  dl->AddRectFilled(a0, a1, frame_bg());
+  return yt;
+}
 
-  // Grid and y tick labels.
+// The grid, the tick labels of both axes and the x axis' label; the probe gets the labels.
+void draw_grid_and_ticks(const PlotFrame& f, const char* id, const PlotConfig& cfg, const std::vector<Tick>& yt,
+                         const std::vector<double>& minor) {
+  const float fs = f.fs;
+  const ImVec2 a0 = f.a0, a1 = f.a1, p0 = f.p0;
+  const Axis& xa = f.xa;
+  const double x_lo = f.x_lo, x_hi = f.x_hi;
+  ImDrawList* dl = f.dl;
+  const ImU32 text_col = f.text_col, dim_col = f.dim_col;
+  auto sx = [&](double x) { return f.sx(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   for (double m : minor) dl->AddLine({a0.x, sy(m)}, {a1.x, sy(m)}, grid_minor(), 1.0f);
   for (const Tick& t : yt) {
     const float y = sy(t.pos);
@@ -422,9 +459,18 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     dl->AddText({left, label_row}, text_col, lab.c_str());
   }
 
-  dl->PushClipRect(a0, a1, true);
+}
 
-  // Reference lines.
+// Dashed reference lines, horizontal and vertical.
+void draw_reference_lines(const PlotFrame& f, std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
+  const float px = f.px;
+  const ImVec2 a0 = f.a0, a1 = f.a1;
+  const Axis& ax = f.ax;
+  const Axis& xa = f.xa;
+  const double x_lo = f.x_lo, x_hi = f.x_hi;
+  ImDrawList* dl = f.dl;
+  auto sxd = [&](double x) { return f.sxd(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   for (const RefLine& r : refs) {
     if (!ax.valid(r.y)) continue;
     const float y = sy(ax.t(r.y));
@@ -438,9 +484,19 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     dashed_polyline(dl, line, 2, false, r.color, 1.5f * px, 8 * px, 5 * px);
   }
 
-  // Bands (Series::fill_to), under every line: one quad per pair of points at least a pixel
-  // apart, split into two triangles where the edges cross. Without anti-aliased edges, which
-  // would show every seam between neighbouring quads as a stripe.
+}
+
+// Bands (Series::fill_to), under every line: one quad per pair of points at least a pixel
+// apart, split into two triangles where the edges cross. Without anti-aliased edges, which
+// would show every seam between neighbouring quads as a stripe.
+void draw_bands(const PlotFrame& f, std::span<const Series> series) {
+  const float h = f.h;
+  const ImVec2 a0 = f.a0, a1 = f.a1;
+  const Axis& ax = f.ax;
+  const Axis& xa = f.xa;
+  ImDrawList* dl = f.dl;
+  auto sxd = [&](double x) { return f.sxd(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   const ImDrawListFlags saved_flags = dl->Flags;
   dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   for (const Series& s : series) {
@@ -474,7 +530,18 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
   }
   dl->Flags = saved_flags;
 
-  // Series, decimated to a min/max envelope per pixel column when dense.
+}
+
+// The series, decimated to a min/max envelope per pixel column when dense, with their error bars
+// and markers over them.
+void draw_series(const PlotFrame& f, std::span<const Series> series) {
+  const float h = f.h, px = f.px;
+  const ImVec2 a0 = f.a0, a1 = f.a1;
+  const Axis& ax = f.ax;
+  const Axis& xa = f.xa;
+  ImDrawList* dl = f.dl;
+  auto sxd = [&](double x) { return f.sxd(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   std::vector<ImVec2> run;
   for (const Series& s : series) {
     if (s.count <= 0) continue;
@@ -542,6 +609,18 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
       }
     }
   }
+}
+
+// The reference lines' labels, over the data.
+void draw_reference_labels(const PlotFrame& f, std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
+  const float fs = f.fs, px = f.px;
+  const ImVec2 a0 = f.a0, a1 = f.a1;
+  const Axis& ax = f.ax;
+  const Axis& xa = f.xa;
+  const double x_lo = f.x_lo, x_hi = f.x_hi;
+  ImDrawList* dl = f.dl;
+  auto sxd = [&](double x) { return f.sxd(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   // Reference labels over the data, at the right end, above the line when there is room.
   std::vector<ImVec4> label_boxes;  // (x0, y0, x1, y1) of the labels placed
   for (const RefLine& r : refs) {
@@ -573,23 +652,28 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     boxed_text(dl, {tx, ty}, r.color, text.c_str());
     label_boxes.push_back({tx - fs * 0.3f, ty - fs * 0.2f, tx + sz.x + fs * 0.3f, ty + sz.y + fs * 0.2f});
   }
-  dl->PopClipRect();
-  dl->AddRect(a0, a1, frame_border(), 0, 0, high_contrast() ? 2.0f : 1.0f);
+}
 
-  if (!cfg.title.empty()) dl->AddText({p0.x, p0.y + fs * 0.1f}, text_col, cfg.title.c_str());
-  if (!has_data) {
-    const char* msg = "no data yet";
-    const ImVec2 sz = ImGui::CalcTextSize(msg);
-    dl->AddText({(a0.x + a1.x - sz.x) * 0.5f, (a0.y + a1.y - sz.y) * 0.5f}, dim_col, msg);
-  }
-
-  // Legend.
+// The legend: above the frame, or in a corner of it (Corner::Auto: the emptiest).
+void draw_legend(const PlotFrame& f, const PlotConfig& cfg, const LegendAbove& legend, std::span<const Series> series,
+                 std::span<const RefLine> refs) {
+  const float fs = f.fs, px = f.px, w = f.w;
+  const ImVec2 a0 = f.a0, a1 = f.a1, p0 = f.p0;
+  const Axis& ax = f.ax;
+  const Axis& xa = f.xa;
+  ImDrawList* dl = f.dl;
+  const ImU32 text_col = f.text_col;
+  const float sw = legend.sw, gap = legend.gap, row_h = legend.row_h;
+  const int above_rows = legend.rows;
+  const std::vector<LegendAbove::Placed>& above = legend.entries;
+  auto sxd = [&](double x) { return f.sxd(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   if (cfg.legend == Corner::Above) {
     // Right-align each row: find its width first.
     std::vector<float> row_w(size_t(std::max(above_rows, 1)), 0.0f);
-    for (const Placed& e : above)
+    for (const LegendAbove::Placed& e : above)
       row_w[size_t(e.row)] = std::max(row_w[size_t(e.row)], e.x + sw + gap + ImGui::CalcTextSize(e.s->label.c_str()).x);
-    for (const Placed& e : above) {
+    for (const LegendAbove::Placed& e : above) {
       const float x0 = p0.x + w - fs * 0.5f - row_w[size_t(e.row)] + e.x;
       const float y0 = p0.y + e.row * row_h;
       const float cy = y0 + row_h * 0.5f;
@@ -654,7 +738,20 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
     }
   }
 
-  // Hover readout: vertical cursor and the values at the nearest x.
+}
+
+// The hover readout: a vertical cursor and the values at the nearest x.
+void draw_hover(const PlotFrame& f, const PlotConfig& cfg, bool hovered, std::span<const Series> series,
+                std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
+  const float px = f.px;
+  const ImVec2 a0 = f.a0, a1 = f.a1;
+  const Axis& ax = f.ax;
+  const Axis& xa = f.xa;
+  const double x_lo = f.x_lo, x_hi = f.x_hi;
+  const bool has_data = f.has_data;
+  ImDrawList* dl = f.dl;
+  auto sxd = [&](double x) { return f.sxd(x); };
+  auto sy = [&](double t) { return f.sy(t); };
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   if (hovered && has_data && mouse.x >= a0.x && mouse.x <= a1.x && mouse.y >= a0.y && mouse.y <= a1.y) {
     const double xm = x_lo + (mouse.x - a0.x) / (a1.x - a0.x) * (x_hi - x_lo);  // axis units
@@ -688,6 +785,49 @@ void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> se
                            cfg.x_label.c_str(), format_value(r.x).c_str());
     ImGui::EndTooltip();
   }
+}
+
+}  // namespace
+
+void line_plot(const char* id, const PlotConfig& cfg, std::span<const Series> series,
+               std::span<const RefLine> refs, std::span<const XRefLine> xrefs) {
+  PlotFrame f;
+  f.fs = ImGui::GetFontSize();
+  f.px = line_px();  // line widths scale with the font and presentation mode (app/ui/widgets/style.hpp)
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  f.w = std::max(avail.x, f.fs * 10);
+  f.h = std::max(cfg.height > 0 ? cfg.height : avail.y, f.fs * 7);
+  f.p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(id, {f.w, f.h});
+  const bool hovered = ImGui::IsItemHovered();
+  f.dl = ImGui::GetWindowDrawList();
+  f.text_col = ImGui::GetColorU32(ImGuiCol_Text);
+  f.dim_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+
+  fit_axes(f, cfg, series, refs);
+  LegendAbove legend = legend_metrics(f.fs);
+  layout_legend_above(legend, f, cfg, series);  // entries only for Corner::Above
+  std::vector<double> minor;
+  const std::vector<Tick> yt = place_frame(f, cfg, legend, minor);
+
+  f.dl->AddRectFilled(f.a0, f.a1, frame_bg());
+  draw_grid_and_ticks(f, id, cfg, yt, minor);
+  f.dl->PushClipRect(f.a0, f.a1, true);
+  draw_reference_lines(f, refs, xrefs);
+  draw_bands(f, series);
+  draw_series(f, series);
+  draw_reference_labels(f, refs, xrefs);
+  f.dl->PopClipRect();
+  f.dl->AddRect(f.a0, f.a1, frame_border(), 0, 0, high_contrast() ? 2.0f : 1.0f);
+
+  if (!cfg.title.empty()) f.dl->AddText({f.p0.x, f.p0.y + f.fs * 0.1f}, f.text_col, cfg.title.c_str());
+  if (!f.has_data) {
+    const char* msg = "no data yet";
+    const ImVec2 sz = ImGui::CalcTextSize(msg);
+    f.dl->AddText({(f.a0.x + f.a1.x - sz.x) * 0.5f, (f.a0.y + f.a1.y - sz.y) * 0.5f}, f.dim_col, msg);
+  }
+  draw_legend(f, cfg, legend, series, refs);
+  draw_hover(f, cfg, hovered, series, refs, xrefs);
 }
 
 // [SECTION] Colours
