@@ -78,6 +78,20 @@ class ToolWindowState {
   virtual void release() {}
 };
 
+// The trainer side of a window whose state owns a vi::LiveTrainer (`live`, a smart pointer; empty
+// until the window first trains): the windows of models with their own trainer share these.
+template <class LivePtr>
+std::optional<bool> live_trainer_playing(const LivePtr& live) {
+  if (!live) return std::nullopt;
+  return live->frame()->playing;
+}
+template <class LivePtr>
+void set_live_trainer_playing(LivePtr& live, bool play) {
+  if (!live) return;
+  if (play) live->play();
+  else live->pause();
+}
+
 struct ToolWindowEntry {
   std::string key;             // its [panels] key (app/io: panel_window_keys()), its name in the probe
   ToolWindow dock = ToolWindow::GradientVariance;  // its slot in the layout (app/ui/shell/layout.hpp)

@@ -613,15 +613,8 @@ class VaeTool final : public ToolWindowState {
     return true;
   }
   const std::map<std::string, double>* model_settings() const override { return &state_.settings; }
-  std::optional<bool> trainer_playing() const override {
-    if (!state_.live) return std::nullopt;
-    return state_.live->frame()->playing;
-  }
-  void set_trainer_playing(bool play) override {
-    if (!state_.live) return;
-    if (play) state_.live->play();
-    else state_.live->pause();
-  }
+  std::optional<bool> trainer_playing() const override { return live_trainer_playing(state_.live); }
+  void set_trainer_playing(bool play) override { set_live_trainer_playing(state_.live, play); }
   void release() override { release_vae_window(state_); }
 
  private:
